@@ -1,0 +1,19 @@
+"""Bolt listeners: they translate Slack payloads into service calls and views into Slack answers.
+
+`register_all` is the one place every feature's listeners are attached.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.runtime import Runtime
+
+
+def register_all(app: App, runtime: Runtime) -> None:
+    from handlers import help as help_feature
+    from handlers.router import CommandRouter
+
+    router = CommandRouter(runtime)
+    help_feature.register(router)
+    router.attach(app)

@@ -1,0 +1,61 @@
+"""Block Kit builders: pure functions from plain values (never ORM objects) to Slack messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SECTION_TEXT_LIMIT = 3000
+HEADER_TEXT_LIMIT = 150
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message to show a person: fallback `text` (notifications, screen readers) and `blocks`."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_ack(self, *, in_channel: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {"text": self.text, "response_type": "in_channel" if in_channel else "ephemeral"}
+        if self.blocks:
+            body["blocks"] = self.blocks
+        return body
+
+    def as_post(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"text": self.text}
+        if self.blocks:
+            body["blocks"] = self.blocks
+        return body
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters at a word boundary, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def escape(text: str) -> str:
+    """Escape Slack's control characters in text that came from people or feeds."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": shorten(text, HEADER_TEXT_LIMIT), "emoji": True}}
+
+
+def section(markdown: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(markdown, SECTION_TEXT_LIMIT)}}
+
+
+def context(markdown: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(markdown, SECTION_TEXT_LIMIT)}]}
+
+
+def divider() -> dict[str, Any]:
+    return {"type": "divider"}

@@ -1,0 +1,217 @@
+"""The program's vocabulary as types, defined once: fields, review areas, roles, output types, quarters.
+
+Names a person reads (a field's Korean and English name, a role's label) live in the message
+catalogs under `field.<key>`, `area.<key>`, `role.<key>`...; this module only holds the keys and the
+rules between them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class Language(StrEnum):
+    KO = "ko"
+    EN = "en"
+
+
+class ReviewArea(StrEnum):
+    """The technology advisory committee's seven review areas."""
+
+    BASICS = "basics"
+    MACHINERY_MATERIALS_AEROSPACE = "machinery-materials-aerospace"
+    ELECTRICAL_ELECTRONICS = "electrical-electronics"
+    INFORMATION_COMMUNICATIONS = "information-communications"
+    CHEMICAL_LIFE = "chemical-life"
+    RESOURCES_ENVIRONMENT_ENERGY = "resources-environment-energy"
+    AI_METAVERSE = "ai-metaverse"
+
+
+class FieldKey(StrEnum):
+    """The 12 national strategic technologies plus core science and technology."""
+
+    SECONDARY_BATTERY = "secondary-battery"
+    ADVANCED_MOBILITY = "advanced-mobility"
+    NUCLEAR = "nuclear"
+    SEMICONDUCTOR_DISPLAY = "semiconductor-display"
+    ADVANCED_BIOTECH = "advanced-biotech"
+    AEROSPACE_MARINE = "aerospace-marine"
+    CYBERSECURITY = "cybersecurity"
+    HYDROGEN = "hydrogen"
+    AI = "ai"
+    NEXT_GEN_COMMUNICATION = "next-gen-communication"
+    ROBOT_MANUFACTURING = "robot-manufacturing"
+    QUANTUM = "quantum"
+    CORE_SCIENCE = "core-science"
+
+    @property
+    def review_area(self) -> ReviewArea:
+        return FIELD_REVIEW_AREA[self]
+
+
+#: The plan's table: each field belongs to one review area.
+FIELD_REVIEW_AREA: dict[FieldKey, ReviewArea] = {
+    FieldKey.SECONDARY_BATTERY: ReviewArea.RESOURCES_ENVIRONMENT_ENERGY,
+    FieldKey.ADVANCED_MOBILITY: ReviewArea.MACHINERY_MATERIALS_AEROSPACE,
+    FieldKey.NUCLEAR: ReviewArea.RESOURCES_ENVIRONMENT_ENERGY,
+    FieldKey.SEMICONDUCTOR_DISPLAY: ReviewArea.ELECTRICAL_ELECTRONICS,
+    FieldKey.ADVANCED_BIOTECH: ReviewArea.CHEMICAL_LIFE,
+    FieldKey.AEROSPACE_MARINE: ReviewArea.MACHINERY_MATERIALS_AEROSPACE,
+    FieldKey.CYBERSECURITY: ReviewArea.INFORMATION_COMMUNICATIONS,
+    FieldKey.HYDROGEN: ReviewArea.RESOURCES_ENVIRONMENT_ENERGY,
+    FieldKey.AI: ReviewArea.AI_METAVERSE,
+    FieldKey.NEXT_GEN_COMMUNICATION: ReviewArea.INFORMATION_COMMUNICATIONS,
+    FieldKey.ROBOT_MANUFACTURING: ReviewArea.MACHINERY_MATERIALS_AEROSPACE,
+    FieldKey.QUANTUM: ReviewArea.BASICS,
+    FieldKey.CORE_SCIENCE: ReviewArea.BASICS,
+}
+
+
+class CareerStage(StrEnum):
+    SENIOR = "senior"
+    MID_CAREER = "mid-career"
+    EARLY_CAREER = "early-career"
+    POSTDOC = "postdoc"
+    GRADUATE_STUDENT = "graduate-student"
+    OTHER = "other"
+
+
+class MeetingRole(StrEnum):
+    """A person's role at an X-Lab Day meeting."""
+
+    ORGANIZER = "organizer"
+    SPEAKER = "speaker"
+    RESEARCHER = "researcher"
+    STUDENT = "student"
+    OBSERVER = "observer"
+
+
+class ClubRole(StrEnum):
+    LEADER = "leader"
+    MEMBER = "member"
+
+
+class MembershipStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # not (yet) in the Slack workspace or channel
+    LEFT = "left"
+
+
+class ClubStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class OutputType(StrEnum):
+    PAPER = "paper"
+    PROPOSAL = "proposal"
+    PROJECT = "project"
+    EXCHANGE = "exchange"
+    WORKSHOP = "workshop"
+    PATENT = "patent"
+    POLICY = "policy"
+    ROADMAP = "roadmap"
+    SOFTWARE = "software"
+    AWARD = "award"
+    OTHER = "other"
+
+
+class MeetingFormat(StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    HYBRID = "hybrid"
+
+
+class FeedStatus(StrEnum):
+    OK = "ok"
+    UNHEALTHY = "unhealthy"
+    DISABLED = "disabled"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEAD = "dead"  # gave up after the set number of attempts; listed by `clubbot outbox`
+
+
+class JobRunStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def language_for_locale(locale: str | None, default: Language | str = Language.KO) -> Language:
+    """Map a Slack locale (`ko-KR`, `en-US`...) to one of the bot's languages."""
+    if locale:
+        primary = locale.replace("_", "-").split("-", 1)[0].lower()
+        if primary in {"ko", "en"}:
+            return Language(primary)
+        return Language.EN  # any other locale: English is the program's lingua franca
+    return Language(str(default))
+
+
+# --- quarters -------------------------------------------------------------------------------
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]([1-4])\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter, e.g. `Quarter(2026, 4)` printed as `2026Q4`."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4:
+            raise ValueError(f"quarter number must be 1..4, not {self.number}")
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """Parse `2026Q4`, `2026-Q4`, `2026 q4`. Raises ValueError otherwise."""
+        match = _QUARTER.match(text)
+        if not match:
+            raise ValueError(f"not a quarter: {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def of_instant(cls, instant: datetime, tz: ZoneInfo) -> Quarter:
+        """The quarter an instant falls in, in the given time zone (the one rule for quarter boundaries)."""
+        return cls.containing(instant.astimezone(tz).date())
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * (self.number - 1) + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next().first_day - timedelta(days=1)
+
+    def start(self, tz: ZoneInfo) -> datetime:
+        """The first instant of the quarter in `tz`, as an aware UTC datetime."""
+        return datetime.combine(self.first_day, time.min, tzinfo=tz).astimezone(UTC)
+
+    def end(self, tz: ZoneInfo) -> datetime:
+        """The first instant after the quarter in `tz` (exclusive bound), as an aware UTC datetime."""
+        return self.next().start(tz)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    def contains(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day

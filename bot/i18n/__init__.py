@@ -1,0 +1,117 @@
+"""Message catalogs: every text a person reads, in Korean and English.
+
+Catalogs are gettext `.po` files under `catalog/<lang>/<feature>.po`, one per feature so features
+do not collide. Message ids are symbolic keys (`help.title`, `error.unknown_subcommand`), and texts
+use named placeholders (`{name}`). Dates and numbers are formatted for the language with Babel.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import string
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as _babel_format_decimal
+from babel.numbers import format_percent as _babel_format_percent
+
+from bot.domain import Language
+
+log = logging.getLogger(__name__)
+
+CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+LANGUAGES: tuple[Language, ...] = (Language.KO, Language.EN)
+_BABEL_LOCALE = {Language.KO: "ko_KR", Language.EN: "en_US"}
+
+
+class MissingMessage(KeyError):
+    """A key is in neither catalog: a programming error that the catalog tests catch."""
+
+
+@cache
+def catalog(lang: Language) -> Mapping[str, str]:
+    """All messages of one language, merged from its feature files."""
+    messages: dict[str, str] = {}
+    for path in sorted((CATALOG_DIR / lang.value).glob("*.po")):
+        with path.open("rb") as handle:
+            po = read_po(handle, locale=_BABEL_LOCALE[lang])
+        for message in po:
+            if not message.id or not isinstance(message.id, str):
+                continue
+            if message.id in messages:
+                raise ValueError(f"{path.name}: message {message.id!r} is defined twice for {lang.value}")
+            messages[message.id] = str(message.string)
+    return messages
+
+
+def has(key: str) -> bool:
+    return key in catalog(Language.EN) or key in catalog(Language.KO)
+
+
+def t(lang: Language | str, key: str, /, **params: object) -> str:
+    """The text for `key` in `lang`, with `{placeholders}` filled from `params`.
+
+    Falls back to the other language if a text is empty in one catalog (never to the raw key in
+    production code paths: the catalog tests require every key in both languages).
+    """
+    language = Language(str(lang))
+    text = catalog(language).get(key) or ""
+    if not text:
+        other = Language.EN if language is Language.KO else Language.KO
+        text = catalog(other).get(key) or ""
+        if not text:
+            raise MissingMessage(key)
+        log.warning("message %s has no %s text; using %s", key, language.value, other.value)
+    if not params:
+        return text
+    return text.format_map(_Params(params))
+
+
+class _Params(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        log.error("message placeholder {%s} not given", key)
+        return "{" + key + "}"
+
+
+def placeholders(text: str) -> set[str]:
+    """The named placeholders a text uses (for the catalog consistency test)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
+
+
+def is_valid_key(key: str) -> bool:
+    return bool(_KEY.match(key))
+
+
+# --- formatting for the language --------------------------------------------------------------
+
+
+def format_date(value: date, lang: Language | str, *, style: str = "medium") -> str:
+    """`2026년 11월 21일` / `Nov 21, 2026`."""
+    return _babel_format_date(value, format=style, locale=_BABEL_LOCALE[Language(str(lang))])
+
+
+def format_datetime(value: datetime, lang: Language | str, *, tz: object = None, style: str = "medium") -> str:
+    return _babel_format_datetime(
+        value,
+        format=style,
+        tzinfo=tz,  # type: ignore[arg-type]
+        locale=_BABEL_LOCALE[Language(str(lang))],
+    )
+
+
+def format_number(value: float, lang: Language | str, *, digits: int = 0) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return _babel_format_decimal(value, format=pattern, locale=_BABEL_LOCALE[Language(str(lang))])
+
+
+def format_percent(value: float, lang: Language | str) -> str:
+    return _babel_format_percent(value, locale=_BABEL_LOCALE[Language(str(lang))])

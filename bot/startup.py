@@ -1,0 +1,88 @@
+"""Start-up checks shared by every long-running process: settings, then the database schema.
+
+A problem ends the process with one clear line (exit status 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import NoReturn
+
+from bot.runtime import Runtime
+from bot.settings import Settings, SettingsError, load_settings
+from storage import db as storage_db
+
+log = logging.getLogger(__name__)
+
+#: What each process needs from the environment.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "serve": ("slack_bot_token", "slack_signing_secret"),
+    "socket": ("slack_bot_token", "slack_app_token"),
+    "clock": ("slack_bot_token",),
+    "console": (),
+}
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is the one line to show."""
+
+
+def fail(message: str) -> NoReturn:
+    print(f"clubbot: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def check_schema(settings: Settings, database: storage_db.Database) -> None:
+    """Refuse a database that is behind the code; upgrade the embedded default SQLite automatically."""
+    try:
+        current = storage_db.current_revision(database.engine)
+    except Exception as exc:  # noqa: BLE001 - any connection failure is reported the same way
+        raise StartupError(
+            f"cannot reach the database ({_describe(settings.database_url)}): {_first_line(exc)}"
+        ) from None
+    head = storage_db.head_revision()
+    if current == head:
+        return
+    if settings.database_url_is_default and database.is_sqlite:
+        log.info("upgrading the embedded SQLite database from %s to %s", current, head)
+        storage_db.upgrade(settings.database_url)
+        return
+    raise StartupError(
+        f"the database is at schema revision {current or 'none (empty)'} but this code needs {head}: "
+        "run `clubbot db upgrade` first."
+    )
+
+
+def prepare(process: str, settings: Settings | None = None) -> Runtime:
+    """Load and check settings and the database for `process`; exit with one line on a problem."""
+    try:
+        settings = (settings or load_settings()).require(*REQUIRED[process])
+    except SettingsError as error:
+        fail(str(error))
+    runtime = Runtime.from_settings(settings)
+    try:
+        check_schema(settings, runtime.db)
+    except StartupError as error:
+        runtime.close()
+        fail(str(error))
+    return runtime
+
+
+def configure_logging(level: str = "INFO") -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _describe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(storage_db.normalize_database_url(url)).render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__

@@ -1,0 +1,23 @@
+"""`/club help [TOPIC]`."""
+
+from __future__ import annotations
+
+from bot.commands import SUBCOMMANDS, CommandError, HelpRequest, listed_subcommands, suggest
+from bot.views.help import help_index, help_topic
+from handlers.router import CommandContext, CommandRouter
+
+
+def register(router: CommandRouter) -> None:
+    router.on("help")(show_help)
+
+
+def show_help(ctx: CommandContext, request: HelpRequest) -> None:
+    if request.topic is None:
+        ctx.ack(help_index(ctx.lang, listed_subcommands()))
+        return
+    spec = SUBCOMMANDS.get(request.topic)
+    if spec is None:
+        raise CommandError(
+            "error.unknown_help_topic", usage="help", topic=request.topic, suggestion=suggest(request.topic)
+        )
+    ctx.ack(help_topic(ctx.lang, spec))

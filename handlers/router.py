@@ -1,0 +1,129 @@
+"""The `/club` slash command: parse, find the caller's language and standing, authorize, dispatch.
+
+Each feature module registers its subcommand handlers with `router.on(name)`. A handler gets a
+`CommandContext` and the typed request, calls one service and answers with a view. The router
+guarantees exactly one ack, answers a bad command with its specific error and correct form, a
+refused one with the role it needs, and a database outage with a polite "try again".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.access import Caller, allowed
+from bot.commands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
+from bot.domain import Language
+from bot.runtime import Runtime
+from bot.views import Message
+from bot.views.help import command_error, refusal, try_again
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CommandContext:
+    """One `/club` invocation as a handler sees it."""
+
+    runtime: Runtime
+    user_id: str
+    channel_id: str
+    lang: Language
+    caller: Caller
+    trigger_id: str | None
+    respond: Respond
+    _ack: Ack
+    acked: bool = field(default=False)
+
+    def ack(self, message: Message | None = None) -> None:
+        """Acknowledge the command, optionally with the ephemeral answer the person sees."""
+        if self.acked:
+            raise RuntimeError("command acknowledged twice")
+        self.acked = True
+        if message is None:
+            self._ack()
+        else:
+            self._ack(**message.as_ack())
+
+    def reply(self, message: Message) -> None:
+        """Answer the person privately: in the ack if it is still open, else through the response URL."""
+        if not self.acked:
+            self.ack(message)
+        else:
+            self.respond(**message.as_ack())
+
+
+Handler = Callable[[CommandContext, Any], None]
+
+
+class CommandRouter:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._handlers: dict[str, Handler] = {}
+
+    def on(self, name: str) -> Callable[[Handler], Handler]:
+        if name not in SUBCOMMANDS:
+            raise KeyError(f"no subcommand {name!r} in bot.commands")
+
+        def decorate(handler: Handler) -> Handler:
+            if name in self._handlers:
+                raise ValueError(f"two handlers for {name!r}")
+            self._handlers[name] = handler
+            return handler
+
+        return decorate
+
+    def attach(self, app: App) -> None:
+        missing = sorted(set(SUBCOMMANDS) - set(self._handlers))
+        if missing:
+            raise RuntimeError(f"subcommands without a handler: {', '.join(missing)}")
+        app.command("/club")(self.handle)
+
+    # the Bolt listener
+    def handle(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        user_id = body["user_id"]
+        channel_id = body.get("channel_id", "")
+        lang = self.runtime.language_of(user_id)
+        try:
+            parsed = parse_command(body.get("text") or "")
+        except CommandError as error:
+            spec = SUBCOMMANDS.get(error.usage) if error.usage else None
+            ack(**command_error(lang, error, spec).as_ack())
+            return
+        caller = Caller(user_id=user_id, is_admin=self.runtime.settings.is_admin(user_id))
+        context = CommandContext(
+            runtime=self.runtime,
+            user_id=user_id,
+            channel_id=channel_id,
+            lang=lang,
+            caller=caller,
+            trigger_id=body.get("trigger_id"),
+            respond=respond,
+            _ack=ack,
+        )
+        self._dispatch(context, parsed)
+
+    def _dispatch(self, context: CommandContext, parsed: ParsedCommand) -> None:
+        spec = parsed.spec
+        try:
+            if not allowed(spec.rule, context.caller):
+                context.reply(refusal(context.lang, spec.rule))
+                return
+            self._handlers[spec.name](context, parsed.request)
+        except CommandError as error:
+            context.reply(command_error(context.lang, error, SUBCOMMANDS.get(error.usage or spec.name)))
+        except (OperationalError, DBAPIError):
+            log.exception("database unavailable during /club %s", spec.name)
+            context.reply(try_again(context.lang))
+        except Exception:
+            log.exception("/club %s failed", spec.name)
+            context.reply(try_again(context.lang))
+            return
+        if not context.acked:  # a handler that forgot to answer still gets the command acknowledged
+            log.error("/club %s handler did not acknowledge", spec.name)
+            context.ack()
