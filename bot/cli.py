@@ -37,6 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
     db_commands.add_parser("current", help="print the schema revision of the database and of the code")
 
+    jobs = commands.add_parser("jobs", help="the clock's schedule, next runs and last outcomes; run a job by hand")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="ACTION")
+    run = jobs_commands.add_parser("run", help="run a job now through the same exactly-once claim as the clock")
+    run.add_argument("name", help="the job's name (see `clubbot jobs`)")
+    run.add_argument("--period", help="the period to run (default: the one due now), e.g. 2026Q4 or 2026-W47")
+
+    outbox = commands.add_parser("outbox", help="posts not yet delivered to Slack")
+    outbox.add_argument("--all", action="store_true", help="include delivered posts")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION")
+    retry = outbox_commands.add_parser("retry", help="give a post that was given up on another round of attempts")
+    retry.add_argument("id", type=int)
+
     console = commands.add_parser("console", help="try the bot locally: a local Slack stand-in and the real app")
     console.add_argument("--demo", action="store_true", help="seed a sample X-Lab Day meeting, people and a club")
     console.add_argument("--fresh", action="store_true", help="start from an empty local workspace and database")
@@ -51,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "socket": _socket,
         "clock": _clock,
         "db": _db,
+        "jobs": _jobs,
+        "outbox": _outbox,
         "console": _console,
     }[args.command]
     return handler(args)
@@ -107,6 +121,43 @@ def _db(args: argparse.Namespace) -> int:
         database.dispose()
     print(f"database: {current or 'empty'}; code: {storage_db.head_revision()}")
     return 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    from jobs import inspect
+
+    runtime = prepare("jobs")
+    try:
+        if args.jobs_command == "run":
+            return inspect.run_by_hand(runtime, args.name, args.period, out=sys.stdout)
+        inspect.print_schedule(runtime, out=sys.stdout)
+        return 0
+    finally:
+        runtime.close()
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    from bot import outbox
+
+    runtime = prepare("outbox")
+    try:
+        if args.outbox_command == "retry":
+            if not outbox.retry_dead(runtime.db, args.id):
+                fail(f"post {args.id} is not a post that was given up on")
+            print(f"post {args.id} will be sent again by the clock")
+            return 0
+        rows = outbox.undelivered(runtime.db, include_sent=args.all)
+        if not rows:
+            print("nothing waiting: every post was delivered")
+        for row in rows:
+            error = f"  error: {row.last_error}" if row.last_error else ""
+            print(
+                f"{row.id:>6}  {row.status:<8} {row.kind:<8} {row.channel:<12} attempts {row.attempts}  "
+                f"created {row.created_at:%Y-%m-%d %H:%M}Z  next {row.next_attempt_at:%Y-%m-%d %H:%M:%S}Z{error}"
+            )
+        return 0
+    finally:
+        runtime.close()
 
 
 def _console(args: argparse.Namespace) -> int:

@@ -1,8 +1,12 @@
 """The gateway to Slack's Web API: the only module that calls it.
 
-Its `WebClient` carries slack_sdk's retry handlers (connection errors, rate limits honouring
-`Retry-After`, server errors); Bolt is given the same client so listeners share it. Everything else
-asks the gateway for what it needs in the program's terms.
+- Its `WebClient` carries slack_sdk's retry handlers (connection errors, rate limits honouring
+  `Retry-After`, server errors); Bolt is given the same client so listeners share it.
+- Posts that must not be duplicated use a second client that retries only rate limits (a 429 means
+  Slack did nothing); a dropped connection or a 5xx after sending is an *unknown outcome*, which the
+  outbox resolves by looking for the post in the channel's history before sending it again.
+- A pacer keeps the process under Slack's limits instead of bouncing off them: about one message
+  per second per channel, and each method's tier budget per minute.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +25,44 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.web import SlackResponse
 
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Slack's documented rate-limit tiers (calls per minute) for the methods the bot uses.
+TIER_PER_MINUTE = {1: 1, 2: 20, 3: 50, 4: 100}
+METHOD_TIERS: dict[str, int] = {
+    "auth.test": 4,
+    "users.info": 4,
+    "users.lookupByEmail": 3,
+    "users.list": 2,
+    "conversations.create": 2,
+    "conversations.invite": 3,
+    "conversations.inviteShared": 2,
+    "conversations.info": 3,
+    "conversations.members": 4,
+    "conversations.history": 3,
+    "conversations.open": 3,
+    "conversations.setTopic": 2,
+    "conversations.setPurpose": 2,
+    "conversations.archive": 2,
+    "conversations.rename": 2,
+    "conversations.kick": 3,
+    "pins.add": 2,
+    "views.open": 4,
+    "views.update": 4,
+    "views.push": 4,
+    "views.publish": 4,
+    "chat.update": 3,
+    "chat.delete": 3,
+    "chat.postEphemeral": 4,
+    "files.getUploadURLExternal": 4,
+    "files.completeUploadExternal": 4,
+}
+#: chat.postMessage: "about one message per second per channel, short bursts allowed".
+POST_INTERVAL_PER_CHANNEL = 1.0
 
 
 @dataclass(frozen=True)
@@ -38,17 +77,93 @@ class SlackProfile:
     is_bot: bool
 
 
-def make_client(settings: Settings, *, max_retries: int = 3, timeout: int = 10) -> WebClient:
-    """A WebClient for the bot token with retries for connection errors, 429s and 5xx answers."""
-    return WebClient(
+class SlackRefused(Exception):
+    """Slack answered and did not do it (`ok: false`, or still rate-limited after retries)."""
+
+    def __init__(self, error: str, method: str) -> None:
+        super().__init__(f"{method}: {error}")
+        self.error = error
+        self.method = method
+
+
+class OutcomeUnknown(Exception):
+    """The request may or may not have reached Slack (dropped connection, timeout, 5xx)."""
+
+
+class Pacer:
+    """Token buckets per method (tier budget per minute) and a minimum spacing of posts per channel."""
+
+    def __init__(self, *, scale: float = 1.0) -> None:
+        self._scale = scale  # tests shrink time; production uses 1.0
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}  # method -> (tokens, last refill)
+        self._next_post: dict[str, float] = {}  # channel -> earliest next post time
+
+    def wait(self, method: str, channel: str | None = None) -> float:
+        """Block until the call fits the budgets; return the seconds waited."""
+        waited = 0.0
+        while True:
+            delay = self._reserve(method, channel)
+            if delay <= 0:
+                return waited
+            time.sleep(delay)
+            waited += delay
+
+    def _reserve(self, method: str, channel: str | None) -> float:
+        now = time.monotonic()
+        with self._lock:
+            if method == "chat.postMessage" and channel:
+                ready = self._next_post.get(channel, 0.0)
+                if ready > now:
+                    return ready - now
+                self._next_post[channel] = now + POST_INTERVAL_PER_CHANNEL * self._scale
+                return 0.0
+            tier = METHOD_TIERS.get(method)
+            if tier is None:
+                return 0.0
+            capacity = float(TIER_PER_MINUTE[tier])
+            rate = capacity / (60.0 * self._scale)
+            tokens, last = self._buckets.get(method, (capacity, now))
+            tokens = min(capacity, tokens + (now - last) * rate)
+            if tokens >= 1.0:
+                self._buckets[method] = (tokens - 1.0, now)
+                return 0.0
+            self._buckets[method] = (tokens, now)
+            return (1.0 - tokens) / rate
+
+
+class PacedWebClient(WebClient):
+    """A WebClient whose every call first waits for the pacer."""
+
+    def __init__(self, *args: Any, pacer: Pacer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pacer = pacer
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+        channel = None
+        for source in (kwargs.get("json"), kwargs.get("params"), kwargs.get("data")):
+            if isinstance(source, Mapping) and source.get("channel"):
+                channel = str(source["channel"])
+                break
+        self.pacer.wait(api_method, channel)
+        return super().api_call(api_method, **kwargs)  # type: ignore[return-value]
+
+
+def make_client(
+    settings: Settings, *, pacer: Pacer, max_retries: int = 3, timeout: int = 10, retry_connection_errors: bool = True
+) -> PacedWebClient:
+    handlers = [RateLimitErrorRetryHandler(max_retry_count=max_retries)]
+    if retry_connection_errors:
+        handlers += [
+            ConnectionErrorRetryHandler(max_retry_count=max_retries),
+            ServerErrorRetryHandler(max_retry_count=max_retries),
+        ]
+    return PacedWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=max_retries),
-            RateLimitErrorRetryHandler(max_retry_count=max_retries),
-            ServerErrorRetryHandler(max_retry_count=max_retries),
-        ],
+        retry_handlers=handlers,
+        pacer=pacer,
     )
 
 
@@ -57,10 +172,13 @@ class SlackGateway:
 
     PROFILE_TTL_SECONDS = 3600.0
 
-    def __init__(self, settings: Settings, client: WebClient | None = None) -> None:
+    def __init__(self, settings: Settings, *, pacer: Pacer | None = None) -> None:
         self.settings = settings
-        self.client = client or make_client(settings)
+        self.pacer = pacer or Pacer()
+        self.client = make_client(settings, pacer=self.pacer)
+        self._post_client = make_client(settings, pacer=self.pacer, retry_connection_errors=False)
         self._profiles: dict[str, tuple[float, SlackProfile]] = {}
+        self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
     # --- people ------------------------------------------------------------------------------
@@ -89,6 +207,89 @@ class SlackGateway:
     def forget_profile(self, user_id: str) -> None:
         with self._lock:
             self._profiles.pop(user_id, None)
+
+    # --- posting (used by the outbox dispatcher) -----------------------------------------------
+
+    def dm_channel(self, user_id: str) -> str:
+        """The bot's direct-message channel with a person (`conversations.open`), cached."""
+        with self._lock:
+            cached = self._dm_channels.get(user_id)
+        if cached:
+            return cached
+        response = self._call(self.client, "conversations_open", users=user_id)
+        channel_id = str(response["channel"]["id"])
+        with self._lock:
+            self._dm_channels[user_id] = channel_id
+        return channel_id
+
+    def post_message(
+        self,
+        channel: str,
+        *,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
+        """Post a message once; return its `ts`. Raises SlackRefused or OutcomeUnknown."""
+        kwargs: dict[str, Any] = {"channel": channel, "text": text, "unfurl_links": False, "unfurl_media": False}
+        if blocks:
+            kwargs["blocks"] = blocks
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        if metadata:
+            kwargs["metadata"] = metadata
+        response = self._call(self._post_client, "chat_postMessage", **kwargs)
+        return str(response["ts"])
+
+    def update_message(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """Replace a posted message's content (idempotent, so safe to retry)."""
+        kwargs: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
+        if blocks is not None:
+            kwargs["blocks"] = blocks
+        self._call(self.client, "chat_update", **kwargs)
+
+    def pin(self, channel: str, ts: str) -> None:
+        try:
+            self._call(self.client, "pins_add", channel=channel, timestamp=ts)
+        except SlackRefused as refused:
+            if refused.error != "already_pinned":
+                raise
+
+    def find_post(self, channel: str, *, event_type: str, key: str, key_value: object, oldest: float) -> str | None:
+        """The `ts` of a bot post in `channel` since `oldest` whose metadata carries `key == key_value`."""
+        cursor = None
+        while True:
+            response = self._call(
+                self.client,
+                "conversations_history",
+                channel=channel,
+                oldest=f"{oldest:.6f}",
+                include_all_metadata=True,
+                limit=200,
+                cursor=cursor,
+            )
+            for message in response.get("messages") or []:
+                meta = message.get("metadata") or {}
+                if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get(key) == key_value:
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
+    # --- internals ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _call(client: WebClient, method: str, **kwargs: Any) -> SlackResponse:
+        try:
+            return getattr(client, method)(**{k: v for k, v in kwargs.items() if v is not None})
+        except SlackApiError as error:
+            status = getattr(error.response, "status_code", 200)
+            if status >= 500:
+                raise OutcomeUnknown(f"{method}: HTTP {status}") from error
+            raise SlackRefused(str(error.response.get("error") or f"http_{status}"), method) from error
+        except (OSError, ValueError) as error:  # URLError, timeouts, resets, bad bodies
+            raise OutcomeUnknown(f"{method}: {type(error).__name__}: {error}") from error
 
 
 def _profile_from_user(user: dict[str, Any]) -> SlackProfile:

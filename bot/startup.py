@@ -21,6 +21,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "socket": ("slack_bot_token", "slack_app_token"),
     "clock": ("slack_bot_token",),
     "console": (),
+    "jobs": ("slack_bot_token",),
+    "outbox": (),
 }
 
 

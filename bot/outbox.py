@@ -1,0 +1,406 @@
+"""The outbox: posts the bot decided to make reach Slack eventually, exactly once.
+
+A post is a row written in the same transaction as the record it announces (`enqueue`). A
+dispatcher sends due rows:
+
+1. it claims a row with a compare-and-set (`pending` → `sending`) and commits, so no other process
+   can pick it up;
+2. it posts, carrying the row's id in the message metadata;
+3. on success it stores Slack's `ts` and marks the row `sent`;
+4. when Slack refuses, the row goes back to `pending` with its error and an exponential backoff;
+   after `max_attempts` it is `dead`, listed by `clubbot outbox`, and the secretariat is told;
+5. when the outcome is unknown (dropped connection, timeout, 5xx) the channel's history is searched
+   for the row's id before anything is sent again; a row left `sending` by a process that died is
+   resolved the same way once it is stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.domain import OutboxStatus
+from bot.i18n import t
+from bot.slack import OutcomeUnknown, SlackGateway, SlackRefused
+from bot.views import Message
+from storage.db import Database
+from storage.models import OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "clubbot_post"
+KIND_MESSAGE = "message"
+KIND_DM = "dm"
+KIND_UPDATE = "update"
+KIND_ALERT = "alert"
+
+
+def enqueue(
+    session: Session,
+    channel: str,
+    message: Message,
+    *,
+    kind: str = KIND_MESSAGE,
+    ref: str | None = None,
+    dedupe_key: str | None = None,
+    pin: bool = False,
+    thread_ts: str | None = None,
+) -> OutboxMessage:
+    """Add a post to the outbox in the caller's transaction. With a `dedupe_key`, a second call is a no-op."""
+    if dedupe_key is not None:
+        existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
+    payload: dict[str, Any] = message.as_post()
+    if pin:
+        payload["pin"] = True
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    row = OutboxMessage(kind=kind, channel=channel, payload=payload, ref=ref, dedupe_key=dedupe_key)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def enqueue_dm(session: Session, user_id: str, message: Message, **kwargs: Any) -> OutboxMessage:
+    """A direct message to a person (the bot's IM with them)."""
+    return enqueue(session, user_id, message, kind=KIND_DM, **kwargs)
+
+
+def enqueue_update(session: Session, target: OutboxMessage, message: Message) -> OutboxMessage:
+    """Replace the content of an earlier post (e.g. a card whose status changed) once it is sent."""
+    row = OutboxMessage(
+        kind=KIND_UPDATE,
+        channel=target.channel,
+        payload={**message.as_post(), "target_id": target.id},
+        ref=target.ref,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    recovered: int = 0  # unknown outcomes found in the channel's history
+    errors: list[str] = field(default_factory=list)
+
+    def __add__(self, other: DispatchReport) -> DispatchReport:
+        return DispatchReport(
+            self.sent + other.sent,
+            self.retried + other.retried,
+            self.dead + other.dead,
+            self.recovered + other.recovered,
+            self.errors + other.errors,
+        )
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A plain copy of a row, for the dispatcher and `clubbot outbox` (no session attached)."""
+
+    id: int
+    kind: str
+    ref: str | None
+    channel: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    last_error: str | None
+    ts: str | None
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> OutboxRow:
+        return cls(
+            row.id,
+            row.kind,
+            row.ref,
+            row.channel,
+            dict(row.payload),
+            row.status.value,
+            row.attempts,
+            row.created_at,
+            row.next_attempt_at,
+            row.last_error,
+            row.ts,
+        )
+
+
+class Dispatcher:
+    """Sends due outbox rows through the gateway. Safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        gateway: SlackGateway,
+        *,
+        secretariat_channel: str | None,
+        language: str = "ko",
+        max_attempts: int = 8,
+        base_delay: float = 5.0,
+        max_delay: float = 3600.0,
+        stale_after: float = 120.0,
+    ) -> None:
+        self.db = db
+        self.gateway = gateway
+        self.secretariat_channel = secretariat_channel
+        self.language = language
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.stale_after = stale_after
+
+    # --- entry points --------------------------------------------------------------------------
+
+    def dispatch_due(self, *, limit: int = 100, now: datetime | None = None) -> DispatchReport:
+        """Resolve stale `sending` rows, then send up to `limit` due `pending` rows, oldest first."""
+        now = now or utcnow()
+        report = self.resolve_stale(now=now)
+        with self.db.session() as session:
+            ids = session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            ).all()
+        return report + self.dispatch(ids)
+
+    def dispatch(self, ids: Iterable[int]) -> DispatchReport:
+        report = DispatchReport()
+        for row_id in ids:
+            row = self._claim(row_id)
+            if row is not None:
+                report = report + self._send(row)
+        return report
+
+    def resolve_stale(self, *, now: datetime | None = None) -> DispatchReport:
+        """Rows left `sending` by a process that died: sent if found in history, else back to pending."""
+        now = now or utcnow()
+        cutoff = now - timedelta(seconds=self.stale_after)
+        with self.db.session() as session:
+            rows = [
+                OutboxRow.of(r)
+                for r in session.scalars(
+                    select(OutboxMessage).where(
+                        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= cutoff
+                    )
+                )
+            ]
+        report = DispatchReport()
+        for row in rows:
+            report = report + self._resolve_unknown(row, reason="stale claim")
+        return report
+
+    # --- one row -------------------------------------------------------------------------------
+
+    def _claim(self, row_id: int) -> OutboxRow | None:
+        now = utcnow()
+        with self.db.session() as session:
+            claimed = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            row = session.get(OutboxMessage, row_id)
+            assert row is not None
+            return OutboxRow.of(row)
+
+    def _send(self, row: OutboxRow) -> DispatchReport:
+        try:
+            if row.kind == KIND_UPDATE:
+                ts = self._send_update(row)
+            else:
+                channel = self.gateway.dm_channel(row.channel) if row.kind == KIND_DM else row.channel
+                ts = self.gateway.post_message(
+                    channel,
+                    text=row.payload.get("text") or "",
+                    blocks=row.payload.get("blocks"),
+                    thread_ts=row.payload.get("thread_ts"),
+                    metadata={"event_type": EVENT_TYPE, "event_payload": {"outbox_id": row.id}},
+                )
+        except SlackRefused as refused:
+            return self._failed(row, refused.error)
+        except OutcomeUnknown as unknown:
+            log.warning("outbox %s: outcome unknown (%s); checking the channel", row.id, unknown)
+            return self._resolve_unknown(row, reason=str(unknown))
+        except _NotReady as waiting:
+            self._postpone(row, str(waiting))
+            return DispatchReport(retried=1)
+        self._mark_sent(row, ts)
+        return DispatchReport(sent=1)
+
+    def _send_update(self, row: OutboxRow) -> str:
+        with self.db.session() as session:
+            target = session.get(OutboxMessage, int(row.payload["target_id"]))
+            target_channel, target_ts = (target.channel, target.ts) if target else (None, None)
+            target_kind = target.kind if target else None
+        if target_ts is None:
+            raise _NotReady("the message to update is not posted yet")
+        assert target_channel is not None
+        channel = self.gateway.dm_channel(target_channel) if target_kind == KIND_DM else target_channel
+        self.gateway.update_message(
+            channel, target_ts, text=row.payload.get("text") or "", blocks=row.payload.get("blocks")
+        )
+        return target_ts
+
+    def _mark_sent(self, row: OutboxRow, ts: str) -> None:
+        with self.db.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
+                .values(status=OutboxStatus.SENT, ts=ts, sent_at=utcnow(), last_error=None)
+            )
+        if row.payload.get("pin") and row.kind != KIND_UPDATE:
+            channel = self.gateway.dm_channel(row.channel) if row.kind == KIND_DM else row.channel
+            try:
+                self.gateway.pin(channel, ts)
+            except (SlackRefused, OutcomeUnknown):
+                log.warning("outbox %s: posted but could not pin", row.id, exc_info=True)
+
+    def _resolve_unknown(self, row: OutboxRow, *, reason: str) -> DispatchReport:
+        if row.kind == KIND_UPDATE:  # an update is idempotent: just do it again
+            self._postpone(row, reason, delay=0.0)
+            return DispatchReport(retried=1)
+        try:
+            channel = self.gateway.dm_channel(row.channel) if row.kind == KIND_DM else row.channel
+            ts = self.gateway.find_post(
+                channel,
+                event_type=EVENT_TYPE,
+                key="outbox_id",
+                key_value=row.id,
+                oldest=row.created_at.timestamp() - 5,
+            )
+        except (SlackRefused, OutcomeUnknown) as error:
+            log.warning("outbox %s: cannot check the channel yet (%s); will look again", row.id, error)
+            return DispatchReport(errors=[f"{row.id}: {error}"])  # stays `sending`; resolve_stale retries
+        if ts is not None:
+            log.info("outbox %s: found in the channel (ts %s); not sending again", row.id, ts)
+            self._mark_sent(row, ts)
+            return DispatchReport(recovered=1)
+        self._postpone(row, f"not delivered: {reason}", delay=0.0)
+        return DispatchReport(retried=1)
+
+    def _postpone(self, row: OutboxRow, error: str, *, delay: float | None = None) -> None:
+        wait = self._backoff(row.attempts) if delay is None else delay
+        with self.db.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
+                .values(
+                    status=OutboxStatus.PENDING,
+                    next_attempt_at=utcnow() + timedelta(seconds=wait),
+                    last_error=error[:2000],
+                )
+            )
+
+    def _failed(self, row: OutboxRow, error: str) -> DispatchReport:
+        if row.attempts < self.max_attempts:
+            log.warning("outbox %s: Slack refused (%s); attempt %d, retrying later", row.id, error, row.attempts)
+            self._postpone(row, error)
+            return DispatchReport(retried=1)
+        log.error("outbox %s: giving up after %d attempts (%s)", row.id, row.attempts, error)
+        with self.db.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
+                .values(status=OutboxStatus.DEAD, last_error=error[:2000])
+            )
+            if self.secretariat_channel and row.kind != KIND_ALERT:
+                text = t(self.language, "outbox.dead_alert", id=row.id, channel=row.channel, error=error)
+                enqueue(
+                    session,
+                    self.secretariat_channel,
+                    Message(text=text),
+                    kind=KIND_ALERT,
+                    dedupe_key=f"outbox-dead:{row.id}",
+                )
+        return DispatchReport(dead=1)
+
+    def _backoff(self, attempts: int) -> float:
+        return float(min(self.max_delay, self.base_delay * (2 ** max(0, attempts - 1))))
+
+
+class _NotReady(Exception):
+    pass
+
+
+# --- operator views ------------------------------------------------------------------------------
+
+
+def undelivered(db: Database, *, include_sent: bool = False, limit: int = 200) -> list[OutboxRow]:
+    """Rows not yet sent (pending, sending, dead), newest first, for `clubbot outbox`."""
+    with db.session() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+        if not include_sent:
+            query = query.where(OutboxMessage.status != OutboxStatus.SENT)
+        return [OutboxRow.of(r) for r in session.scalars(query)]
+
+
+def retry_dead(db: Database, row_id: int) -> bool:
+    """Give a dead row another round of attempts."""
+    with db.session() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.DEAD)
+            .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+class OutboxWorker:
+    """A background thread that dispatches the outbox when poked (after a request) and, optionally, on an interval."""
+
+    def __init__(self, dispatcher: Dispatcher, *, interval: float | None = None) -> None:
+        self.dispatcher = dispatcher
+        self.interval = interval
+        self._poke = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="clubbot-outbox", daemon=True)
+        self._started = False
+        self._lock = threading.Lock()
+
+    def poke(self) -> None:
+        with self._lock:
+            if not self._started:
+                self._thread.start()
+                self._started = True
+        self._poke.set()
+
+    def start(self) -> OutboxWorker:
+        self.poke()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._poke.set()
+        if self._started:
+            self._thread.join(timeout=timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._poke.wait(timeout=self.interval)  # no interval: sleep until poked
+            self._poke.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self.dispatcher.dispatch_due()
+            except Exception:
+                log.exception("outbox dispatch failed; will try again")

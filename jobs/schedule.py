@@ -1,0 +1,8 @@
+"""The schedule: every job the clock runs, in one table."""
+
+from __future__ import annotations
+
+from jobs import outbox
+from jobs.base import PeriodicJob, RecurringTask
+
+SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK,)
