@@ -2,9 +2,9 @@
 
 Source data: ``slack_web_openapi_v2_without_examples.json``, Slack's OpenAPI 2.0 description of the
 Web API (v1.7.0, October 2020 edition), from https://github.com/slackapi/slack-api-specs, published by
-Slack Technologies under the MIT licence (Copyright (c) 2020 Slack Technologies, Inc.; the licence text
+Slack under the MIT licence ("Copyright (c) 2017 SlackAPI"; the licence text
 travels with the data as ``LICENSE`` beside it). Only facts are extracted: method names, which
-arguments are required, which OAuth scopes a method needs, and whether it is read with GET or POST.
+arguments are required and which OAuth scopes a method needs.
 
 Run it as::
 
@@ -202,7 +202,7 @@ def generate(spec: dict[str, Any]) -> dict[str, Any]:
             "file": "slack_web_openapi_v2_without_examples.json",
             "title": info.get("title"),
             "version": info.get("version"),
-            "licence": "MIT (Slack Technologies); see bot/standin/specgen.py",
+            "licence": "MIT, Copyright (c) 2017 SlackAPI; see bot/standin/specgen.py",
         },
         "methods": dict(sorted(methods.items())),
     }
