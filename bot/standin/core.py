@@ -531,7 +531,7 @@ class SlackStandIn:
         if is_bot and bot_scopes and not _family_scoped(bot_scopes) and not self.scopes & set(bot_scopes):
             return finish({"ok": False, "error": "missing_scope", "needed": ",".join(bot_scopes),
                            "provided": ",".join(sorted(self.scopes))})
-        missing = [name for name in spec["required"] if args.get(name) in (None, "")]
+        missing = [name for name in spec["required"] if args.get(name) is None]
         if missing:
             return finish({"ok": False, "error": "invalid_arguments", "response_metadata": {
                 "messages": [f"[ERROR] missing required field: {name}" for name in missing]}})

@@ -208,24 +208,26 @@ def message_api(standin: SlackStandIn, message: Message, *, with_thread: bool = 
         data["display_as_bot"] = False
     if message.edited:
         data["edited"] = dict(message.edited)
-    if message.thread_ts:
+    if message.is_reply:
         data["thread_ts"] = message.thread_ts
-        if message.is_reply:
-            parent = standin.ws.find_message(message.channel, message.thread_ts)
-            if parent is not None:
-                data["parent_user_id"] = parent.user
-        elif with_thread:
-            replies = standin.ws.replies_to(message.channel, message.ts)
-            if replies:
-                users = list(dict.fromkeys(r.user for r in replies if r.user))
-                data.update({
-                    "reply_count": len(replies),
-                    "reply_users_count": len(users),
-                    "latest_reply": replies[-1].ts,
-                    "reply_users": users,
-                    "is_locked": False,
-                    "subscribed": False,
-                })
+        parent = standin.ws.find_message(message.channel, message.thread_ts or "")
+        if parent is not None:
+            data["parent_user_id"] = parent.user
+    elif with_thread and not message.ephemeral:
+        replies = standin.ws.replies_to(message.channel, message.ts)
+        if replies:
+            users = list(dict.fromkeys(r.user for r in replies if r.user))
+            data.update({
+                "thread_ts": message.ts,
+                "reply_count": len(replies),
+                "reply_users_count": len(users),
+                "latest_reply": replies[-1].ts,
+                "reply_users": users,
+                "is_locked": False,
+                "subscribed": False,
+            })
+    elif message.thread_ts:
+        data["thread_ts"] = message.thread_ts
     if message.pinned_to:
         data["pinned_to"] = list(message.pinned_to)
     if message.reactions:
