@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.request
 
+import httpx
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -40,12 +40,9 @@ def test_missing_and_wrong_tokens(standin: SlackStandIn) -> None:
 
 
 def test_token_as_form_field_is_accepted(standin: SlackStandIn) -> None:
-    body = f"token={standin.bot_token}".encode()
-    request = urllib.request.Request(standin.api_url + "auth.test", data=body, method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback stand-in
-        assert json.loads(response.read())["ok"] is True
-        assert response.headers["X-Slack-Req-Id"]
+    response = httpx.post(standin.api_url + "auth.test", data={"token": standin.bot_token})
+    assert response.json()["ok"] is True
+    assert response.headers["X-Slack-Req-Id"]
 
 
 def test_unknown_method_differs_from_real_but_unimplemented_method(client: WebClient) -> None:
@@ -61,10 +58,8 @@ def test_missing_required_argument_is_reported_like_slack(client: WebClient, peo
 
 def test_json_body_without_charset_gets_slacks_warning(standin: SlackStandIn, people: dict) -> None:
     body = json.dumps({"channel": people["lab"], "text": "hi"}).encode()
-    request = urllib.request.Request(standin.api_url + "chat.postMessage", data=body, method="POST", headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {standin.bot_token}"})
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback stand-in
-        data = json.loads(response.read())
+    data = httpx.post(standin.api_url + "chat.postMessage", content=body, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {standin.bot_token}"}).json()
     assert data["ok"] is True
     assert data["warning"] == "missing_charset"
     assert data["response_metadata"]["warnings"] == ["missing_charset"]
@@ -117,11 +112,13 @@ def test_post_message_errors(standin: SlackStandIn, client: WebClient, people: d
     assert error_of(client.chat_postMessage, channel="C0NOPE", text="x")["error"] == "channel_not_found"
     assert error_of(client.chat_postMessage, channel=archived, text="x")["error"] == "is_archived"
     assert error_of(client.chat_postMessage, channel=people["lab"], text="")["error"] == "no_text"
-    assert error_of(client.chat_postMessage, channel=people["lab"], text="x" * 40_001)["error"] == "msg_too_long"
+    too_long = "x" * 40_001
+    assert error_of(client.chat_postMessage, channel=people["lab"], text=too_long)["error"] == "msg_too_long"
     too_many = [{"type": "divider"}] * 51
     data = error_of(client.chat_postMessage, channel=people["lab"], text="x", blocks=too_many)
     assert data["error"] == "invalid_blocks"
-    assert "[ERROR] no more than 50 items allowed [json-pointer:/blocks]" in data["response_metadata"]["messages"]
+    messages = data["response_metadata"]["messages"]
+    assert "[ERROR] no more than 50 items allowed [json-pointer:/blocks]" in messages
     long_section = [{"type": "section", "text": {"type": "mrkdwn", "text": "y" * 3001}}]
     data = error_of(client.chat_postMessage, channel=people["lab"], text="x", blocks=long_section)
     assert data["errors"] == ["must be less than 3001 characters [json-pointer:/blocks/0/text/text]"]
@@ -137,7 +134,8 @@ def test_post_message_errors(standin: SlackStandIn, client: WebClient, people: d
     assert standin.messages(people["lab"]) == []
 
 
-def test_chat_write_public_posts_without_joining(standin: SlackStandIn, client: WebClient, people: dict) -> None:
+def test_chat_write_public_posts_without_joining(standin: SlackStandIn, client: WebClient,
+                                                 people: dict) -> None:
     outside = standin.add_channel("outside", members=[people["alice"]])
     assert client.chat_postMessage(channel=outside, text="hi all")["ok"]
     assert standin.bot_user_id not in standin.channel(outside).members
@@ -232,9 +230,10 @@ def test_invite_with_force_invites_the_valid_ones(standin: SlackStandIn, client:
 
 def test_invite_channel_level_errors(standin: SlackStandIn, client: WebClient, people: dict) -> None:
     outside = standin.add_channel("outside", members=[people["alice"]])
-    assert error_of(client.conversations_invite, channel=outside, users=people["bob"])["error"] == "not_in_channel"
+    bob = people["bob"]
+    assert error_of(client.conversations_invite, channel=outside, users=bob)["error"] == "not_in_channel"
     archived = standin.add_channel("old", members=[standin.bot_user_id], archived=True)
-    assert error_of(client.conversations_invite, channel=archived, users=people["bob"])["error"] == "is_archived"
+    assert error_of(client.conversations_invite, channel=archived, users=bob)["error"] == "is_archived"
     single = error_of(client.conversations_invite, channel=people["lab"], users=people["alice"])
     assert single["error"] == "already_in_channel"
 
@@ -258,7 +257,8 @@ def test_join_leave_kick(standin: SlackStandIn, client: WebClient, people: dict)
     assert error_of(client.conversations_join, channel=secret)["error"] == "channel_not_found"
     client.conversations_kick(channel=outside, user=people["bob"])
     assert people["bob"] not in standin.channel(outside).members
-    assert error_of(client.conversations_kick, channel=outside, user=people["bob"])["error"] == "not_in_channel"
+    bob = people["bob"]
+    assert error_of(client.conversations_kick, channel=outside, user=bob)["error"] == "not_in_channel"
     client.conversations_leave(channel=outside)
     assert standin.bot_user_id not in standin.channel(outside).members
     assert client.conversations_leave(channel=outside).data["not_in_channel"] is True
@@ -281,7 +281,8 @@ def test_rename_archive_topic_purpose(standin: SlackStandIn, client: WebClient, 
     client.conversations_unarchive(channel=lab)
     assert standin.channel(lab).is_archived is False
     subtypes = [m.subtype for m in standin.messages(lab)]
-    assert subtypes == ["channel_name", "channel_topic", "channel_purpose", "channel_archive", "channel_unarchive"]
+    assert subtypes == ["channel_name", "channel_topic", "channel_purpose", "channel_archive",
+                        "channel_unarchive"]
 
 
 def test_info_list_members_and_users_conversations(standin: SlackStandIn, client: WebClient,
@@ -309,15 +310,18 @@ def test_history_pagination_newest_first(standin: SlackStandIn, client: WebClien
     first = client.conversations_history(channel=lab, limit=3).data
     assert [m["text"] for m in first["messages"]] == ["m6", "m5", "m4"]
     assert first["has_more"] is True
-    second = client.conversations_history(channel=lab, limit=3, cursor=first["response_metadata"]["next_cursor"])
+    second = client.conversations_history(channel=lab, limit=3,
+                                          cursor=first["response_metadata"]["next_cursor"])
     assert [m["text"] for m in second["messages"]] == ["m3", "m2", "m1"]
-    third = client.conversations_history(channel=lab, limit=3, cursor=second["response_metadata"]["next_cursor"])
+    third = client.conversations_history(channel=lab, limit=3,
+                                         cursor=second["response_metadata"]["next_cursor"])
     assert [m["text"] for m in third["messages"]] == ["m0"] and third["has_more"] is False
     window = client.conversations_history(channel=lab, oldest=stamps[2], latest=stamps[4]).data
     assert [m["text"] for m in window["messages"]] == ["m3"]
     inclusive = client.conversations_history(channel=lab, oldest=stamps[2], latest=stamps[4], inclusive=True)
     assert [m["text"] for m in inclusive["messages"]] == ["m4", "m3", "m2"]
-    everything = [m["text"] for page in client.conversations_history(channel=lab, limit=2) for m in page["messages"]]
+    everything = [m["text"] for page in client.conversations_history(channel=lab, limit=2)
+                  for m in page["messages"]]
     assert everything == [f"m{i}" for i in reversed(range(7))]
     assert error_of(client.conversations_history, channel=lab, cursor="bm9wZQ==")["error"] == "invalid_cursor"
 
@@ -329,7 +333,8 @@ def test_threads_and_replies(standin: SlackStandIn, client: WebClient, people: d
     client.chat_postMessage(channel=lab, text="thanks", thread_ts=parent)
     history = client.conversations_history(channel=lab)["messages"]
     assert [m["text"] for m in history] == ["paper of the week"]
-    assert history[0]["reply_count"] == 2 and history[0]["reply_users"] == [people["alice"], standin.bot_user_id]
+    assert history[0]["reply_count"] == 2
+    assert history[0]["reply_users"] == [people["alice"], standin.bot_user_id]
     replies = client.conversations_replies(channel=lab, ts=parent)["messages"]
     assert [m["text"] for m in replies] == ["paper of the week", "great read", "thanks"]
     assert replies[1]["parent_user_id"] == standin.bot_user_id
@@ -368,7 +373,8 @@ def test_pins_and_reactions(standin: SlackStandIn, client: WebClient, people: di
     ts = client.chat_postMessage(channel=people["lab"], text="pin me")["ts"]
     client.pins_add(channel=people["lab"], timestamp=ts)
     assert error_of(client.pins_add, channel=people["lab"], timestamp=ts)["error"] == "already_pinned"
-    assert error_of(client.pins_add, channel=people["lab"], timestamp="1.000001")["error"] == "message_not_found"
+    missing = error_of(client.pins_add, channel=people["lab"], timestamp="1.000001")
+    assert missing["error"] == "message_not_found"
     items = client.pins_list(channel=people["lab"])["items"]
     assert [i["message"]["ts"] for i in items] == [ts]
     assert standin.messages(people["lab"])[0].pinned is True
@@ -443,7 +449,8 @@ def test_views_validation_update_push_publish(standin: SlackStandIn, client: Web
 # ---- files --------------------------------------------------------------------------------------
 def test_files_upload_v2_end_to_end(standin: SlackStandIn, client: WebClient, people: dict) -> None:
     response = client.files_upload_v2(channel=people["lab"], content="quarter,clubs\nQ1,4\n",
-                                      filename="report.csv", title="Q1 report", initial_comment="Quarterly report")
+                                      filename="report.csv", title="Q1 report",
+                                      initial_comment="Quarterly report")
     assert response["file"]["title"] == "Q1 report"
     stored = standin.files(people["lab"])
     assert len(stored) == 1 and stored[0].data == b"quarter,clubs\nQ1,4\n"
@@ -454,14 +461,13 @@ def test_files_upload_v2_end_to_end(standin: SlackStandIn, client: WebClient, pe
     with pytest.raises(SlackApiError) as info:
         client.files_upload_v2(channel=outside, content="x", filename="x.txt")
     assert info.value.response["error"] == "not_in_channel"
-    download = urllib.request.Request(stored[0].to_api(standin.base_url, "x")["url_private"],
-                                      headers={"Authorization": f"Bearer {standin.bot_token}"})
-    with urllib.request.urlopen(download) as body:  # noqa: S310 - loopback stand-in
-        assert body.read() == b"quarter,clubs\nQ1,4\n"
+    url_private = stored[0].to_api(standin.base_url, "x")["url_private"]
+    download = httpx.get(url_private, headers={"Authorization": f"Bearer {standin.bot_token}"})
+    assert download.content == b"quarter,clubs\nQ1,4\n"
+    assert httpx.get(url_private).status_code == 403
 
 
 def test_debug_endpoint_lists_calls(standin: SlackStandIn, client: WebClient) -> None:
     client.auth_test()
-    with urllib.request.urlopen(standin.base_url + "_standin/calls") as response:  # noqa: S310
-        calls = json.loads(response.read())
+    calls = httpx.get(standin.base_url + "_standin/calls").json()
     assert [c["method"] for c in calls] == ["auth.test"] and calls[0]["ok"] is True
