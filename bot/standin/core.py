@@ -53,10 +53,10 @@ DEFAULT_BOT_SCOPES = frozenset({
     "users:read.email", "conversations.connect:write",
 })
 DEFAULT_BOT_EVENTS = frozenset({
-    "app_home_opened", "channel_archive", "channel_created", "channel_rename", "channel_unarchive",
-    "group_archive", "group_rename", "group_unarchive", "member_joined_channel", "member_left_channel",
-    "message.channels", "message.groups", "message.im", "message.mpim", "pin_added", "reaction_added",
-    "team_join",
+    "app_home_opened", "app_mention", "channel_archive", "channel_created", "channel_rename",
+    "channel_unarchive", "group_archive", "group_rename", "group_unarchive", "member_joined_channel",
+    "member_left_channel", "message.channels", "message.groups", "message.im", "message.mpim", "pin_added",
+    "reaction_added", "reaction_removed", "team_join",
 })
 # events about a public channel that reach apps whether or not the bot is a member
 WORKSPACE_CHANNEL_EVENTS = frozenset({"channel_rename", "channel_archive", "channel_unarchive",
@@ -1197,6 +1197,9 @@ class SlackStandIn:
 
     def react(self, user_id: str, channel_id: str, ts: str, name: str) -> None:
         self._act(user_id, "reactions.add", channel=channel_id, timestamp=ts, name=name)
+
+    def unreact(self, user_id: str, channel_id: str, ts: str, name: str) -> None:
+        self._act(user_id, "reactions.remove", channel=channel_id, timestamp=ts, name=name)
 
     def _people_change(self, user_id: str, change: Callable[[CallContext, Channel], None],
                        channel_id: str) -> None:

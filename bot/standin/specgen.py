@@ -92,6 +92,7 @@ RATE_TIERS: dict[str, str] = {
     "pins.add": "2",
     "pins.list": "2",
     "reactions.add": "3",
+    "reactions.remove": "2",
     "team.info": "3",
     "users.conversations": "3",
     "users.info": "4",

@@ -242,11 +242,23 @@ def message_event(ctx: CallContext, message: Message, channel: Channel) -> dict[
     event = message_api(ctx.standin, message, with_thread=False)
     event.pop("pinned_to", None)
     event.pop("reactions", None)
-    if ctx.via_ui and not message.bot_id and not message.subtype:
-        event["client_msg_id"] = ctx.standin.uuid()
     event["channel"] = channel.id
     event["event_ts"] = message.ts
     event["channel_type"] = channel.channel_type
+    return event
+
+
+def app_mention_event(ctx: CallContext, message: Message, channel: Channel) -> dict[str, Any]:
+    """Slack's app_mention: sent (besides the message event) when a person mentions the bot."""
+    event: dict[str, Any] = {"type": "app_mention", "user": message.user, "text": message.text,
+                             "ts": message.ts, "team": ctx.standin.team_id, "channel": channel.id,
+                             "event_ts": message.ts}
+    if message.blocks is not None:
+        event["blocks"] = copy.deepcopy(message.blocks)
+    if message.thread_ts:
+        event["thread_ts"] = message.thread_ts
+    if "client_msg_id" in message.extra:
+        event["client_msg_id"] = message.extra["client_msg_id"]
     return event
 
 
@@ -414,8 +426,10 @@ def post_message(ctx: CallContext) -> dict[str, Any]:
     if ctx.is_bot:
         message.bot_id = ctx.standin.bot_id
         message.app_id = ctx.standin.app_id
-    elif ctx.via_ui and blocks is None:
-        message.blocks = rich_text_blocks(ctx, text)
+    elif ctx.via_ui:
+        message.extra["client_msg_id"] = ctx.standin.uuid()
+        if blocks is None:
+            message.blocks = rich_text_blocks(ctx, text)
     if thread_ts and ctx.bool_arg("reply_broadcast"):
         message.subtype = "thread_broadcast"
     files = ctx.args.get("_files")
@@ -425,6 +439,8 @@ def post_message(ctx: CallContext) -> dict[str, Any]:
         message.extra["upload"] = True
     ctx.ws.add_message(message)
     ctx.emit(message_event(ctx, message, channel), channel)
+    if not ctx.is_bot and f"<@{ctx.standin.bot_user_id}>" in text:
+        ctx.emit(app_mention_event(ctx, message, channel), channel)
     return {"channel": channel.id, "ts": message.ts, "message": message_api(ctx.standin, message)}
 
 
@@ -1129,6 +1145,26 @@ def reactions_add(ctx: CallContext) -> dict[str, Any]:
     return {}
 
 
+def reactions_remove(ctx: CallContext) -> dict[str, Any]:
+    ctx.require_scope("reactions:write")
+    channel = ctx.conversation()
+    name = ctx.str_arg("name") or ""
+    message = ctx.ws.find_message(channel.id, ctx.str_arg("timestamp") or "")
+    if message is None:
+        raise SlackError("message_not_found" if ctx.str_arg("timestamp") else "no_item_specified")
+    reaction = next((r for r in message.reactions if r["name"] == name), None)
+    if reaction is None or ctx.actor.id not in reaction["users"]:
+        raise SlackError("no_reaction")
+    reaction["users"].remove(ctx.actor.id)
+    reaction["count"] = len(reaction["users"])
+    if not reaction["users"]:
+        message.reactions.remove(reaction)
+    ctx.emit({"type": "reaction_removed", "user": ctx.actor.id, "reaction": name, "item_user": message.user,
+              "item": {"type": "message", "channel": channel.id, "ts": message.ts},
+              "event_ts": ctx.ws.next_ts()}, channel)
+    return {}
+
+
 # ---- views ------------------------------------------------------------------------------------
 def _view_arg(ctx: CallContext) -> dict[str, Any]:
     view = ctx.args.get("view")
@@ -1357,6 +1393,7 @@ METHODS: dict[str, Callable[[CallContext], dict[str, Any]]] = {
     "pins.add": pins_add,
     "pins.list": pins_list,
     "reactions.add": reactions_add,
+    "reactions.remove": reactions_remove,
     "team.info": team_info,
     "users.conversations": users_conversations,
     "users.info": users_info,
