@@ -834,7 +834,7 @@ class SlackStandIn:
         return delivery
 
     def _apply_command_ack(self, delivery: Delivery, user: User, channel: Channel, command: str) -> None:
-        if delivery.error or not delivery.acked_in_time:
+        if delivery.error == "http_timeout" or (delivery.status is not None and not delivery.acked_in_time):
             self._notice(user.id, channel.id, f'{command} failed with the error "operation_timeout"',
                          "operation_timeout")
             return
@@ -1044,7 +1044,15 @@ class SlackStandIn:
             if not action:
                 self._close_views(user_id, [view_id])
             elif action == "errors":
-                view.errors = dict(data.get("errors") or {})
+                errors = data.get("errors")
+                inputs = {b.get("block_id") for b in view.blocks if b.get("type") == "input"}
+                bad = ["(not an object)"]
+                unknown = sorted(set(errors) - inputs) if isinstance(errors, dict) else bad
+                if not errors or unknown:
+                    # Slack refuses the answer; the person sees a generic error and the modal stays as it was
+                    delivery.error = f"invalid_response_action: errors for unknown input blocks {unknown}"
+                    return
+                view.errors = dict(errors)
             elif action == "update":
                 new_view = data.get("view")
                 errors = blockkit.validate_view(new_view, expected=("modal",))

@@ -1267,13 +1267,12 @@ def views_update(ctx: CallContext) -> dict[str, Any]:
     view_hash = ctx.str_arg("hash")
     if view_hash and view_hash != view.hash:
         raise SlackError("hash_conflict")
-    if payload.get("external_id") == view.external_id:
-        payload = {k: v for k, v in payload.items() if k != "external_id"} | {"external_id": view.external_id}
+    if payload.get("external_id") and payload["external_id"] != view.external_id:
+        _check_view(ctx, payload, (view.type,))  # also refuses an external_id another view holds
+    else:
         errors = validate_view(payload, expected=(view.type,))
         if errors:
             raise SlackError("invalid_arguments", response_metadata={"messages": errors})
-    else:
-        _check_view(ctx, payload, (view.type,))
     replace_view(ctx, view, payload)
     return {"view": view.to_api()}
 

@@ -450,3 +450,26 @@ def test_home_tab_published_on_app_home_opened(standin: SlackStandIn, bolt: Bolt
     standin.open_home(alice)
     assert standin.wait_for(lambda: standin.home(alice) is not None)
     assert standin.home(alice).blocks[0]["text"]["text"] == "*Your clubs*"
+
+
+def test_errors_for_a_block_that_is_not_an_input_are_refused(standin: SlackStandIn, bolt: BoltHarness,
+                                                             alice: str) -> None:
+    bolt.app.view("new-club")(lambda ack: ack(response_action="errors", errors={"nmae": "typo in block id"}))
+    with standin.ws.lock:
+        trigger = standin.ws.new_trigger(alice)
+    view = bolt.client.views_open(trigger_id=trigger, view=MODAL)["view"]
+    d = standin.submit_view(alice, view["id"], {"name": {"value": "neuro"}, "field": {"pick": "ai"}})
+    assert d.status == 200 and d.error is not None and "nmae" in d.error
+    assert standin.view(view["id"]).errors == {} and len(standin.views(alice)) == 1
+
+
+def test_unreachable_app(standin: SlackStandIn, alice: str, lab: str) -> None:
+    standin.app_url = "http://127.0.0.1:9/slack/events"  # nothing listens on the discard port
+    d = standin.slash_command(alice, lab, "x")
+    assert (d.status, d.error) == (None, "connection_failed")
+    assert [m.text for m in standin.ephemerals(alice)] == ['/club failed with the error "dispatch_failed"']
+    standin.open_home(alice)
+    assert standin.wait_for_events()
+    attempts = standin.events_of("app_home_opened")[0].attempts
+    assert len(attempts) == 4
+    assert {a.headers_sent.get("X-Slack-Retry-Reason") for a in attempts[1:]} == {"connection_failed"}
