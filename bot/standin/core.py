@@ -536,7 +536,7 @@ class SlackStandIn:
             return finish({"ok": False, "error": "invalid_arguments", "response_metadata": {
                 "messages": [f"[ERROR] missing required field: {name}" for name in missing]}})
 
-        ctx = CallContext(self, actor, is_bot, token, args)
+        ctx = CallContext(self, actor, is_bot, token, dict(args))
         with self.ws.lock:
             try:
                 result = webapi.METHODS[method](ctx)

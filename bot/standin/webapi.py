@@ -769,6 +769,8 @@ def conversations_leave(ctx: CallContext) -> dict[str, Any]:
     if ctx.actor.id not in channel.members:
         return {"not_in_channel": True}
     ctx.not_archived(channel)
+    if channel.is_private and channel.members == [ctx.actor.id]:
+        raise SlackError("last_member")
     _leave(ctx, channel, ctx.actor.id)
     return {}
 
