@@ -471,3 +471,22 @@ def test_debug_endpoint_lists_calls(standin: SlackStandIn, client: WebClient) ->
     client.auth_test()
     calls = httpx.get(standin.base_url + "_standin/calls").json()
     assert [c["method"] for c in calls] == ["auth.test"] and calls[0]["ok"] is True
+
+
+def test_json_callers_must_send_the_token_in_the_header(standin: SlackStandIn) -> None:
+    body = {"token": standin.bot_token, "channel": "C1", "text": "x"}
+    data = httpx.post(standin.api_url + "chat.postMessage", json=body).json()
+    assert data == {"ok": False, "error": "not_authed"}
+
+
+def test_channel_names_are_accepted_where_slack_accepts_them(standin: SlackStandIn, client: WebClient,
+                                                             people: dict) -> None:
+    assert client.chat_postMessage(channel="#lab", text="by name")["channel"] == people["lab"]
+
+
+def test_listing_private_channels_needs_groups_read(standin: SlackStandIn, people: dict) -> None:
+    standin.scopes = frozenset({"channels:read"})
+    client = WebClient(base_url=standin.api_url, token=standin.bot_token, retry_handlers=[])
+    assert client.conversations_list()["ok"]
+    data = error_of(client.conversations_list, types="public_channel,private_channel")
+    assert (data["error"], data["needed"]) == ("missing_scope", "groups:read")
