@@ -12,6 +12,7 @@ import base64
 import copy
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -102,8 +103,12 @@ class SlackStandIn:
         bot_name: str = "clubbot",
         event_retry_delays: tuple[float, ...] = (0.0, 0.5, 1.0),
         ack_timeout: float = 10.0,
+        slash_commands: Iterable[dict[str, Any]] | None = None,
     ) -> None:
         self.signing_secret = signing_secret
+        # the manifest's features.slash_commands; None accepts any command without mention escaping
+        self.slash_commands: dict[str, dict[str, Any]] | None = (
+            None if slash_commands is None else {c["command"]: dict(c) for c in slash_commands})
         self.bot_token = bot_token
         self.scopes = frozenset(DEFAULT_BOT_SCOPES if scopes is None else scopes)
         self.bot_events = frozenset(DEFAULT_BOT_EVENTS if bot_events is None else bot_events)
@@ -801,11 +806,22 @@ class SlackStandIn:
 
     def slash_command(self, user_id: str, channel_id: str, text: str = "", command: str = "/club", *,
                       signature: str | None = None, timestamp: str | int | None = None) -> Delivery:
-        """A person types ``/command text`` in a conversation."""
+        """A person types ``/command text`` in a conversation.
+
+        As on Slack, ``&``, ``<`` and ``>`` in the text reach the app HTML-escaped, and when the command's
+        manifest entry has ``should_escape: true``, ``@name``, ``#channel`` and URLs arrive as
+        ``<@U…|name>``, ``<#C…|channel>`` and ``<https://…>``."""
+        settings: dict[str, Any] = {}
+        if self.slash_commands is not None:
+            if command not in self.slash_commands:
+                raise StandInUsageError(f"{command} is not one of the app's slash commands "
+                                        f"{sorted(self.slash_commands)}; Slack would not send it")
+            settings = self.slash_commands[command]
         with self.ws.lock:
             user = self._user(user_id)
             channel = self._channel(channel_id)
             trigger_id = self.ws.new_trigger(user_id)
+            text = self._command_text(text, bool(settings.get("should_escape")))
         rid, url = self._new_response_url(user_id, channel_id, "slash_command")
         channel_name = "directmessage" if channel.is_im else channel.name
         fields = {
@@ -832,6 +848,26 @@ class SlackStandIn:
         self._apply_command_ack(delivery, user, channel, command)
         self._save()
         return delivery
+
+    def _command_text(self, text: str, should_escape: bool) -> str:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if not should_escape:
+            return text
+
+        def user(match: re.Match[str]) -> str:
+            name = match.group(1)
+            found = next((u for u in self.ws.users.values()
+                          if name in (u.name, u.display_name) and not u.deleted), None)
+            return f"<@{found.id}|{found.name}>" if found else match.group(0)
+
+        def channel(match: re.Match[str]) -> str:
+            name = match.group(1)
+            found = next((c for c in self.ws.channels.values() if c.name == name and not c.is_im), None)
+            return f"<#{found.id}|{found.name}>" if found else match.group(0)
+
+        text = re.sub(r"(?<![\w<|])@([\w.\-]+)", user, text)
+        text = re.sub(r"(?<![\w<|&])#([\w\-]+)", channel, text)
+        return re.sub(r"(?<!<)\b(https?://[^\s<>|]+)", r"<\1>", text)
 
     def _apply_command_ack(self, delivery: Delivery, user: User, channel: Channel, command: str) -> None:
         if delivery.error == "http_timeout" or (delivery.status is not None and not delivery.acked_in_time):

@@ -415,7 +415,7 @@ def test_member_joined_channel_after_the_bots_invite(standin: SlackStandIn, bolt
         bob, lab, standin.bot_user_id, "C")
 
 
-def test_only_subscribed_events_are_delivered(alice: str) -> None:
+def test_only_subscribed_events_are_delivered() -> None:
     with make_standin(rate_limits=False, bot_events={"message.channels"}) as s:
         harness = BoltHarness(s)
         try:
@@ -473,3 +473,21 @@ def test_unreachable_app(standin: SlackStandIn, alice: str, lab: str) -> None:
     attempts = standin.events_of("app_home_opened")[0].attempts
     assert len(attempts) == 4
     assert {a.headers_sent.get("X-Slack-Retry-Reason") for a in attempts[1:]} == {"connection_failed"}
+
+
+def test_command_text_is_escaped_like_slack() -> None:
+    manifest_commands = [{"command": "/club", "should_escape": True, "description": "clubs"}]
+    with make_standin(rate_limits=False, slash_commands=manifest_commands) as s:
+        harness = BoltHarness(s)
+        try:
+            seen = Seen()
+            harness.app.command("/club")(lambda ack, command: (seen.add(command["text"]), ack()))
+            person = s.add_user("dana")
+            lab = s.add_channel("lab", members=[person])
+            s.slash_command(person, lab, "add @dana to #lab for R&D <now> see https://x.example/a")
+            assert seen.wait()[0] == (f"add <@{person}|dana> to <#{lab}|lab> for R&amp;D &lt;now&gt; "
+                                      "see <https://x.example/a>")
+            with pytest.raises(ValueError, match="not one of the app's slash commands"):
+                s.slash_command(person, lab, "x", command="/clbu")
+        finally:
+            harness.close()
