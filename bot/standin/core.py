@@ -236,12 +236,17 @@ class SlackStandIn:
     def add_user(self, name: str, real_name: str = "", email: str | None = None, locale: str = "en-US",
                  tz: str = "America/Los_Angeles", deleted: bool = False, is_restricted: bool = False,
                  is_ultra_restricted: bool = False, is_bot: bool = False, *, is_admin: bool = False,
-                 display_name: str = "", title: str = "", team_join: bool = False) -> str:
-        """Add a person (or another bot) to the workspace; ``team_join=True`` also sends team_join."""
+                 display_name: str = "", title: str = "", team_join: bool = False,
+                 user_id: str | None = None) -> str:
+        """Add a person (or another bot) to the workspace; ``team_join=True`` also sends team_join.
+
+        ``user_id`` fixes the ID (e.g. one the app's settings name as an admin); by default one is made."""
         with self.ws.lock:
             if self.ws.user_by_name(name) is not None:
                 raise StandInUsageError(f"a user named {name!r} already exists")
-            user = User(id=self.ws.ids.next("U"), name=name, real_name=real_name or name, email=email,
+            if user_id is not None and (user_id in self.ws.users or not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id)):
+                raise StandInUsageError(f"user ID {user_id!r} is taken or not like Slack's")
+            user = User(id=user_id or self.ws.ids.next("U"), name=name, real_name=real_name or name, email=email,
                         locale=locale, tz=tz, deleted=deleted, is_restricted=is_restricted,
                         is_ultra_restricted=is_ultra_restricted, is_bot=is_bot, is_admin=is_admin,
                         display_name=display_name, title=title, updated=int(time.time()))
@@ -256,8 +261,10 @@ class SlackStandIn:
 
     def add_channel(self, name: str, is_private: bool = False, members: Iterable[str] | None = None,
                     topic: str = "", purpose: str = "", *, creator: str | None = None,
-                    archived: bool = False) -> str:
-        """Create a channel directly (no events). The bot is a member only if listed in members."""
+                    archived: bool = False, channel_id: str | None = None) -> str:
+        """Create a channel directly (no events). The bot is a member only if listed in members.
+
+        ``channel_id`` fixes the ID (e.g. one the app's settings name); by default one is made."""
         members = list(dict.fromkeys(members or []))
         with self.ws.lock:
             try:
@@ -268,7 +275,10 @@ class SlackStandIn:
                 self._user(member)
             now = int(time.time())
             who = creator or (members[0] if members else self.bot_user_id)
-            channel = Channel(id=self.ws.ids.next("C"), name=name, is_private=is_private, created=now,
+            if channel_id is not None and (channel_id in self.ws.channels
+                                           or not re.fullmatch(r"C[A-Z0-9]{2,}", channel_id)):
+                raise StandInUsageError(f"channel ID {channel_id!r} is taken or not like Slack's")
+            channel = Channel(id=channel_id or self.ws.ids.next("C"), name=name, is_private=is_private, created=now,
                               creator=who, members=members, is_general=name == "general",
                               is_archived=archived, updated=now * 1000)
             if topic:

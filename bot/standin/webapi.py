@@ -182,8 +182,11 @@ def bot_profile(standin: SlackStandIn) -> dict[str, Any]:
     }
 
 
-def message_api(standin: SlackStandIn, message: Message, *, with_thread: bool = True) -> dict[str, Any]:
-    """A message as conversations.history and chat.postMessage return it."""
+def message_api(standin: SlackStandIn, message: Message, *, with_thread: bool = True,
+                with_metadata: bool = True) -> dict[str, Any]:
+    """A message as conversations.history and chat.postMessage return it.
+
+    conversations.history returns message metadata only when asked with `include_all_metadata`."""
     data: dict[str, Any] = {}
     if message.subtype:
         data["subtype"] = message.subtype
@@ -208,6 +211,8 @@ def message_api(standin: SlackStandIn, message: Message, *, with_thread: bool = 
         data["display_as_bot"] = False
     if message.edited:
         data["edited"] = dict(message.edited)
+    if message.metadata is not None and with_metadata:
+        data["metadata"] = copy.deepcopy(message.metadata)
     if message.is_reply:
         data["thread_ts"] = message.thread_ts
         parent = standin.ws.find_message(message.channel, message.thread_ts or "")
@@ -422,7 +427,8 @@ def post_message(ctx: CallContext) -> dict[str, Any]:
         if parent is not None and parent.is_reply:
             thread_ts = parent.thread_ts
     message = Message(channel=channel.id, ts=ctx.ws.next_ts(), text=text, user=ctx.actor.id,
-                      blocks=with_block_ids(ctx, blocks), attachments=attachments, thread_ts=thread_ts)
+                      blocks=with_block_ids(ctx, blocks), attachments=attachments, thread_ts=thread_ts,
+                      metadata=metadata_arg(ctx))
     if ctx.is_bot:
         message.bot_id = ctx.standin.bot_id
         message.app_id = ctx.standin.app_id
@@ -442,6 +448,23 @@ def post_message(ctx: CallContext) -> dict[str, Any]:
     if not ctx.is_bot and f"<@{ctx.standin.bot_user_id}>" in text:
         ctx.emit(app_mention_event(ctx, message, channel), channel)
     return {"channel": channel.id, "ts": message.ts, "message": message_api(ctx.standin, message)}
+
+
+def metadata_arg(ctx: CallContext) -> dict[str, Any] | None:
+    """Message metadata as chat.postMessage accepts it: a JSON object (or its JSON text) with an
+    `event_type` string and an `event_payload` object."""
+    value = ctx.args.get("metadata")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_metadata_format") from None
+    if (not isinstance(value, dict) or not isinstance(value.get("event_type"), str)
+            or not isinstance(value.get("event_payload"), dict)):
+        raise SlackError("invalid_metadata_schema")
+    return {"event_type": value["event_type"], "event_payload": value["event_payload"]}
 
 
 def post_ephemeral(ctx: CallContext) -> dict[str, Any]:
@@ -920,8 +943,9 @@ def conversations_history(ctx: CallContext) -> dict[str, Any]:
     window = _history_window(ctx, top_level)
     window.sort(key=lambda m: float(m.ts), reverse=True)
     page, has_more, cursor = _page_by_ts(ctx, window, 100, 999)
+    with_metadata = ctx.bool_arg("include_all_metadata")
     result: dict[str, Any] = {
-        "messages": [message_api(ctx.standin, m) for m in page],
+        "messages": [message_api(ctx.standin, m, with_metadata=with_metadata) for m in page],
         "has_more": has_more,
         "pin_count": len(channel.pins),
         "channel_actions_ts": None,

@@ -248,6 +248,7 @@ class Message:
     pinned_to: list[str] = field(default_factory=list)
     reactions: list[dict[str, Any]] = field(default_factory=list)
     edited: dict[str, str] | None = None
+    metadata: dict[str, Any] | None = None  # message metadata: {"event_type": ..., "event_payload": {...}}
     extra: dict[str, Any] = field(default_factory=dict)
     # ephemeral messages only
     ephemeral: bool = False
