@@ -22,6 +22,8 @@ class Manifest:
     commands: frozenset[str]
     interactivity: bool
     should_escape: bool
+    #: The `features.slash_commands` entries as written (the stand-in escapes text as they ask).
+    slash_commands: tuple[dict[str, object], ...]
 
 
 @cache
@@ -36,4 +38,5 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         commands=frozenset(c["command"] for c in commands),
         interactivity=bool((settings.get("interactivity") or {}).get("is_enabled")),
         should_escape=all(bool(c.get("should_escape")) for c in commands),
+        slash_commands=tuple(commands),
     )

@@ -9,6 +9,9 @@ from slack_bolt import App
 
 from bot.runtime import Runtime
 
+#: The Events API subscriptions the listeners below need (manifest.yml must declare exactly these).
+SUBSCRIBED_EVENTS: frozenset[str] = frozenset()
+
 
 def register_all(app: App, runtime: Runtime) -> None:
     from handlers import help as help_feature

@@ -17,8 +17,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.settings import Settings
+from bot.standin import SlackStandIn
 from storage import db as storage_db
 from storage.models import Base
+from tests.support import ServedApp, World
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -99,3 +102,79 @@ def signing_secret() -> str:
 
 SESSION_SIGNING_SECRET = secrets.token_hex(16)
 SESSION_BOT_TOKEN = "xoxb-test-" + secrets.token_hex(8)
+
+
+# --- the local Slack stand-in and the real app over HTTP ------------------------------------------
+
+ADMIN_ID = "UADMIN0001"
+SECRETARIAT_CHANNEL_ID = "CSECRET001"
+
+
+@pytest.fixture(scope="session")
+def standin_server() -> Iterator[SlackStandIn]:
+    from bot.manifest import load_manifest
+    from bot.standin import SlackStandIn
+
+    manifest = load_manifest()
+    server = SlackStandIn(
+        signing_secret=SESSION_SIGNING_SECRET,
+        bot_token=SESSION_BOT_TOKEN,
+        scopes=manifest.bot_scopes,
+        bot_events=manifest.bot_events,
+        slash_commands=manifest.slash_commands,
+        rate_window_seconds=2.0,
+        event_retry_delays=(0.0, 0.3, 0.6),
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def app_environment(database_url: str, api_url: str) -> dict[str, str]:
+    """The environment a clubbot process needs to run against the test database and stand-in."""
+    return {
+        "SLACK_BOT_TOKEN": SESSION_BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SESSION_SIGNING_SECRET,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": database_url,
+        "CLUBBOT_ADMINS": ADMIN_ID,
+        "CLUBBOT_SECRETARIAT_CHANNEL": SECRETARIAT_CHANNEL_ID,
+        "CLUBBOT_LANGUAGE": "ko",
+        "CLUBBOT_ALLOW_PRIVATE_FEEDS": "1",
+    }
+
+
+@pytest.fixture(scope="session")
+def app_settings(database_url: str, standin_server: SlackStandIn) -> Settings:
+    from bot.settings import load_settings
+
+    return load_settings(app_environment(database_url, standin_server.api_url), env_file=None)
+
+
+@pytest.fixture(scope="session")
+def served_app(app_settings: Settings, standin_server: SlackStandIn) -> Iterator[ServedApp]:
+    """The real Bolt app, served over HTTP on loopback, talking to the stand-in. Time-scaled pacing and backoff."""
+    from bot.app import create_app
+    from bot.runtime import Runtime
+    from bot.server import LocalServer
+    from bot.slack import Pacer
+    from bot.web import WebApp
+
+    runtime = Runtime.from_settings(
+        app_settings,
+        pacer=Pacer(scale=0.02),
+        dispatcher_options={"base_delay": 0.05, "max_delay": 0.5, "stale_after": 1.0},
+    )
+    server = LocalServer(WebApp(create_app(runtime), runtime)).start()
+    standin_server.app_url = server.url + "/slack/events"
+    yield ServedApp(runtime=runtime, url=server.url)
+    server.stop()
+    runtime.close()
+
+
+@pytest.fixture
+def slack(standin_server: SlackStandIn, database: storage_db.Database, served_app: ServedApp) -> World:
+    """A fresh workspace (secretariat admin, secretariat channel), an empty database, the app running."""
+    standin_server.reset()
+    served_app.runtime.slack.forget_all()
+    return World.create(standin_server, served_app, database)

@@ -1,0 +1,45 @@
+"""`/club help` answers in the caller's language; a typo gets the problem, a suggestion and the way to help."""
+
+from __future__ import annotations
+
+from tests.support import seen_by_user
+
+
+def test_help_answers_in_korean_for_a_korean_slack_locale(slack):
+    reply = seen_by_user(slack.command(slack.admin, slack.secretariat, "help"))
+    assert "클럽의 교류를 이어 가는 도우미" in reply
+    assert "/club help [명령어]" in reply
+
+
+def test_help_answers_in_english_for_an_english_locale(slack):
+    anna = slack.person("anna", locale="en-GB")
+    channel = slack.channel("general", [anna])
+    delivery = slack.command(anna, channel, "help")
+    assert delivery.status == 200 and delivery.acked_in_time
+    reply = seen_by_user(delivery)
+    assert "keeping your X-Lab Day club working together" in reply
+    assert "/club help [COMMAND]" in reply
+    assert delivery.json["response_type"] == "ephemeral"  # nobody else sees it
+
+
+def test_an_empty_command_shows_help(slack):
+    assert "클럽의 교류를 이어 가는 도우미" in seen_by_user(slack.command(slack.admin, slack.secretariat, ""))
+
+
+def test_a_typo_names_the_problem_and_suggests_the_command(slack):
+    anna = slack.person("anna")
+    reply = seen_by_user(slack.command(anna, slack.channel("general", [anna]), "hepl"))
+    assert "`hepl` is not a /club command." in reply
+    assert "Did you mean `/club help`?" in reply
+    assert "Type `/club help` to see every command." in reply
+
+
+def test_help_on_one_command_explains_it_and_who_may_use_it(slack):
+    reply = seen_by_user(slack.command(slack.admin, slack.secretariat, "help help"))
+    assert "/club help [명령어]" in reply
+    assert "사용 권한" in reply
+
+
+def test_help_on_an_unknown_command_says_so(slack):
+    reply = seen_by_user(slack.command(slack.admin, slack.secretariat, "도움말 frobnicate"))
+    assert "`frobnicate`(이)라는 /club 명령어는 없습니다." in reply
