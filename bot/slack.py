@@ -31,35 +31,33 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Slack's documented rate-limit tiers (calls per minute) for the methods the bot uses.
 TIER_PER_MINUTE = {1: 1, 2: 20, 3: 50, 4: 100}
-METHOD_TIERS: dict[str, int] = {
-    "auth.test": 4,
-    "users.info": 4,
-    "users.lookupByEmail": 3,
-    "users.list": 2,
-    "conversations.create": 2,
-    "conversations.invite": 3,
-    "conversations.inviteShared": 2,
-    "conversations.info": 3,
-    "conversations.members": 4,
-    "conversations.history": 3,
-    "conversations.open": 3,
-    "conversations.setTopic": 2,
-    "conversations.setPurpose": 2,
-    "conversations.archive": 2,
-    "conversations.rename": 2,
-    "conversations.kick": 3,
-    "pins.add": 2,
-    "views.open": 4,
-    "views.update": 4,
-    "views.push": 4,
-    "views.publish": 4,
-    "chat.update": 3,
-    "chat.delete": 3,
-    "chat.postEphemeral": 4,
-    "files.getUploadURLExternal": 4,
-    "files.completeUploadExternal": 4,
+
+
+@dataclass(frozen=True)
+class MethodInfo:
+    """A Web API method the bot calls: its rate-limit tier (None: special) and the bot scopes it needs here
+    (for conversations.* methods, those of the conversation types the bot uses: public and private
+    channels, and its direct messages)."""
+
+    tier: int | None
+    scopes: frozenset[str]
+
+
+def _m(tier: int | None, *scopes: str) -> MethodInfo:
+    return MethodInfo(tier, frozenset(scopes))
+
+
+#: Every Web API method the code calls. `tests/test_manifest.py` checks that the code calls nothing else,
+#: that the scopes agree with Slack's published description, and that manifest.yml asks for exactly these.
+METHODS: dict[str, MethodInfo] = {
+    "auth.test": _m(None),
+    "users.info": _m(4, "users:read"),
+    "conversations.open": _m(3, "im:write"),
+    "conversations.history": _m(3, "channels:history", "groups:history", "im:history"),
+    "chat.postMessage": _m(None, "chat:write"),
+    "chat.update": _m(3, "chat:write"),
+    "pins.add": _m(2, "pins:write"),
 }
 #: chat.postMessage: "about one message per second per channel, short bursts allowed".
 POST_INTERVAL_PER_CHANNEL = 1.0
@@ -118,9 +116,10 @@ class Pacer:
                     return ready - now
                 self._next_post[channel] = now + POST_INTERVAL_PER_CHANNEL * self._scale
                 return 0.0
-            tier = METHOD_TIERS.get(method)
-            if tier is None:
+            info = METHODS.get(method)
+            if info is None or info.tier is None:
                 return 0.0
+            tier = info.tier
             capacity = float(TIER_PER_MINUTE[tier])
             rate = capacity / (60.0 * self._scale)
             tokens, last = self._buckets.get(method, (capacity, now))
@@ -207,6 +206,12 @@ class SlackGateway:
     def forget_profile(self, user_id: str) -> None:
         with self._lock:
             self._profiles.pop(user_id, None)
+
+    def forget_all(self) -> None:
+        """Drop every cached profile and DM channel (after a workspace reset, or on request)."""
+        with self._lock:
+            self._profiles.clear()
+            self._dm_channels.clear()
 
     # --- posting (used by the outbox dispatcher) -----------------------------------------------
 

@@ -16,14 +16,15 @@ from jobs.periods import Due
 class PeriodicJob:
     """Work owed once per period (and per club): a digest per club-week, a report per quarter.
 
-    The clock checks on `check` (a crontab in the clock's time zone) which runs are due (`due`),
+    The clock checks on `check` (a crontab in the clock's time zone, or an interval in seconds) which
+    runs are due (`due`),
     skips those older than `grace`, and runs each through the exactly-once claim; `work` writes its
     results (and its outbox posts) in the session it is given, which also marks the run done.
     """
 
     name: str
     description: str
-    check: str
+    check: str | int
     grace: timedelta
     due: Callable[[Runtime, datetime], list[Due]]
     for_period: Callable[[Runtime, str], list[Due]]

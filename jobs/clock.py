@@ -102,10 +102,12 @@ def build_scheduler(runtime: Runtime, schedule: Sequence[Scheduled]) -> Backgrou
     )
     start = datetime.now(tz)
     for job in schedule:
-        if isinstance(job, PeriodicJob):
-            trigger: CronTrigger | IntervalTrigger = CronTrigger.from_crontab(job.check, timezone=tz)
+        trigger: CronTrigger | IntervalTrigger
+        if isinstance(job, PeriodicJob) and isinstance(job.check, str):
+            trigger = CronTrigger.from_crontab(job.check, timezone=tz)
         else:
-            trigger = IntervalTrigger(seconds=job.seconds, timezone=tz)
+            seconds = job.check if isinstance(job, PeriodicJob) else job.seconds
+            trigger = IntervalTrigger(seconds=int(seconds), timezone=tz)
         scheduler.add_job(
             "jobs.clock:tick",
             trigger=trigger,
@@ -179,4 +181,5 @@ def run_clock(
 def describe_timing(job: Scheduled) -> str:
     if isinstance(job, RecurringTask):
         return f"every {job.seconds} s"
-    return f"checked at '{job.check}', grace {job.grace}"
+    when = f"every {job.check} s" if isinstance(job.check, int) else f"at '{job.check}'"
+    return f"checked {when}, grace {job.grace}"

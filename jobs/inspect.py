@@ -21,8 +21,9 @@ def print_schedule(runtime: Runtime, *, out: TextIO, at: datetime | None = None)
         out.write(f"\n{job.name}: {job.description}\n  {clock.describe_timing(job)}\n")
         if isinstance(job, RecurringTask):
             continue
-        next_check = CronTrigger.from_crontab(job.check, timezone=tz).get_next_fire_time(None, at.astimezone(tz))
-        out.write(f"  next check: {next_check:%Y-%m-%d %H:%M %Z}\n" if next_check else "  next check: never\n")
+        if isinstance(job.check, str):
+            next_check = CronTrigger.from_crontab(job.check, timezone=tz).get_next_fire_time(None, at.astimezone(tz))
+            out.write(f"  next check: {next_check:%Y-%m-%d %H:%M %Z}\n" if next_check else "  next check: never\n")
         owed = job.due(runtime, at)
         if owed:
             listed = ", ".join(f"{d.period} {d.scope or 'program'}" for d in owed[:10])

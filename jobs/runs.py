@@ -80,25 +80,21 @@ def claim(
         run = session.scalar(select(JobRun).where(*key))
         if run is None or run.status is JobRunStatus.DONE:
             return None
+        attempts, status, previous_owner = run.attempts, run.status, run.claimed_by or ""
         stale = now - run.claimed_at >= take_over_after
-        orphaned = run.claimed_by != owner and (run.claimed_by or "").split(":", 1)[0] == owner.split(":", 1)[0]
-        if run.status is JobRunStatus.RUNNING and not (stale or orphaned or run.claimed_by == owner):
+        orphaned = previous_owner != owner and previous_owner.split(":", 1)[0] == owner.split(":", 1)[0]
+        if status is JobRunStatus.RUNNING and not (stale or orphaned or previous_owner == owner):
             return None
         taken = session.execute(
             update(JobRun)
-            .where(JobRun.id == run.id, JobRun.attempts == run.attempts, JobRun.status != JobRunStatus.DONE)
-            .values(
-                attempts=run.attempts + 1,
-                status=JobRunStatus.RUNNING,
-                claimed_by=owner,
-                claimed_at=now,
-                error=None,
-            )
+            .where(JobRun.id == run.id, JobRun.attempts == attempts, JobRun.status != JobRunStatus.DONE)
+            .values(attempts=attempts + 1, status=JobRunStatus.RUNNING, claimed_by=owner, claimed_at=now, error=None)
+            .execution_options(synchronize_session=False)
         )
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        log.info("retrying %s %s %s (attempt %d, was %s)", job, period, scope or "-", run.attempts + 1, run.status)
-        return Claim(run.id, run.attempts + 1, owner)
+        log.info("retrying %s %s %s (attempt %d, was %s)", job, period, scope or "-", attempts + 1, status.value)
+        return Claim(run.id, attempts + 1, owner)
 
 
 def complete(session: Session, claim_: Claim) -> None:
