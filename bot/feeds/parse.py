@@ -101,11 +101,11 @@ _ALIASES = {
     "windows-949": "cp949",
     "ms949": "cp949",
     "uhc": "cp949",
-    "iso-8859-1": "windows-1252",
-    "latin1": "windows-1252",
-    "latin-1": "windows-1252",
-    "us-ascii": "windows-1252",
-    "ascii": "windows-1252",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
     "utf8": "utf-8",
 }
 
@@ -158,7 +158,7 @@ def decode_document(body: bytes, content_type: str | None = None) -> tuple[str, 
             return text, name, None
         # An 8-bit Western label on bytes that read as Korean: the label is wrong (a common server default).
         return body.decode("cp949"), "cp949", f"declared {declared[0]}, read as cp949"
-    for name in ("utf-8", "cp949", "windows-1252", "latin-1"):
+    for name in ("utf-8", "cp949", "cp1252", "latin-1"):
         try:
             text = body.decode(name)
         except UnicodeDecodeError:

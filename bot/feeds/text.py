@@ -48,37 +48,54 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-
 ELLIPSIS = "…"
 
 
+_LITERAL = frozenset({"pre", "code", "kbd", "samp", "tt"})
+
+
 class _TextExtractor(HTMLParser):
+    """Collects text; `reparse` keeps text from code-like elements escaped, for a second pass."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.reparse: list[str] = []
         self._skip_depth = 0
+        self._literal_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _LITERAL:
+            self._literal_depth += 1
         if tag in _SKIPPED:
             self._skip_depth += 1
         elif tag in _BLOCK:
-            self.parts.append(" ")
+            self._space()
         elif tag == "img":
             alt = dict(attrs).get("alt")
             if alt and not self._skip_depth:
                 self.parts.append(f" {alt} ")
+                self.reparse.append(f" {alt} ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
-            self.parts.append(" ")
+            self._space()
         elif tag == "img":
             self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _LITERAL:
+            self._literal_depth = max(0, self._literal_depth - 1)
         if tag in _SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag in _BLOCK:
-            self.parts.append(" ")
+            self._space()
+
+    def _space(self) -> None:
+        self.parts.append(" ")
+        self.reparse.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip_depth:
             self.parts.append(data)
+            self.reparse.append(html.escape(data, quote=False) if self._literal_depth else data)
 
 
 def collapse_whitespace(text: str) -> str:
@@ -93,17 +110,21 @@ def html_to_text(fragment: str) -> str:
 
     Double-escaped HTML (`&lt;b&gt;` in the feed, so `<b>` after the first pass) is stripped a second time.
     """
-    text = fragment
-    for _ in range(2):
-        extractor = _TextExtractor()
-        extractor.feed(text)
-        extractor.close()
-        text = "".join(extractor.parts)
-        if not _LOOKS_LIKE_TAG.search(text):
-            break
-    if _ENTITY_REF.search(text):  # entities escaped twice by the publisher
-        text = html.unescape(text)
-    return collapse_whitespace(text)
+    extractor = _TextExtractor()
+    extractor.feed(fragment)
+    extractor.close()
+    text = "".join(extractor.parts)
+    if _LOOKS_LIKE_TAG.search(text):  # markup escaped twice by the publisher (code samples excepted)
+        second = _TextExtractor()
+        second.feed("".join(extractor.reparse))
+        second.close()
+        text = "".join(second.parts)
+    return collapse_whitespace(_unescape_leftovers(text))
+
+
+def _unescape_leftovers(text: str) -> str:
+    """Decode entity references still present in text (the publisher escaped them twice)."""
+    return html.unescape(text) if _ENTITY_REF.search(text) else text
 
 
 def truncate(text: str, limit: int) -> str:
@@ -123,7 +144,7 @@ def plain_text(value: str | None, *, limit: int, is_html: bool = True) -> str:
     """Safe one-paragraph plain text of a feed value (HTML or plain), at most `limit` characters."""
     if not value:
         return ""
-    text = html_to_text(value) if is_html else collapse_whitespace(value)
+    text = html_to_text(value) if is_html else collapse_whitespace(_unescape_leftovers(value))
     return truncate(text, limit)
 
 
