@@ -50,8 +50,16 @@ def test_malformed_catalog_entries_are_named(override, message):
 
 def test_a_missing_or_unknown_field_is_an_error():
     text = _catalog_text({})
-    with pytest.raises(CatalogError, match="no entries for fields"):
+    with pytest.raises(CatalogError, match="unknown field keys"):
         parse_catalog(text.replace("quantum:", "quantum-typo:"))
+    with pytest.raises(CatalogError, match="no entries for fields"):
+        parse_catalog(_without_field(text, "quantum"))
+
+
+def _without_field(text: str, field: str) -> str:
+    lines = text.split("\n")
+    index = lines.index(f"{field}:")
+    return "\n".join(lines[:index] + lines[index + 2 :])
 
 
 def test_vocabulary_needs_both_languages_and_no_repeats():
