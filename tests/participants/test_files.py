@@ -11,7 +11,9 @@ from openpyxl import Workbook, load_workbook
 from bot.domain import CareerStage, MeetingRole
 from bot.participants import sheets
 from bot.participants.tables import TableError, read_table, write_csv, write_xlsx
-from tests.participants.conftest import ORCID_A, write_csv as make_csv, write_xlsx as make_xlsx
+from tests.participants.conftest import ORCID_A
+from tests.participants.conftest import write_csv as make_csv
+from tests.participants.conftest import write_xlsx as make_xlsx
 
 KOREAN_HEADER = ["성명", "이메일", "소속", "국가", "경력단계", "역할", "ORCID", "재외한인"]
 KOREAN_ROWS = [
@@ -57,7 +59,8 @@ def test_xlsx_with_english_headers_and_a_title_row_on_a_named_sheet(tmp_path: Pa
         tmp_path / "people.xlsx",
         [
             ["2026 X-Lab Day attendees"],
-            ["Name", "E-mail", "Institution", "Country", "Career Stage", "Role", "ORCID iD", "Overseas Korean", "Notes"],
+            ["Name", "E-mail", "Institution", "Country", "Career Stage", "Role", "ORCID iD", "Overseas Korean",
+             "Notes"],
             ["Seoyeon Kim", "seoyeon@kaist.ac.kr", "KAIST", "KOR", "Senior", "Organizer", 1234, True, "vip"],
             [None],
             ["David Park", "david@mit.edu", "MIT", "United States", "mid-career", "Speaker", None, "Y", None],

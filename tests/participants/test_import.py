@@ -30,7 +30,7 @@ def _people(database: Database) -> dict[str, Participant]:
 def _roles(database: Database) -> dict[str, MeetingRole]:
     with database.session() as session:
         rows = session.execute(select(Participant.email, MeetingAttendance.role).join(MeetingAttendance))
-        return {email: role for email, role in rows}
+        return dict(rows.all())
 
 
 def test_cp949_csv_with_korean_headers_imports_everyone(tmp_path: Path, meeting, database, run_cli):
@@ -240,7 +240,8 @@ MEETING_HEADER = ["행사코드", "국문 제목", "영문 제목", "분야", "�
 def test_meeting_file_creates_then_updates_meetings(tmp_path: Path, database, run_cli):
     rows = [
         MEETING_HEADER,
-        ["XL-2026-05", "양자 하드웨어", "Quantum Hardware", "양자", "경주", "2026.5.20", "2026-05-22", "김서연; David Park"],
+        ["XL-2026-05", "양자 하드웨어", "Quantum Hardware", "양자", "경주", "2026.5.20", "2026-05-22",
+         "김서연; David Park"],
         ["XL-2026-06", "이차전지", "Batteries", "secondary-battery", "Yeosu", "2026-06-10", "", ""],
     ]
     run = run_cli("import", "meeting", str(write_csv(tmp_path / "m.csv", rows)))
