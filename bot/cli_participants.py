@@ -227,8 +227,10 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
     _say(t(lang, "participants.cli.overseas.ambiguous", count=len(result.ambiguous)))
     for item in result.ambiguous:
         rows = ", ".join(str(record.row) for record in item.records)
-        records = "; ".join(f"{record.display_name} <{record.email or '-'}> {record.affiliation or ''}".strip()
-                            for record in item.records)
+        records = "; ".join(
+            ", ".join(part for part in (record.display_name, record.email, record.affiliation) if part)
+            for record in item.records
+        )
         people = "; ".join(_person(person) for person in item.people)
         _say(t(lang, "participants.cli.overseas.ambiguous_item", rows=rows, records=records, people=people))
     _say(t(lang, "participants.cli.overseas.unmatched", count=len(result.unmatched)))

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, String, Text, insert, or_, select, update
+from sqlalchemy import JSON, String, Text, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import CareerStage, ClubRole, MeetingRole, MembershipStatus
@@ -695,9 +695,9 @@ def forget_participant(session: Session, participant_id: int, *, actor: str = "c
     # Outputs listing them by participant, email or name.
     people_filter = [OutputPerson.participant_id == participant_id]
     if email:
-        people_filter.append(OutputPerson.email == email)
+        people_filter.append(func.lower(OutputPerson.email) == email)
     if names:
-        people_filter.append(OutputPerson.name.in_(names))
+        people_filter.append(func.lower(OutputPerson.name).in_([name.lower() for name in names]))
     listed = session.scalars(select(OutputPerson).where(or_(*people_filter))).all()
     for row in listed:
         row.name = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -60,6 +61,7 @@ class CliRun:
     code: int
     out: str
     err: str
+    raw: bytes = b""  # standard output as bytes, with binary=True
 
 
 @pytest.fixture
@@ -70,14 +72,20 @@ def run_cli(
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("DATABASE_URL", database.url)
 
-    def run(*args: str, lang: str = "en") -> CliRun:
+    def run(*args: str, lang: str = "en", binary: bool = False) -> CliRun:
         monkeypatch.setenv("CLUBBOT_LANGUAGE", lang)
         capsys.readouterr()
-        try:
-            code = cli.main([*args])
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
+        stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+        with monkeypatch.context() as patch:
+            if binary:  # a pipe: bytes written to sys.stdout.buffer are kept as they are
+                patch.setattr(sys, "stdout", stdout)
+            try:
+                code = cli.main([*args])
+            except SystemExit as exit_:
+                code = int(exit_.code or 0)
         captured = capsys.readouterr()
-        return CliRun(code, captured.out, captured.err)
+        stdout.flush()
+        raw = stdout.buffer.getvalue()  # type: ignore[attr-defined]
+        return CliRun(code, captured.out, captured.err, raw)
 
     return run
