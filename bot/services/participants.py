@@ -3,7 +3,7 @@ export, erasure and single-record edits.
 
 Plain functions taking a `Session` and typed values (the files already read by `bot.participants.sheets`),
 returning plain dataclasses; they never commit (the caller's `Database.session()` does) and never print.
-Queries are batched (`IN` lists of `CHUNK` values, bulk INSERT/UPDATE), never one SELECT per row.
+Queries are batched (one SELECT per table, bulk INSERT/UPDATE by executemany), never one SELECT per row.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import json
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import JSON, String, Text, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -63,9 +63,6 @@ from storage.models import (
     utcnow,
 )
 
-CHUNK = 500
-T = TypeVar("T")
-
 #: The person-describing columns an import may set (a blank cell leaves them as they are).
 RECORD_FIELDS = (
     "name_ko", "name_en", "email", "affiliation", "country", "career_stage", "orcid", "overseas_korean",
@@ -87,11 +84,6 @@ class ClubNotFound(LookupError):
 
 class ParticipantNotFound(LookupError):
     pass
-
-
-def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _audit(session: Session, actor: str, action: str, entity: str, entity_id: object, **details: Any) -> None:
@@ -123,16 +115,32 @@ class ImportResult:
 
 
 def _stored_people(session: Session, records: Sequence[ParticipantRecord]) -> dict[int, dict[str, Any]]:
-    """The participants (not forgotten) that share an email, ORCID or Slack ID with the records."""
+    """The participants (not forgotten) that share an email, ORCID or Slack ID with the records.
+
+    One pass over the table's person columns, matched in memory: the participant database holds
+    thousands of people, and a plan that does not depend on the table's statistics (`IN` lists of
+    bind parameters fall back to sequential scans on a freshly loaded PostgreSQL table).
+    """
+    wanted = {name: {getattr(record, name) for record in records} - {None}
+              for name in ("email", "orcid", "slack_user_id")}
     columns = [Participant.id, *(getattr(Participant, name) for name in RECORD_FIELDS)]
-    found: dict[int, dict[str, Any]] = {}
-    for name in ("email", "orcid", "slack_user_id"):
-        values = sorted({getattr(record, name) for record in records if getattr(record, name)})
-        column = getattr(Participant, name)
-        for chunk in _chunks(values):
-            query = select(*columns).where(column.in_(chunk), Participant.forgotten_at.is_(None))
-            for row in session.execute(query).mappings():
-                found[row["id"]] = dict(row)
+    query = select(*columns).where(Participant.forgotten_at.is_(None))
+    return {
+        row["id"]: dict(row)
+        for row in session.execute(query).mappings()
+        if any(row[name] in values for name, values in wanted.items())
+    }
+
+
+def _ids_by_identifier(session: Session, people: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """The ids of people just inserted, by email (or ORCID for those without one)."""
+    wanted = {person["email"] or person["orcid"] for person in people}
+    query = select(Participant.id, Participant.email, Participant.orcid).where(Participant.forgotten_at.is_(None))
+    found: dict[str, int] = {}
+    for person_id, email, orcid in session.execute(query):
+        for value in (email, orcid):
+            if value in wanted:
+                found[value] = person_id
     return found
 
 
@@ -234,13 +242,12 @@ def import_participants(
     if person_updates:
         session.execute(update(Participant), person_updates)
     if creates:
-        ids = session.scalars(
-            insert(Participant).returning(Participant.id, sort_by_parameter_order=True),
-            [values for values, _ in creates],
-        ).all()
+        # executemany without RETURNING: with it SQLite would insert one row per statement to keep the order
+        session.execute(insert(Participant), [values for values, _ in creates])
+        created = _ids_by_identifier(session, [values for values, _ in creates])
         new_attendances += [
-            {"meeting_id": meeting.id, "participant_id": person_id, "role": role}
-            for person_id, (_, role) in zip(ids, creates, strict=True)
+            {"meeting_id": meeting.id, "participant_id": created[values["email"] or values["orcid"]], "role": role}
+            for values, role in creates
         ]
     if new_attendances:
         session.execute(insert(MeetingAttendance), new_attendances)
@@ -474,28 +481,27 @@ def export_participants(
             select(Membership.participant_id).where(Membership.club_id == club_id,
                                                     Membership.status != MembershipStatus.LEFT)))
     people = session.scalars(query).all()
-    ids = [person.id for person in people]
+    selected = query.with_only_columns(Participant.id).order_by(None)  # the same people, as a subquery
     roles: dict[int, list[tuple[str, MeetingRole]]] = defaultdict(list)
+    role_query = (
+        select(MeetingAttendance.participant_id, Meeting.code, MeetingAttendance.role)
+        .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+        .where(MeetingAttendance.participant_id.in_(selected))
+        .order_by(Meeting.starts_on, Meeting.code)
+    )
+    if meeting_id is not None:
+        role_query = role_query.where(MeetingAttendance.meeting_id == meeting_id)
+    for person_id, code, role in session.execute(role_query):
+        roles[person_id].append((code, role))
     clubs: dict[int, list[tuple[str, ClubRole]]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        role_query = (
-            select(MeetingAttendance.participant_id, Meeting.code, MeetingAttendance.role)
-            .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
-            .where(MeetingAttendance.participant_id.in_(chunk))
-            .order_by(Meeting.starts_on, Meeting.code)
-        )
-        if meeting_id is not None:
-            role_query = role_query.where(MeetingAttendance.meeting_id == meeting_id)
-        for person_id, code, role in session.execute(role_query):
-            roles[person_id].append((code, role))
-        club_query = (
-            select(Membership.participant_id, Club.name, Membership.role)
-            .join(Club, Club.id == Membership.club_id)
-            .where(Membership.participant_id.in_(chunk), Membership.status != MembershipStatus.LEFT)
-            .order_by(Club.name)
-        )
-        for person_id, name, role in session.execute(club_query):
-            clubs[person_id].append((name, role))
+    club_query = (
+        select(Membership.participant_id, Club.name, Membership.role)
+        .join(Club, Club.id == Membership.club_id)
+        .where(Membership.participant_id.in_(selected), Membership.status != MembershipStatus.LEFT)
+        .order_by(Club.name)
+    )
+    for person_id, name, role in session.execute(club_query):
+        clubs[person_id].append((name, role))
     rows = tuple(
         ExportRow(
             name_ko=person.name_ko, name_en=person.name_en, email=person.email, affiliation=person.affiliation,
