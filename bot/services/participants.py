@@ -614,8 +614,9 @@ ERASED = "[…]"
 
 #: Texts people wrote that may name someone else; an erased person's identifiers are replaced there.
 FREE_TEXT_COLUMNS = (
-    Update.text, Output.title, Output.note, ClubMeeting.summary, Plan.text, ReportNarrative.highlights,
-    ReportNarrative.difficulties, ReportNarrative.plans, ReportNarrative.support, SharedItem.title, SharedItem.note,
+    Meeting.organizers, Update.text, Output.title, Output.note, ClubMeeting.summary, Plan.text,
+    ReportNarrative.highlights, ReportNarrative.difficulties, ReportNarrative.plans, ReportNarrative.support,
+    SharedItem.title, SharedItem.note,
 )
 #: JSON documents that may hold identifiers (audit details, queued and sent posts, built reports' figures).
 FREE_JSON_COLUMNS = (AuditEntry.details, OutboxMessage.payload, Report.summary)
@@ -639,12 +640,16 @@ def find_participant_by_email(session: Session, email: str) -> Participant | Non
 
 
 def _redactor(person: Participant) -> re.Pattern[str] | None:
-    """One pattern for the person's email, ORCID and names (both orders); Latin names only as whole words."""
+    """One pattern for the person's email, ORCID and names (both orders). Latin names match only as whole
+    words and only with two words or more (`Kim` alone would erase every other Kim); Hangul names match
+    inside words too, since Korean particles attach to them (`김서연은`)."""
     parts = [re.escape(value) for value in (person.email, person.orcid) if value]
     for name in (person.name_ko, person.name_en):
         if not name:
             continue
         words = name.split()
+        if len(words) < 2 and name.isascii():
+            continue
         for order in {tuple(words), tuple(words[1:] + words[:1])}:
             body = r"\s+".join(re.escape(word) for word in order)
             parts.append(body if not order[0].isascii() else rf"(?<!\w){body}(?!\w)")

@@ -43,7 +43,7 @@ def world(database: Database) -> dict[str, int]:
     """Kim, a colleague, a meeting, a club with outputs, updates, activity, a survey, audit entries, a post."""
     with database.session() as session:
         meeting = Meeting(code="XL-2026-09", field=FieldKey.QUANTUM, starts_on=date(2026, 9, 14),
-                          ends_on=date(2026, 9, 16), organizers="Park")
+                          ends_on=date(2026, 9, 16), organizers=f"{NAME_KO} (KAIST); David Park (MIT)")
         kim = Participant(name_ko=NAME_KO, name_en=NAME_EN, email=EMAIL, affiliation=AFFILIATION, country="US",
                           orcid=ORCID_A, slack_user_id=SLACK_ID, overseas_korean=True,
                           overseas_association=ASSOCIATION)
@@ -134,6 +134,7 @@ def test_forget_leaves_no_trace_and_keeps_the_counts(world, database: Database, 
         assert (erasure.actor, erasure.entity, erasure.entity_id) == ("cli:forget", "participant", str(world["kim"]))
         assert set(erasure.details) == {"counts"}
         assert session.scalar(select(Participant.name_en).where(Participant.id == world["park"])) == "David Park"
+        assert session.scalar(select(Meeting.organizers)) == "[…] (KAIST); David Park (MIT)"
 
 
 def find_personal_data_in(database: Database) -> list:

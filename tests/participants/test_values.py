@@ -177,3 +177,17 @@ def test_affiliations_are_normalised_but_abbreviations_kept():
     assert affiliation_key("Texas A&M") == affiliation_key("Texas A and M")
     assert affiliation_key("KAIST") != affiliation_key("Korea Advanced Institute of Science and Technology")
     assert not person_keys(("Kim Seoyeon",), None)  # the name rule needs an affiliation
+
+
+def test_labels_built_from_enums_are_in_the_catalogs():
+    from bot.domain import ClubRole, Language
+    from bot.i18n import catalog
+    from bot.participants.sheets import EXPORT_COLUMNS, EXPORT_HEADER_KEY
+
+    keys = [EXPORT_HEADER_KEY.format(column=column) for column in EXPORT_COLUMNS]
+    keys += [f"participants.career.{stage.value}" for stage in CareerStage]
+    keys += [f"participants.role.{role.value}" for role in MeetingRole]
+    keys += [f"participants.club_role.{role.value}" for role in ClubRole]
+    keys += [f"participants.rule.{rule}" for rule in ("email", "orcid", "name_affiliation")]
+    for lang in (Language.KO, Language.EN):
+        assert not [key for key in keys if key not in catalog(lang)]
