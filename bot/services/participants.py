@@ -13,7 +13,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import JSON, String, Text, func, insert, or_, select, update
@@ -162,8 +162,8 @@ def import_participants(
     meeting = session.scalar(select(Meeting).where(Meeting.code == meeting_code))
     if meeting is None:
         raise MeetingNotFound(meeting_code)
-    result = ImportResult(meeting_code=meeting.code, rows=sheet.rows, ignored_columns=sheet.ignored_columns,
-                          dry_run=dry_run)
+    base = ImportResult(meeting_code=meeting.code, rows=sheet.rows, ignored_columns=sheet.ignored_columns,
+                        dry_run=dry_run)
     stored = _stored_people(session, sheet.records)
     by_value: dict[str, dict[str, int]] = {name: {} for name in ("email", "orcid", "slack_user_id")}
     for person_id, person in stored.items():
@@ -197,9 +197,7 @@ def import_participants(
             matched_row[person_id] = record.row
         plans.append((record, person_id))
     if errors:
-        ordered = tuple(sorted(errors, key=lambda error: error.row))
-        return ImportResult(meeting_code=meeting.code, rows=sheet.rows, errors=ordered,
-                            ignored_columns=sheet.ignored_columns, dry_run=dry_run)
+        return replace(base, errors=tuple(sorted(errors, key=lambda error: error.row)))
 
     attendance = {
         participant_id: (attendance_id, role)
@@ -231,11 +229,10 @@ def import_participants(
                                     "role": record.role or MeetingRole.RESEARCHER})
         elif record.role is not None and current[1] != record.role:
             role_updates.append({"id": current[0], "role": record.role})
-        if not changes and current is not None and (record.role is None or current[1] == record.role):
-            unchanged += 1
+        else:
+            unchanged += 0 if changes else 1
     updated = len(plans) - len(creates) - unchanged
-    result = ImportResult(meeting_code=meeting.code, rows=sheet.rows, created=len(creates), updated=updated,
-                          unchanged=unchanged, ignored_columns=sheet.ignored_columns, dry_run=dry_run)
+    result = replace(base, created=len(creates), updated=updated, unchanged=unchanged)
     if dry_run:
         return result
 
