@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli_participants import add_commands as add_participant_commands
 from bot.settings import SettingsError, load_settings
 from bot.startup import configure_logging, fail, prepare
 
@@ -52,13 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="try the bot locally: a local Slack stand-in and the real app")
     console.add_argument("--demo", action="store_true", help="seed a sample X-Lab Day meeting, people and a club")
     console.add_argument("--fresh", action="store_true", help="start from an empty local workspace and database")
+
+    add_participant_commands(commands)  # import, export, forget: the participant database (bot/cli_participants.py)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level)
-    handler = {
+    handler = getattr(args, "handler", None) or {
         "serve": _serve,
         "socket": _socket,
         "clock": _clock,

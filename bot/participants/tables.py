@@ -1,0 +1,214 @@
+"""Spreadsheets in and out: CSV (UTF-8, UTF-8 with BOM, UTF-16, CP949) and XLSX, as rows of text.
+
+Reading
+    The kind of file is told by its first bytes, not its name: a ZIP archive is XLSX (also `.xlsm`),
+    an OLE2 compound file is the old `.xls` (refused: save it as XLSX or CSV), anything else is CSV.
+    A CSV's encoding: a UTF-8 BOM → `utf-8-sig`; a UTF-16 BOM (Excel's "Unicode text") → `utf-16`;
+    bytes that decode as UTF-8 → `utf-8`; else CP949 (what Korean Excel writes for "CSV"); bytes that
+    are none of these are refused. The delimiter is the one of `,` `;` tab that the first line uses most.
+
+    XLSX is opened read-only with openpyxl's `data_only=False`. openpyxl never calculates: with
+    `data_only=True` a formula cell gives the value Excel cached when it last saved the file (None
+    for a file no spreadsheet program has recalculated, and whatever the file's author put there
+    otherwise); with `data_only=False` it gives the formula's text (`=cmd|' /C calc'!A0`). We take
+    the text: nothing is evaluated, and what is stored is exactly what the cell shows in the formula
+    bar, so a formula where a value belongs fails validation (an email) or is kept as inert text
+    (a name), and is neutralised again on export.
+
+Writing
+    Every cell is text. A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+    read as a formula by Excel or LibreOffice (CSV injection): in CSV it gets a leading `'`; in XLSX it
+    is written as an explicit string cell (`data_type = "s"`) with the quote-prefix style, so no
+    exported cell is ever a formula and its text is unchanged. CSV is written as UTF-8 with a BOM
+    (Excel then reads Korean correctly) and CRLF line ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from bot.participants.values import lookup_key
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class TableError(Exception):
+    """The file cannot be read as a table at all; `key` names the reason in the catalogs."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A sheet's non-empty rows as text, each with its row number as the spreadsheet shows it (first row = 1)."""
+
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None = None  # for CSV
+    sheet: str | None = None  # for XLSX
+
+
+def read_table(path: Path, *, sheet_words: Sequence[str] = ()) -> RawTable:
+    """Read a CSV or XLSX file. For XLSX, the first sheet whose name contains one of `sheet_words`
+    (compared case- and space-insensitively), else the first sheet."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TableError("participants.file.not_found", path=str(path)) from None
+    except OSError as exc:
+        raise TableError("participants.file.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
+    if data.startswith(_ZIP_MAGIC):
+        return read_xlsx(data, sheet_words=sheet_words)
+    if data.startswith(_OLE_MAGIC):
+        raise TableError("participants.file.old_excel")
+    return read_csv(data)
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) for the bytes of a CSV file; see the module's doc for the rule."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "cp949"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise TableError("participants.file.undecodable")
+
+
+def read_csv(data: bytes) -> RawTable:
+    text, encoding = decode_csv(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, record in enumerate(reader, start=1):
+            cells = tuple(_unquote(cell.strip()) for cell in record)
+            if any(cells):
+                rows.append((number, cells))
+    except csv.Error as exc:
+        raise TableError("participants.file.bad_csv", reason=str(exc)) from None
+    return RawTable(rows=tuple(rows), kind="csv", encoding=encoding)
+
+
+def _unquote(cell: str) -> str:
+    """Undo our own export's neutralisation (`'=…` → `=…`), so an exported file imports back unchanged."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_TRIGGERS:
+        return cell[1:]
+    return cell
+
+
+def read_xlsx(data: bytes, *, sheet_words: Sequence[str] = ()) -> RawTable:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise TableError("participants.file.bad_xlsx", reason=str(exc) or exc.__class__.__name__) from None
+    try:
+        sheet = _pick_sheet(workbook.worksheets, sheet_words)
+        sheet.reset_dimensions()  # trust the cells, not the dimension some writers record wrongly
+        rows: list[tuple[int, tuple[str, ...]]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = tuple(cell_text(value) for value in values)
+            if any(cells):
+                rows.append((number, cells))
+        return RawTable(rows=tuple(rows), kind="xlsx", sheet=sheet.title)
+    finally:
+        workbook.close()
+
+
+def _pick_sheet(sheets: Sequence[Any], words: Sequence[str]) -> Any:
+    if not sheets:
+        raise TableError("participants.file.empty")
+    keys = [lookup_key(word) for word in words]
+    for sheet in sheets:
+        title = lookup_key(sheet.title)
+        if any(key and key in title for key in keys):
+            return sheet
+    return sheets[0]
+
+
+def cell_text(value: object) -> str:
+    """An XLSX cell's value as the text a person sees: numbers without a spurious `.0`, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+def is_formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise_csv_cell(value: str) -> str:
+    """`=1+1` → `'=1+1`: spreadsheet programs show the text instead of calculating it."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def write_csv(stream: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """UTF-8 with BOM, CRLF line ends, every cell neutralised."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([neutralise_csv_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise_csv_cell(cell) for cell in row])
+    stream.write(b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"))
+
+
+def write_xlsx(
+    stream: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]], *, sheet_title: str = "participants"
+) -> None:
+    """One sheet, every cell an explicit string (never a formula), the header bold and frozen."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def text_cell(value: str, *, header_cell: bool = False) -> Any:
+        cell = WriteOnlyCell(sheet)
+        cell.value = value
+        cell.data_type = "s"  # assigning "=..." made it a formula; force a plain string
+        if is_formula_like(value):
+            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+        if header_cell:
+            cell.font = bold
+        return cell
+
+    sheet.append([text_cell(value, header_cell=True) for value in header])
+    for row in rows:
+        sheet.append([text_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stream.write(buffer.getvalue())
