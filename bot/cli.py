@@ -61,15 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level)
-    handler = getattr(args, "handler", None) or {
-        "serve": _serve,
-        "socket": _socket,
-        "clock": _clock,
-        "db": _db,
-        "jobs": _jobs,
-        "outbox": _outbox,
-        "console": _console,
-    }[args.command]
+    handler = (
+        getattr(args, "handler", None)
+        or {
+            "serve": _serve,
+            "socket": _socket,
+            "clock": _clock,
+            "db": _db,
+            "jobs": _jobs,
+            "outbox": _outbox,
+            "console": _console,
+        }[args.command]
+    )
     return handler(args)
 
 

@@ -111,8 +111,10 @@ def _read(path: Path, lang: str, sheet_words: Sequence[str]) -> RawTable | None:
 
 
 def _file_error(path: Path, problem: TableError, lang: str) -> int:
-    _say(t(lang, "participants.cli.file_error", path=str(path), reason=t(lang, problem.key, **problem.params)),
-         sys.stderr)
+    _say(
+        t(lang, "participants.cli.file_error", path=str(path), reason=t(lang, problem.key, **problem.params)),
+        sys.stderr,
+    )
     return 1
 
 
@@ -121,8 +123,17 @@ def _print_row_errors(errors: Sequence[sheets.RowError], lang: str, stream: IO[s
         reason = t(lang, error.key, **error.params)
         if error.value:
             value = error.value if len(error.value) <= 60 else error.value[:57] + "..."
-            _say(t(lang, "participants.cli.row_error_value", row=error.row, column=error.column, reason=reason,
-                   value=value), stream)
+            _say(
+                t(
+                    lang,
+                    "participants.cli.row_error_value",
+                    row=error.row,
+                    column=error.column,
+                    reason=reason,
+                    value=value,
+                ),
+                stream,
+            )
         else:
             _say(t(lang, "participants.cli.row_error", row=error.row, column=error.column, reason=reason), stream)
 
@@ -170,8 +181,17 @@ def _import_participants(args: argparse.Namespace, settings: Settings, lang: str
             return 1
     if not result.ok:
         return _rejected(result.errors, lang)
-    _say(t(lang, "participants.cli.imported", meeting=result.meeting_code, rows=result.rows, created=result.created,
-           updated=result.updated, unchanged=result.unchanged))
+    _say(
+        t(
+            lang,
+            "participants.cli.imported",
+            meeting=result.meeting_code,
+            rows=result.rows,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
     if result.dry_run:
         _say(t(lang, "participants.cli.dry_run"))
     return 0
@@ -192,10 +212,19 @@ def _import_meeting(args: argparse.Namespace, settings: Settings, lang: str) -> 
         result = service.import_meetings(session, sheet, dry_run=args.dry_run)
     if not result.ok:
         return _rejected(result.errors, lang)
-    _say(t(lang, "participants.cli.meetings_imported", created=len(result.created), updated=len(result.updated),
-           unchanged=len(result.unchanged)))
-    for key, codes in (("participants.cli.meetings_created", result.created),
-                       ("participants.cli.meetings_updated", result.updated)):
+    _say(
+        t(
+            lang,
+            "participants.cli.meetings_imported",
+            created=len(result.created),
+            updated=len(result.updated),
+            unchanged=len(result.unchanged),
+        )
+    )
+    for key, codes in (
+        ("participants.cli.meetings_created", result.created),
+        ("participants.cli.meetings_updated", result.updated),
+    ):
         if codes:
             _say(t(lang, key, codes=", ".join(codes)))
     if result.dry_run:
@@ -217,13 +246,28 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
     with _database(settings) as database, database.session() as session:
         result = service.link_overseas_db(session, sheet, dry_run=args.dry_run)
     _say(t(lang, "participants.cli.overseas.records", count=len(sheet.records)))
-    _say(t(lang, "participants.cli.overseas.linked", count=len(result.links), email=result.linked_by("email"),
-           orcid=result.linked_by("orcid"), name_affiliation=result.linked_by("name_affiliation"),
-           changed=result.changed))
+    _say(
+        t(
+            lang,
+            "participants.cli.overseas.linked",
+            count=len(result.links),
+            email=result.linked_by("email"),
+            orcid=result.linked_by("orcid"),
+            name_affiliation=result.linked_by("name_affiliation"),
+            changed=result.changed,
+        )
+    )
     for link in result.links:
-        _say(t(lang, "participants.cli.overseas.link", row=link.record.row, person=_person(link.person),
-               rule=t(lang, f"participants.rule.{link.rule}"),
-               association=link.record.association or "-"))
+        _say(
+            t(
+                lang,
+                "participants.cli.overseas.link",
+                row=link.record.row,
+                person=_person(link.person),
+                rule=t(lang, f"participants.rule.{link.rule}"),
+                association=link.record.association or "-",
+            )
+        )
     _say(t(lang, "participants.cli.overseas.ambiguous", count=len(result.ambiguous)))
     for item in result.ambiguous:
         rows = ", ".join(str(record.row) for record in item.records)
@@ -236,8 +280,15 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
     _say(t(lang, "participants.cli.overseas.unmatched", count=len(result.unmatched)))
     if args.list_unmatched:
         for record in result.unmatched:
-            _say(t(lang, "participants.cli.overseas.unmatched_item", row=record.row, name=record.display_name,
-                   email=record.email or "-"))
+            _say(
+                t(
+                    lang,
+                    "participants.cli.overseas.unmatched_item",
+                    row=record.row,
+                    name=record.display_name,
+                    email=record.email or "-",
+                )
+            )
     if result.warnings:
         _say(t(lang, "participants.cli.overseas.warnings", count=len(result.warnings)))
         _print_row_errors(result.warnings, lang, sys.stdout)

@@ -215,3 +215,68 @@ class Quarter:
 
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
+
+
+# --- outputs: statuses by type and the allowed transitions ----------------------------------------
+
+
+class OutputStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under-review"
+    ACCEPTED = "accepted"
+    PUBLISHED = "published"
+    FUNDED = "funded"
+    ONGOING = "ongoing"
+    FILED = "filed"
+    GRANTED = "granted"
+    RELEASED = "released"
+    ADOPTED = "adopted"
+    RECEIVED = "received"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+S = OutputStatus
+#: For each output type, its statuses in their usual order (the first is the default for a new item).
+OUTPUT_STATUSES: dict[OutputType, tuple[OutputStatus, ...]] = {
+    OutputType.PAPER: (S.PLANNED, S.IN_PROGRESS, S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.PUBLISHED, S.REJECTED),
+    OutputType.PROPOSAL: (S.PLANNED, S.IN_PROGRESS, S.SUBMITTED, S.UNDER_REVIEW, S.FUNDED, S.REJECTED),
+    OutputType.PROJECT: (S.FUNDED, S.ONGOING, S.COMPLETED, S.CANCELLED),
+    OutputType.EXCHANGE: (S.PLANNED, S.ONGOING, S.COMPLETED, S.CANCELLED),
+    OutputType.WORKSHOP: (S.PLANNED, S.COMPLETED, S.CANCELLED),
+    OutputType.PATENT: (S.PLANNED, S.FILED, S.GRANTED, S.REJECTED),
+    OutputType.POLICY: (S.PLANNED, S.SUBMITTED, S.ADOPTED, S.COMPLETED, S.REJECTED),
+    OutputType.ROADMAP: (S.PLANNED, S.IN_PROGRESS, S.PUBLISHED),
+    OutputType.SOFTWARE: (S.PLANNED, S.IN_PROGRESS, S.RELEASED),
+    OutputType.AWARD: (S.RECEIVED,),
+    OutputType.OTHER: (S.PLANNED, S.ONGOING, S.COMPLETED, S.CANCELLED),
+}
+#: Statuses after which an item does not move on (except by correcting a mistake, which admins may do).
+FINAL_STATUSES = frozenset({S.PUBLISHED, S.REJECTED, S.CANCELLED, S.COMPLETED, S.GRANTED, S.RELEASED, S.RECEIVED})
+#: Statuses that count as an achieved outcome in reports (as opposed to one planned or under way).
+ACHIEVED_STATUSES = frozenset(
+    {S.ACCEPTED, S.PUBLISHED, S.FUNDED, S.ONGOING, S.COMPLETED, S.GRANTED, S.RELEASED, S.ADOPTED, S.RECEIVED, S.FILED}
+)
+del S
+
+
+def default_status(output_type: OutputType) -> OutputStatus:
+    return OUTPUT_STATUSES[output_type][0]
+
+
+def allowed_next_statuses(output_type: OutputType, current: OutputStatus) -> tuple[OutputStatus, ...]:
+    """Where an item may go from `current`: forward in its type's order, or to a stopping status
+    (rejected / cancelled) from any status that is not final. Never backwards, never from a final status."""
+    order = OUTPUT_STATUSES[output_type]
+    if current in FINAL_STATUSES or current not in order:
+        return ()
+    stopping = {OutputStatus.REJECTED, OutputStatus.CANCELLED}
+    forward = order[order.index(current) + 1 :]
+    return tuple(s for s in order if s in forward or (s in stopping and s != current))
+
+
+def can_change_status(output_type: OutputType, current: OutputStatus, new: OutputStatus) -> bool:
+    return new in allowed_next_statuses(output_type, current)

@@ -58,6 +58,11 @@ METHODS: dict[str, MethodInfo] = {
     "chat.postMessage": _m(None, "chat:write"),
     "chat.update": _m(3, "chat:write"),
     "pins.add": _m(2, "pins:write"),
+    "chat.postEphemeral": _m(4, "chat:write"),
+    "views.open": _m(4),
+    "views.update": _m(4),
+    "views.push": _m(4),
+    "views.publish": _m(4),
 }
 #: chat.postMessage: "about one message per second per channel, short bursts allowed".
 POST_INTERVAL_PER_CHANNEL = 1.0
@@ -73,6 +78,12 @@ class SlackProfile:
     real_name: str | None
     is_deleted: bool
     is_bot: bool
+
+
+@dataclass(frozen=True)
+class ViewHandle:
+    id: str
+    hash: str
 
 
 class SlackRefused(Exception):
@@ -281,6 +292,30 @@ class SlackGateway:
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return None
+
+    # --- interactive surfaces (modals, Home, ephemeral answers) ---------------------------------
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> ViewHandle:
+        """Open a modal (within 3 s of the trigger). Raises SlackRefused, e.g. `expired_trigger_id`."""
+        response = self._call(self.client, "views_open", trigger_id=trigger_id, view=view)
+        return ViewHandle(str(response["view"]["id"]), str(response["view"].get("hash") or ""))
+
+    def update_view(self, view_id: str, view: dict[str, Any], *, hash_: str | None = None) -> ViewHandle:
+        response = self._call(self.client, "views_update", view_id=view_id, view=view, hash=hash_)
+        return ViewHandle(str(response["view"]["id"]), str(response["view"].get("hash") or ""))
+
+    def push_view(self, trigger_id: str, view: dict[str, Any]) -> ViewHandle:
+        response = self._call(self.client, "views_push", trigger_id=trigger_id, view=view)
+        return ViewHandle(str(response["view"]["id"]), str(response["view"].get("hash") or ""))
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self._call(self.client, "views_publish", user_id=user_id, view=view)
+
+    def post_ephemeral(
+        self, channel: str, user_id: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        """A message only `user_id` sees in `channel` (not kept by Slack, so not sent through the outbox)."""
+        self._call(self.client, "chat_postEphemeral", channel=channel, user=user_id, text=text, blocks=blocks)
 
     # --- internals ----------------------------------------------------------------------------
 

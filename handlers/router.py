@@ -19,9 +19,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.access import Caller, allowed
 from bot.commands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
 from bot.domain import Language
+from bot.errors import UserError
 from bot.runtime import Runtime
+from bot.services.standing import ClubRef, resolve_club, role_in
 from bot.views import Message
-from bot.views.help import command_error, refusal, try_again
+from bot.views.help import command_error, refusal, try_again, user_error
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,16 @@ class CommandContext:
     trigger_id: str | None
     respond: Respond
     _ack: Ack
+    #: The club a club subcommand acts on (None for the others).
+    club: ClubRef | None = None
     acked: bool = field(default=False)
+
+    @property
+    def club_ref(self) -> ClubRef:
+        """The club, for handlers of club subcommands (the router always resolves it for them)."""
+        if self.club is None:
+            raise RuntimeError("not a club subcommand")
+        return self.club
 
     def ack(self, message: Message | None = None) -> None:
         """Acknowledge the command, optionally with the ephemeral answer the person sees."""
@@ -111,12 +122,21 @@ class CommandRouter:
     def _dispatch(self, context: CommandContext, parsed: ParsedCommand) -> None:
         spec = parsed.spec
         try:
+            if spec.club_scoped:
+                with self.runtime.db.session() as session:
+                    context.club = resolve_club(
+                        session, user_id=context.user_id, channel_id=context.channel_id, club_name=parsed.request.club
+                    )
+                    role = role_in(session, context.club.id, context.user_id)
+                context.caller = Caller(context.user_id, is_admin=context.caller.is_admin, club_role=role)
             if not allowed(spec.rule, context.caller):
                 context.reply(refusal(context.lang, spec.rule))
                 return
             self._handlers[spec.name](context, parsed.request)
         except CommandError as error:
             context.reply(command_error(context.lang, error, SUBCOMMANDS.get(error.usage or spec.name)))
+        except UserError as error:
+            context.reply(user_error(context.lang, error))
         except (OperationalError, DBAPIError):
             log.exception("database unavailable during /club %s", spec.name)
             context.reply(try_again(context.lang))

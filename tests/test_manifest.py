@@ -10,24 +10,33 @@ from bot.manifest import load_manifest
 from bot.slack import METHODS
 
 ROOT = Path(__file__).resolve().parent.parent
-SDK_CALL = re.compile(
-    r"\b(auth|users|chat|conversations|views|pins|files|team|reactions|bookmarks)_([a-zA-Z]+(?:_v2)?)\b"
-)
+_FAMILY = r"(auth|users|chat|conversations|views|pins|files|team|reactions|bookmarks)_([a-zA-Z]+(?:_v2)?)"
+#: A Web API call: slack_sdk's method on a client (`client.chat_postMessage(`) or named for the gateway's `_call`.
+SDK_CALL = re.compile(rf"client\.{_FAMILY}\(|_call\(\s*[\w.]+,\s*\"{_FAMILY}\"")
 #: slack_sdk helpers that call more than one Web API method.
 COMPOSITE = {"files.upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal")}
 
 
-def methods_called_by_the_code() -> set[str]:
-    """Web API methods named as slack_sdk client methods anywhere in the product code (not the stand-in)."""
-    found: set[str] = set()
+def calls_by_file() -> dict[Path, set[str]]:
+    """Web API methods called in each product code file (not the stand-in)."""
+    found: dict[Path, set[str]] = {}
     for folder in ("bot", "handlers", "jobs"):
         for path in (ROOT / folder).rglob("*.py"):
             if "standin" in path.parts:
                 continue
-            for family, name in SDK_CALL.findall(path.read_text(encoding="utf-8")):
+            for match in SDK_CALL.findall(path.read_text(encoding="utf-8")):
+                family, name = (match[0], match[1]) if match[0] else (match[2], match[3])
                 method = f"{family}.{name}"
-                found.update(COMPOSITE.get(method, (method,)))
+                found.setdefault(path, set()).update(COMPOSITE.get(method, (method,)))
     return found
+
+
+def methods_called_by_the_code() -> set[str]:
+    return set().union(*calls_by_file().values())
+
+
+def test_only_the_gateway_calls_slacks_web_api():
+    assert set(calls_by_file()) == {ROOT / "bot" / "slack.py"}
 
 
 def test_the_code_calls_only_methods_in_the_gateways_table():

@@ -50,32 +50,67 @@ T = TypeVar("T")
 PARTICIPANT_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("이름", "성명", "성함", "name", "full name", "participant"),
     "name_ko": (
-        "한글이름", "한글성명", "국문이름", "국문성명", "이름(한글)", "성명(국문)",
-        "name_ko", "korean name", "name (korean)",
+        "한글이름",
+        "한글성명",
+        "국문이름",
+        "국문성명",
+        "이름(한글)",
+        "성명(국문)",
+        "name_ko",
+        "korean name",
+        "name (korean)",
     ),
     "name_en": ("영문이름", "영문 성명", "이름(영문)", "성명(영문)", "name_en", "english name", "name (english)"),
     "email": ("이메일", "이메일 주소", "전자우편", "메일", "email", "e-mail", "email address", "mail"),
     "affiliation": (
-        "소속", "기관", "소속기관", "소속 기관", "affiliation", "institution", "organization", "organisation",
+        "소속",
+        "기관",
+        "소속기관",
+        "소속 기관",
+        "affiliation",
+        "institution",
+        "organization",
+        "organisation",
     ),
     "country": ("국가", "나라", "거주국", "거주 국가", "소재국", "country", "country of residence"),
     "career_stage": ("경력단계", "경력 단계", "경력구분", "career stage", "career", "stage"),
     "role": ("역할", "참여 역할", "참가 구분", "role", "meeting role"),
     "orcid": ("orcid", "orcid id", "orcid iD"),
     "overseas_korean": ("재외한인", "재외한인 여부", "재외동포", "overseas korean", "overseas koreans"),
-    "overseas_association": ("협회", "소속협회", "소속 협회", "재외한인과학기술자협회", "association",
-                             "overseas association"),
+    "overseas_association": (
+        "협회",
+        "소속협회",
+        "소속 협회",
+        "재외한인과학기술자협회",
+        "association",
+        "overseas association",
+    ),
     "slack_user_id": ("슬랙 ID", "슬랙 아이디", "slack", "slack id", "slack user id", "slack_user_id"),
 }
 
 MEETING_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("코드", "행사코드", "행사 코드", "회의코드", "code", "meeting code", "meeting"),
     "title_ko": (
-        "국문제목", "한글제목", "제목(국문)", "제목(한글)", "행사명", "국문행사명", "행사명(국문)",
-        "title_ko", "korean title", "title (korean)",
+        "국문제목",
+        "한글제목",
+        "제목(국문)",
+        "제목(한글)",
+        "행사명",
+        "국문행사명",
+        "행사명(국문)",
+        "title_ko",
+        "korean title",
+        "title (korean)",
     ),
     "title_en": (
-        "영문제목", "제목(영문)", "영문행사명", "행사명(영문)", "title_en", "english title", "title (english)", "title",
+        "영문제목",
+        "제목(영문)",
+        "영문행사명",
+        "행사명(영문)",
+        "title_en",
+        "english title",
+        "title (english)",
+        "title",
     ),
     "field": ("분야", "기술분야", "기술 분야", "전략기술", "field", "technology field"),
     "venue": ("장소", "개최지", "개최 장소", "venue", "place", "location"),
@@ -92,8 +127,13 @@ OVERSEAS_COLUMNS: dict[str, tuple[str, ...]] = {
     "affiliation": PARTICIPANT_COLUMNS["affiliation"],
     "country": PARTICIPANT_COLUMNS["country"],
     "orcid": PARTICIPANT_COLUMNS["orcid"],
-    "association": (*PARTICIPANT_COLUMNS["overseas_association"], "지역협회", "한인과학기술자협회", "society",
-                    "chapter"),
+    "association": (
+        *PARTICIPANT_COLUMNS["overseas_association"],
+        "지역협회",
+        "한인과학기술자협회",
+        "society",
+        "chapter",
+    ),
 }
 
 #: Words in an XLSX sheet's name that pick it over the first sheet.
@@ -103,8 +143,17 @@ OVERSEAS_SHEETS = ("members", "회원", "db")
 
 #: The export's columns, in order; each header is `EXPORT_HEADER_KEY` in the catalogs.
 EXPORT_COLUMNS = (
-    "name_ko", "name_en", "email", "affiliation", "country", "career_stage", "overseas_korean",
-    "overseas_association", "orcid", "role", "clubs",
+    "name_ko",
+    "name_en",
+    "email",
+    "affiliation",
+    "country",
+    "career_stage",
+    "overseas_korean",
+    "overseas_association",
+    "orcid",
+    "role",
+    "clubs",
 )
 
 
@@ -230,9 +279,7 @@ def _name_column(header: Header) -> str:
     return next((column for column in ("name", "name_ko", "name_en") if column in header.index), "name")
 
 
-def _first_seen(
-    reader: _RowReader, seen: dict[str, int], column: str, value: str | None, key: str
-) -> None:
+def _first_seen(reader: _RowReader, seen: dict[str, int], column: str, value: str | None, key: str) -> None:
     """Report a value (email, ORCID...) met on an earlier row of the same file."""
     if value is None:
         return
@@ -306,8 +353,10 @@ def read_participants(raw: RawTable) -> ParticipantSheet:
             overseas_association=reader.parsed("overseas_association", _length("overseas_association")),
             slack_user_id=slack_user_id,
         )
-        if name_ko is None and name_en is None and not any(
-            reader.text(column) for column in ("name", "name_ko", "name_en")
+        if (
+            name_ko is None
+            and name_en is None
+            and not any(reader.text(column) for column in ("name", "name_ko", "name_en"))
         ):
             reader.error(_name_column(header), "participants.error.missing_name")
         if email is None and orcid is None and not reader.text("email") and not reader.text("orcid"):
@@ -354,8 +403,10 @@ def read_meetings(raw: RawTable) -> MeetingSheet:
     header = find_header(raw, MEETING_COLUMNS)
     missing = [column for column in ("code", "field", "starts_on") if column not in header.index]
     if missing:
-        raise TableError("participants.file.missing_column", columns=", ".join(aliases_for_help(
-            {column: MEETING_COLUMNS[column] for column in missing})))
+        raise TableError(
+            "participants.file.missing_column",
+            columns=", ".join(aliases_for_help({column: MEETING_COLUMNS[column] for column in missing})),
+        )
     errors: list[RowError] = []
     records: list[MeetingRecord] = []
     seen_code: dict[str, int] = {}
@@ -378,10 +429,19 @@ def read_meetings(raw: RawTable) -> MeetingSheet:
             reader.error("ends_on", "participants.error.dates_order", value=reader.text("ends_on"))
         _first_seen(reader, seen_code, "code", code, "participants.error.duplicate_code")
         if len(errors) == before and code and meeting_field and starts_on and ends_on:
-            records.append(MeetingRecord(
-                row=number, code=code, field=meeting_field, starts_on=starts_on, ends_on=ends_on,
-                title_ko=title_ko, title_en=title_en, venue=venue, organizers=organizers,
-            ))
+            records.append(
+                MeetingRecord(
+                    row=number,
+                    code=code,
+                    field=meeting_field,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    title_ko=title_ko,
+                    title_en=title_en,
+                    venue=venue,
+                    organizers=organizers,
+                )
+            )
     return MeetingSheet(header=header, records=tuple(records), errors=tuple(errors), rows=len(data))
 
 
@@ -419,16 +479,18 @@ def read_overseas(raw: RawTable) -> OverseasSheet:
     for number, cells in _data_rows(raw, header):
         reader = _RowReader(header, number, cells, warnings)
         name_ko, name_en = _split_names(reader)
-        records.append(OverseasRecord(
-            row=number,
-            name_ko=name_ko,
-            name_en=name_en,
-            email=reader.parsed("email", parse_email),
-            affiliation=reader.text("affiliation") or None,
-            country=reader.parsed("country", parse_country),
-            association=reader.parsed("association", _length("overseas_association")),
-            orcid=reader.parsed("orcid", parse_orcid),
-        ))
+        records.append(
+            OverseasRecord(
+                row=number,
+                name_ko=name_ko,
+                name_en=name_en,
+                email=reader.parsed("email", parse_email),
+                affiliation=reader.text("affiliation") or None,
+                country=reader.parsed("country", parse_country),
+                association=reader.parsed("association", _length("overseas_association")),
+                orcid=reader.parsed("orcid", parse_orcid),
+            )
+        )
     return OverseasSheet(header=header, records=tuple(records), warnings=tuple(warnings))
 
 

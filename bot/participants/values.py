@@ -197,22 +197,53 @@ _CAREER_STAGE_WORDS: dict[CareerStage, tuple[str, ...]] = {
     CareerStage.SENIOR: ("senior", "senior researcher", "시니어", "원로", "고경력"),
     CareerStage.MID_CAREER: ("mid-career", "mid career", "mid", "midcareer", "중견", "중견연구자"),
     CareerStage.EARLY_CAREER: (
-        "early-career", "early career", "early", "junior", "신진", "신진연구자", "젊은연구자", "초기경력",
+        "early-career",
+        "early career",
+        "early",
+        "junior",
+        "신진",
+        "신진연구자",
+        "젊은연구자",
+        "초기경력",
     ),
     CareerStage.POSTDOC: (
-        "postdoc", "post-doc", "postdoctoral", "postdoctoral researcher", "postdoctoral fellow",
-        "박사후연구원", "박사후", "포닥", "박사후과정",
+        "postdoc",
+        "post-doc",
+        "postdoctoral",
+        "postdoctoral researcher",
+        "postdoctoral fellow",
+        "박사후연구원",
+        "박사후",
+        "포닥",
+        "박사후과정",
     ),
     CareerStage.GRADUATE_STUDENT: (
-        "graduate student", "graduate", "grad student", "phd student", "ph.d. student", "master's student",
-        "masters student", "student", "대학원생", "석사과정", "박사과정", "석박사통합과정", "학생",
+        "graduate student",
+        "graduate",
+        "grad student",
+        "phd student",
+        "ph.d. student",
+        "master's student",
+        "masters student",
+        "student",
+        "대학원생",
+        "석사과정",
+        "박사과정",
+        "석박사통합과정",
+        "학생",
     ),
     CareerStage.OTHER: ("other", "기타"),
 }
 
 _ROLE_WORDS: dict[MeetingRole, tuple[str, ...]] = {
     MeetingRole.ORGANIZER: (
-        "organizer", "organiser", "co-organizer", "chair", "조직위원장", "조직위원", "공동조직위원장",
+        "organizer",
+        "organiser",
+        "co-organizer",
+        "chair",
+        "조직위원장",
+        "조직위원",
+        "공동조직위원장",
     ),
     MeetingRole.SPEAKER: ("speaker", "invited speaker", "keynote speaker", "연사", "초청연사", "발표자", "해외연사"),
     MeetingRole.RESEARCHER: ("researcher", "participant", "attendee", "참가자", "연구자", "참석자", "국내연구자"),
@@ -226,8 +257,7 @@ def _word_table(kind: str) -> dict[str, str]:
     from bot.i18n import catalog
 
     source: dict[str, tuple[str, ...]] = {
-        str(member): words
-        for member, words in (_CAREER_STAGE_WORDS if kind == "career" else _ROLE_WORDS).items()
+        str(member): words for member, words in (_CAREER_STAGE_WORDS if kind == "career" else _ROLE_WORDS).items()
     }
     table: dict[str, str] = {}
     for value, words in source.items():

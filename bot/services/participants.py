@@ -65,8 +65,16 @@ from storage.models import (
 
 #: The person-describing columns an import may set (a blank cell leaves them as they are).
 RECORD_FIELDS = (
-    "name_ko", "name_en", "email", "affiliation", "country", "career_stage", "orcid", "overseas_korean",
-    "overseas_association", "slack_user_id",
+    "name_ko",
+    "name_en",
+    "email",
+    "affiliation",
+    "country",
+    "career_stage",
+    "orcid",
+    "overseas_korean",
+    "overseas_association",
+    "slack_user_id",
 )
 
 
@@ -87,10 +95,15 @@ class ParticipantNotFound(LookupError):
 
 
 def _audit(session: Session, actor: str, action: str, entity: str, entity_id: object, **details: Any) -> None:
-    session.add(AuditEntry(
-        actor=actor, action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
-        details=details,
-    ))
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            details=details,
+        )
+    )
 
 
 # --- importing participants -------------------------------------------------------------------------------
@@ -121,8 +134,9 @@ def _stored_people(session: Session, records: Sequence[ParticipantRecord]) -> di
     thousands of people, and a plan that does not depend on the table's statistics (`IN` lists of
     bind parameters fall back to sequential scans on a freshly loaded PostgreSQL table).
     """
-    wanted = {name: {getattr(record, name) for record in records} - {None}
-              for name in ("email", "orcid", "slack_user_id")}
+    wanted = {
+        name: {getattr(record, name) for record in records} - {None} for name in ("email", "orcid", "slack_user_id")
+    }
     columns = [Participant.id, *(getattr(Participant, name) for name in RECORD_FIELDS)]
     query = select(*columns).where(Participant.forgotten_at.is_(None))
     return {
@@ -162,8 +176,9 @@ def import_participants(
     meeting = session.scalar(select(Meeting).where(Meeting.code == meeting_code))
     if meeting is None:
         raise MeetingNotFound(meeting_code)
-    base = ImportResult(meeting_code=meeting.code, rows=sheet.rows, ignored_columns=sheet.ignored_columns,
-                        dry_run=dry_run)
+    base = ImportResult(
+        meeting_code=meeting.code, rows=sheet.rows, ignored_columns=sheet.ignored_columns, dry_run=dry_run
+    )
     stored = _stored_people(session, sheet.records)
     by_value: dict[str, dict[str, int]] = {name: {} for name in ("email", "orcid", "slack_user_id")}
     for person_id, person in stored.items():
@@ -179,20 +194,35 @@ def import_participants(
         by_email = by_value["email"].get(record.email or "")
         by_orcid = by_value["orcid"].get(record.orcid or "")
         if by_email and by_orcid and by_email != by_orcid:
-            errors.append(RowError(record.row, label("orcid"), "participants.error.orcid_taken", {},
-                                   record.orcid or ""))
+            errors.append(
+                RowError(record.row, label("orcid"), "participants.error.orcid_taken", {}, record.orcid or "")
+            )
             continue
         person_id = by_email or by_orcid
         owner = by_value["slack_user_id"].get(record.slack_user_id or "")
         if owner and owner != person_id:
-            errors.append(RowError(record.row, label("slack_user_id"), "participants.error.slack_id_taken", {},
-                                   record.slack_user_id or ""))
+            errors.append(
+                RowError(
+                    record.row,
+                    label("slack_user_id"),
+                    "participants.error.slack_id_taken",
+                    {},
+                    record.slack_user_id or "",
+                )
+            )
             continue
         if person_id is not None:
             if person_id in matched_row:
                 column = "email" if by_email else "orcid"
-                errors.append(RowError(record.row, label(column), "participants.error.same_person",
-                                       {"row": matched_row[person_id]}, getattr(record, column) or ""))
+                errors.append(
+                    RowError(
+                        record.row,
+                        label(column),
+                        "participants.error.same_person",
+                        {"row": matched_row[person_id]},
+                        getattr(record, column) or "",
+                    )
+                )
                 continue
             matched_row[person_id] = record.row
         plans.append((record, person_id))
@@ -225,8 +255,9 @@ def import_participants(
             person_updates.append({"id": person_id, **changes, "updated_at": now})
         current = attendance.get(person_id)
         if current is None:
-            new_attendances.append({"meeting_id": meeting.id, "participant_id": person_id,
-                                    "role": record.role or MeetingRole.RESEARCHER})
+            new_attendances.append(
+                {"meeting_id": meeting.id, "participant_id": person_id, "role": record.role or MeetingRole.RESEARCHER}
+            )
         elif record.role is not None and current[1] != record.role:
             role_updates.append({"id": current[0], "role": record.role})
         else:
@@ -251,8 +282,17 @@ def import_participants(
     if role_updates:
         session.execute(update(MeetingAttendance), role_updates)
     if creates or updated:
-        _audit(session, actor, "participant.import", "meeting", meeting.id,
-               rows=sheet.rows, created=len(creates), updated=updated, unchanged=unchanged)
+        _audit(
+            session,
+            actor,
+            "participant.import",
+            "meeting",
+            meeting.id,
+            rows=sheet.rows,
+            created=len(creates),
+            updated=updated,
+            unchanged=unchanged,
+        )
     return result
 
 
@@ -284,9 +324,11 @@ def import_meetings(
     if sheet.errors:
         return MeetingImportResult(errors=sheet.errors, **base)
     codes = [record.code for record in sheet.records]
-    existing = {
-        meeting.code: meeting for meeting in session.scalars(select(Meeting).where(Meeting.code.in_(codes)))
-    } if codes else {}
+    existing = (
+        {meeting.code: meeting for meeting in session.scalars(select(Meeting).where(Meeting.code.in_(codes)))}
+        if codes
+        else {}
+    )
     creates: list[dict[str, Any]] = []
     changes: list[tuple[Meeting, dict[str, Any]]] = []
     unchanged: list[str] = []
@@ -297,8 +339,9 @@ def import_meetings(
         if meeting is None:
             creates.append({"code": record.code, **values})
             continue
-        changed = {name: value for name, value in values.items()
-                   if value is not None and getattr(meeting, name) != value}
+        changed = {
+            name: value for name, value in values.items() if value is not None and getattr(meeting, name) != value
+        }
         if changed.get("ends_on", meeting.ends_on) < changed.get("starts_on", meeting.starts_on):
             errors.append(RowError(record.row, sheet.header.label("ends_on"), "participants.error.dates_order"))
         elif changed:
@@ -317,9 +360,12 @@ def import_meetings(
             session.add(meeting)
             session.flush()
             _audit(session, actor, "meeting.create", "meeting", meeting.id)
-    return MeetingImportResult(created=tuple(values["code"] for values in creates),
-                               updated=tuple(meeting.code for meeting, _ in changes),
-                               unchanged=tuple(unchanged), **base)
+    return MeetingImportResult(
+        created=tuple(values["code"] for values in creates),
+        updated=tuple(meeting.code for meeting, _ in changes),
+        unchanged=tuple(unchanged),
+        **base,
+    )
 
 
 # --- the overseas Korean scientists and engineers database -----------------------------------------------------
@@ -381,13 +427,21 @@ def link_overseas_db(
     with their candidates, not linked.
     """
     people = session.execute(
-        select(Participant.id, Participant.name_ko, Participant.name_en, Participant.email, Participant.orcid,
-               Participant.affiliation, Participant.overseas_korean, Participant.overseas_association)
-        .where(Participant.forgotten_at.is_(None))
+        select(
+            Participant.id,
+            Participant.name_ko,
+            Participant.name_en,
+            Participant.email,
+            Participant.orcid,
+            Participant.affiliation,
+            Participant.overseas_korean,
+            Participant.overseas_association,
+        ).where(Participant.forgotten_at.is_(None))
     ).all()
     refs = {
-        row.id: PersonRef(row.id, " / ".join(n for n in (row.name_ko, row.name_en) if n) or "-", row.email,
-                          row.affiliation)
+        row.id: PersonRef(
+            row.id, " / ".join(n for n in (row.name_ko, row.name_en) if n) or "-", row.email, row.affiliation
+        )
         for row in people
     }
     state = {row.id: (row.overseas_korean, row.overseas_association) for row in people}
@@ -410,8 +464,9 @@ def link_overseas_db(
             person_id = email_id or orcid_id
             matches[person_id].append((record, "email" if email_id else "orcid"))
         else:
-            candidates = set().union(*(by_key.get(key, set()) for key in
-                                       person_keys((record.name_ko, record.name_en), record.affiliation)))
+            candidates = set().union(
+                *(by_key.get(key, set()) for key in person_keys((record.name_ko, record.name_en), record.affiliation))
+            )
             if len(candidates) == 1:
                 matches[candidates.pop()].append((record, "name_affiliation"))
             elif candidates:
@@ -432,15 +487,24 @@ def link_overseas_db(
         changed = not is_overseas or new_association != association
         links.append(OverseasLink(record, refs[person_id], rule, changed))
         if changed:
-            changes.append({"id": person_id, "overseas_korean": True, "overseas_association": new_association,
-                            "updated_at": now})
+            changes.append(
+                {"id": person_id, "overseas_korean": True, "overseas_association": new_association, "updated_at": now}
+            )
     ambiguous.sort(key=lambda item: item.records[0].row)
     links.sort(key=lambda link: link.record.row)
     if changes and not dry_run:
         session.execute(update(Participant), changes)
-        _audit(session, actor, "participant.link_overseas", "participant", None,
-               linked={rule: sum(1 for link in links if link.rule == rule) for rule in LINK_RULES},
-               changed=len(changes), ambiguous=len(ambiguous), unmatched=len(unmatched))
+        _audit(
+            session,
+            actor,
+            "participant.link_overseas",
+            "participant",
+            None,
+            linked={rule: sum(1 for link in links if link.rule == rule) for rule in LINK_RULES},
+            changed=len(changes),
+            ambiguous=len(ambiguous),
+            unmatched=len(unmatched),
+        )
     return OverseasLinkResult(tuple(links), tuple(ambiguous), tuple(unmatched), sheet.warnings, dry_run)
 
 
@@ -468,15 +532,22 @@ def export_participants(
         meeting_id = session.scalar(select(Meeting.id).where(Meeting.code == meeting_code))
         if meeting_id is None:
             raise MeetingNotFound(meeting_code)
-        query = query.where(Participant.id.in_(
-            select(MeetingAttendance.participant_id).where(MeetingAttendance.meeting_id == meeting_id)))
+        query = query.where(
+            Participant.id.in_(
+                select(MeetingAttendance.participant_id).where(MeetingAttendance.meeting_id == meeting_id)
+            )
+        )
     if club_name is not None:
         club_id = session.scalar(select(Club.id).where(Club.name == club_name))
         if club_id is None:
             raise ClubNotFound(club_name)
-        query = query.where(Participant.id.in_(
-            select(Membership.participant_id).where(Membership.club_id == club_id,
-                                                    Membership.status != MembershipStatus.LEFT)))
+        query = query.where(
+            Participant.id.in_(
+                select(Membership.participant_id).where(
+                    Membership.club_id == club_id, Membership.status != MembershipStatus.LEFT
+                )
+            )
+        )
     people = session.scalars(query).all()
     selected = query.with_only_columns(Participant.id).order_by(None)  # the same people, as a subquery
     roles: dict[int, list[tuple[str, MeetingRole]]] = defaultdict(list)
@@ -501,10 +572,17 @@ def export_participants(
         clubs[person_id].append((name, role))
     rows = tuple(
         ExportRow(
-            name_ko=person.name_ko, name_en=person.name_en, email=person.email, affiliation=person.affiliation,
-            country=person.country, career_stage=person.career_stage, overseas_korean=person.overseas_korean,
-            overseas_association=person.overseas_association, orcid=person.orcid,
-            roles=tuple(roles[person.id]), clubs=tuple(clubs[person.id]),
+            name_ko=person.name_ko,
+            name_en=person.name_en,
+            email=person.email,
+            affiliation=person.affiliation,
+            country=person.country,
+            career_stage=person.career_stage,
+            overseas_korean=person.overseas_korean,
+            overseas_association=person.overseas_association,
+            orcid=person.orcid,
+            roles=tuple(roles[person.id]),
+            clubs=tuple(clubs[person.id]),
         )
         for person in people
     )
@@ -514,7 +592,14 @@ def export_participants(
 # --- one record, from Slack ---------------------------------------------------------------------------------------
 
 EDITABLE_FIELDS = (
-    "name_ko", "name_en", "email", "affiliation", "country", "career_stage", "orcid", "overseas_korean",
+    "name_ko",
+    "name_en",
+    "email",
+    "affiliation",
+    "country",
+    "career_stage",
+    "orcid",
+    "overseas_korean",
     "overseas_association",
 )
 
@@ -611,9 +696,18 @@ ERASED = "[…]"
 
 #: Texts people wrote that may name someone else; an erased person's identifiers are replaced there.
 FREE_TEXT_COLUMNS = (
-    Meeting.organizers, Update.text, Output.title, Output.note, ClubMeeting.summary, Plan.text,
-    ReportNarrative.highlights, ReportNarrative.difficulties, ReportNarrative.plans, ReportNarrative.support,
-    SharedItem.title, SharedItem.note,
+    Meeting.organizers,
+    Update.text,
+    Output.title,
+    Output.note,
+    ClubMeeting.summary,
+    Plan.text,
+    ReportNarrative.highlights,
+    ReportNarrative.difficulties,
+    ReportNarrative.plans,
+    ReportNarrative.support,
+    SharedItem.title,
+    SharedItem.note,
 )
 #: JSON documents that may hold identifiers (audit details, queued and sent posts, built reports' figures).
 FREE_JSON_COLUMNS = (AuditEntry.details, OutboxMessage.payload, Report.summary)
@@ -632,8 +726,7 @@ def find_participant_by_email(session: Session, email: str) -> Participant | Non
         address = parse_email(email)
     except InvalidValue:
         address = email.strip().lower()
-    return session.scalar(select(Participant).where(Participant.email == address,
-                                                    Participant.forgotten_at.is_(None)))
+    return session.scalar(select(Participant).where(Participant.email == address, Participant.forgotten_at.is_(None)))
 
 
 def _redactor(person: Participant) -> re.Pattern[str] | None:
@@ -663,8 +756,10 @@ def _redact(value: Any, pattern: re.Pattern[str] | None, slack_id: str | None, t
     if isinstance(value, list):
         return [_redact(item, pattern, slack_id, token) for item in value]
     if isinstance(value, dict):
-        return {_redact(key, pattern, slack_id, token): _redact(item, pattern, slack_id, token)
-                for key, item in value.items()}
+        return {
+            _redact(key, pattern, slack_id, token): _redact(item, pattern, slack_id, token)
+            for key, item in value.items()
+        }
     return value
 
 
@@ -712,8 +807,11 @@ def forget_participant(session: Session, participant_id: int, *, actor: str = "c
         row.email = None
     counts["output_people"] = len(listed)
 
-    comments = session.scalars(select(SurveyResponse).where(SurveyResponse.participant_id == participant_id,
-                                                            SurveyResponse.comment.is_not(None))).all()
+    comments = session.scalars(
+        select(SurveyResponse).where(
+            SurveyResponse.participant_id == participant_id, SurveyResponse.comment.is_not(None)
+        )
+    ).all()
     for response in comments:
         response.comment = None
     counts["survey_comments"] = len(comments)
@@ -726,9 +824,10 @@ def forget_participant(session: Session, participant_id: int, *, actor: str = "c
     if slack_id:
         replaced = 0
         for column in _slack_id_columns(len(token)):
-            replaced += session.execute(
-                update(column.table).where(column == slack_id).values({column.name: token})
-            ).rowcount or 0
+            replaced += (
+                session.execute(update(column.table).where(column == slack_id).values({column.name: token})).rowcount
+                or 0
+            )
         counts["slack_id_references"] = replaced
 
     counts["texts"] = _redact_free_texts(session, pattern, slack_id, token)

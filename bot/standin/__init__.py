@@ -1,6 +1,6 @@
 """A local stand-in for Slack: Web API, response URLs, uploads and signed deliveries to the app.
 
-    from bot.standin import SlackStandIn, Delivery, FaultPlan
+from bot.standin import SlackStandIn, Delivery, FaultPlan
 """
 
 from .core import RecordedCall, SlackStandIn, StandInUsageError

@@ -10,10 +10,22 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-BLOCK_TYPES = frozenset({
-    "actions", "context", "divider", "file", "header", "image", "input", "markdown", "rich_text",
-    "section", "table", "video",
-})
+BLOCK_TYPES = frozenset(
+    {
+        "actions",
+        "context",
+        "divider",
+        "file",
+        "header",
+        "image",
+        "input",
+        "markdown",
+        "rich_text",
+        "section",
+        "table",
+        "video",
+    }
+)
 TEXT_TYPES = frozenset({"plain_text", "mrkdwn"})
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -137,13 +149,12 @@ def validate_view(view: Any, *, expected: tuple[str, ...] = ("modal",)) -> list[
                 _check_text(view[key], f"/view/{key}", 24, errors, plain_only=True)
         has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in view.get("blocks") or [])
         if has_input and "submit" not in view:
-            errors.append("[ERROR] submit is required when an input block is within the blocks array "
-                          "[json-pointer:/view/submit]")
+            errors.append(
+                "[ERROR] submit is required when an input block is within the blocks array [json-pointer:/view/submit]"
+            )
     errors += validate_blocks(view.get("blocks"), max_blocks=MAX_VIEW_BLOCKS, pointer="/view/blocks")
     private_metadata = view.get("private_metadata")
-    if private_metadata is not None and (
-        not isinstance(private_metadata, str) or len(private_metadata) > 3000
-    ):
+    if private_metadata is not None and (not isinstance(private_metadata, str) or len(private_metadata) > 3000):
         errors.append(_too_long(3000, "/view/private_metadata"))
     callback_id = view.get("callback_id")
     if callback_id is not None and (not isinstance(callback_id, str) or len(callback_id) > 255):
@@ -239,8 +250,9 @@ def is_empty_selection(shaped: dict[str, Any]) -> bool:
     return all(v in (None, [], "") for k, v in shaped.items() if k != "type")
 
 
-def action_payload(block: dict[str, Any], element: dict[str, Any], value: Any = None,
-                   selected_option: Any = None) -> dict[str, Any]:
+def action_payload(
+    block: dict[str, Any], element: dict[str, Any], value: Any = None, selected_option: Any = None
+) -> dict[str, Any]:
     """One entry of block_actions ``actions[]`` as Slack builds it for a click or a selection."""
     kind = element.get("type")
     action: dict[str, Any] = {

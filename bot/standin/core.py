@@ -46,22 +46,62 @@ log = logging.getLogger(__name__)
 METHODS_JSON = Path(__file__).with_name("methods.json")
 
 # Used when the caller passes no scopes / bot_events (the console): a typical bot's grant.
-DEFAULT_BOT_SCOPES = frozenset({
-    "app_mentions:read", "channels:history", "channels:join", "channels:manage", "channels:read",
-    "chat:write", "chat:write.public", "commands", "files:read", "files:write", "groups:history",
-    "groups:read", "groups:write", "im:history", "im:read", "im:write", "mpim:history", "mpim:read",
-    "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write", "team:read", "users:read",
-    "users:read.email", "conversations.connect:write",
-})
-DEFAULT_BOT_EVENTS = frozenset({
-    "app_home_opened", "app_mention", "channel_archive", "channel_created", "channel_rename",
-    "channel_unarchive", "group_archive", "group_rename", "group_unarchive", "member_joined_channel",
-    "member_left_channel", "message.channels", "message.groups", "message.im", "message.mpim", "pin_added",
-    "reaction_added", "reaction_removed", "team_join",
-})
+DEFAULT_BOT_SCOPES = frozenset(
+    {
+        "app_mentions:read",
+        "channels:history",
+        "channels:join",
+        "channels:manage",
+        "channels:read",
+        "chat:write",
+        "chat:write.public",
+        "commands",
+        "files:read",
+        "files:write",
+        "groups:history",
+        "groups:read",
+        "groups:write",
+        "im:history",
+        "im:read",
+        "im:write",
+        "mpim:history",
+        "mpim:read",
+        "mpim:write",
+        "pins:read",
+        "pins:write",
+        "reactions:read",
+        "reactions:write",
+        "team:read",
+        "users:read",
+        "users:read.email",
+        "conversations.connect:write",
+    }
+)
+DEFAULT_BOT_EVENTS = frozenset(
+    {
+        "app_home_opened",
+        "app_mention",
+        "channel_archive",
+        "channel_created",
+        "channel_rename",
+        "channel_unarchive",
+        "group_archive",
+        "group_rename",
+        "group_unarchive",
+        "member_joined_channel",
+        "member_left_channel",
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "message.mpim",
+        "pin_added",
+        "reaction_added",
+        "reaction_removed",
+        "team_join",
+    }
+)
 # events about a public channel that reach apps whether or not the bot is a member
-WORKSPACE_CHANNEL_EVENTS = frozenset({"channel_rename", "channel_archive", "channel_unarchive",
-                                      "channel_created"})
+WORKSPACE_CHANNEL_EVENTS = frozenset({"channel_rename", "channel_archive", "channel_unarchive", "channel_created"})
 
 
 class StandInUsageError(ValueError):
@@ -108,7 +148,8 @@ class SlackStandIn:
         self.signing_secret = signing_secret
         # the manifest's features.slash_commands; None accepts any command without mention escaping
         self.slash_commands: dict[str, dict[str, Any]] | None = (
-            None if slash_commands is None else {c["command"]: dict(c) for c in slash_commands})
+            None if slash_commands is None else {c["command"]: dict(c) for c in slash_commands}
+        )
         self.bot_token = bot_token
         self.scopes = frozenset(DEFAULT_BOT_SCOPES if scopes is None else scopes)
         self.bot_events = frozenset(DEFAULT_BOT_EVENTS if bot_events is None else bot_events)
@@ -190,12 +231,28 @@ class SlackStandIn:
 
     def _install_builtin_users(self) -> None:
         with self.ws.lock:
-            self.ws.users.setdefault(self.bot_user_id, User(
-                id=self.bot_user_id, name=self.bot_name, real_name=self.bot_name, is_bot=True,
-                bot_id=self.bot_id, tz="America/Los_Angeles", updated=int(self.started_at)))
-            self.ws.users.setdefault(SLACKBOT_ID, User(
-                id=SLACKBOT_ID, name="slackbot", real_name="Slackbot", tz="America/Los_Angeles",
-                display_name="Slackbot"))
+            self.ws.users.setdefault(
+                self.bot_user_id,
+                User(
+                    id=self.bot_user_id,
+                    name=self.bot_name,
+                    real_name=self.bot_name,
+                    is_bot=True,
+                    bot_id=self.bot_id,
+                    tz="America/Los_Angeles",
+                    updated=int(self.started_at),
+                ),
+            )
+            self.ws.users.setdefault(
+                SLACKBOT_ID,
+                User(
+                    id=SLACKBOT_ID,
+                    name="slackbot",
+                    real_name="Slackbot",
+                    tz="America/Los_Angeles",
+                    display_name="Slackbot",
+                ),
+            )
 
     def reset(self) -> None:
         """Back to an empty workspace (the bot user stays); forget calls, events, faults, rate counters."""
@@ -233,11 +290,24 @@ class SlackStandIn:
                 self.ws.save(self.state_file)
 
     # ---- workspace setup ----------------------------------------------------------------------
-    def add_user(self, name: str, real_name: str = "", email: str | None = None, locale: str = "en-US",
-                 tz: str = "America/Los_Angeles", deleted: bool = False, is_restricted: bool = False,
-                 is_ultra_restricted: bool = False, is_bot: bool = False, *, is_admin: bool = False,
-                 display_name: str = "", title: str = "", team_join: bool = False,
-                 user_id: str | None = None) -> str:
+    def add_user(
+        self,
+        name: str,
+        real_name: str = "",
+        email: str | None = None,
+        locale: str = "en-US",
+        tz: str = "America/Los_Angeles",
+        deleted: bool = False,
+        is_restricted: bool = False,
+        is_ultra_restricted: bool = False,
+        is_bot: bool = False,
+        *,
+        is_admin: bool = False,
+        display_name: str = "",
+        title: str = "",
+        team_join: bool = False,
+        user_id: str | None = None,
+    ) -> str:
         """Add a person (or another bot) to the workspace; ``team_join=True`` also sends team_join.
 
         ``user_id`` fixes the ID (e.g. one the app's settings name as an admin); by default one is made."""
@@ -246,10 +316,22 @@ class SlackStandIn:
                 raise StandInUsageError(f"a user named {name!r} already exists")
             if user_id is not None and (user_id in self.ws.users or not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id)):
                 raise StandInUsageError(f"user ID {user_id!r} is taken or not like Slack's")
-            user = User(id=user_id or self.ws.ids.next("U"), name=name, real_name=real_name or name, email=email,
-                        locale=locale, tz=tz, deleted=deleted, is_restricted=is_restricted,
-                        is_ultra_restricted=is_ultra_restricted, is_bot=is_bot, is_admin=is_admin,
-                        display_name=display_name, title=title, updated=int(time.time()))
+            user = User(
+                id=user_id or self.ws.ids.next("U"),
+                name=name,
+                real_name=real_name or name,
+                email=email,
+                locale=locale,
+                tz=tz,
+                deleted=deleted,
+                is_restricted=is_restricted,
+                is_ultra_restricted=is_ultra_restricted,
+                is_bot=is_bot,
+                is_admin=is_admin,
+                display_name=display_name,
+                title=title,
+                updated=int(time.time()),
+            )
             if is_bot:
                 user.bot_id = self.ws.ids.next("B")
             self.ws.users[user.id] = user
@@ -259,9 +341,18 @@ class SlackStandIn:
         self._save()
         return user.id
 
-    def add_channel(self, name: str, is_private: bool = False, members: Iterable[str] | None = None,
-                    topic: str = "", purpose: str = "", *, creator: str | None = None,
-                    archived: bool = False, channel_id: str | None = None) -> str:
+    def add_channel(
+        self,
+        name: str,
+        is_private: bool = False,
+        members: Iterable[str] | None = None,
+        topic: str = "",
+        purpose: str = "",
+        *,
+        creator: str | None = None,
+        archived: bool = False,
+        channel_id: str | None = None,
+    ) -> str:
         """Create a channel directly (no events). The bot is a member only if listed in members.
 
         ``channel_id`` fixes the ID (e.g. one the app's settings name); by default one is made."""
@@ -275,12 +366,21 @@ class SlackStandIn:
                 self._user(member)
             now = int(time.time())
             who = creator or (members[0] if members else self.bot_user_id)
-            if channel_id is not None and (channel_id in self.ws.channels
-                                           or not re.fullmatch(r"C[A-Z0-9]{2,}", channel_id)):
+            if channel_id is not None and (
+                channel_id in self.ws.channels or not re.fullmatch(r"C[A-Z0-9]{2,}", channel_id)
+            ):
                 raise StandInUsageError(f"channel ID {channel_id!r} is taken or not like Slack's")
-            channel = Channel(id=channel_id or self.ws.ids.next("C"), name=name, is_private=is_private, created=now,
-                              creator=who, members=members, is_general=name == "general",
-                              is_archived=archived, updated=now * 1000)
+            channel = Channel(
+                id=channel_id or self.ws.ids.next("C"),
+                name=name,
+                is_private=is_private,
+                created=now,
+                creator=who,
+                members=members,
+                is_general=name == "general",
+                is_archived=archived,
+                updated=now * 1000,
+            )
             if topic:
                 channel.topic = {"value": topic, "creator": who, "last_set": now}
             if purpose:
@@ -319,7 +419,7 @@ class SlackStandIn:
             return self.ws.users[self.bot_user_id], True
         prefix = f"xoxp-{self.team_id}-"
         if token.startswith(prefix) and token.endswith("-standin"):
-            user = self.ws.users.get(token[len(prefix):-len("-standin")])
+            user = self.ws.users.get(token[len(prefix) : -len("-standin")])
             if user is not None and not user.deleted:
                 return user, False
         return None
@@ -351,8 +451,11 @@ class SlackStandIn:
         """What the person saw privately: chat.postEphemeral, ephemeral response_url posts, command acks
         and error notices (e.g. operation_timeout)."""
         with self.ws.lock:
-            return [m for m in self.ws.ephemerals
-                    if m.visible_to == user_id and (channel_id is None or m.channel == channel_id)]
+            return [
+                m
+                for m in self.ws.ephemerals
+                if m.visible_to == user_id and (channel_id is None or m.channel == channel_id)
+            ]
 
     def views(self, user_id: str) -> list[View]:
         """The person's open modal stack, root first."""
@@ -426,13 +529,13 @@ class SlackStandIn:
     def handle_http(self, request: HttpRequest) -> HttpAnswer:
         path = request.path
         if path.startswith("/api/"):
-            return self._api(request, path[len("/api/"):])
+            return self._api(request, path[len("/api/") :])
         if path.startswith("/response/") and request.method == "POST":
-            return self._response_url_post(request, path[len("/response/"):])
+            return self._response_url_post(request, path[len("/response/") :])
         if path.startswith("/upload/") and request.method == "POST":
-            return self._upload(request, path[len("/upload/"):])
+            return self._upload(request, path[len("/upload/") :])
         if path.startswith("/files/") and request.method == "GET":
-            return self._download(request, path[len("/files/"):])
+            return self._download(request, path[len("/files/") :])
         if path == "/_standin/calls":
             return HttpAnswer.json([asdict(c) for c in self.calls])
         return HttpAnswer.text("not found", 404)
@@ -442,9 +545,7 @@ class SlackStandIn:
         with self._lock:
             self.internal_errors.append(f"{request.method} {request.path}: {type(exc).__name__}: {exc}")
 
-    def _parse_api_args(
-        self, request: HttpRequest
-    ) -> tuple[dict[str, Any], str | None, list[str], str | None]:
+    def _parse_api_args(self, request: HttpRequest) -> tuple[dict[str, Any], str | None, list[str], str | None]:
         """Arguments, token, warnings, and a request-level error (invalid_json, ...) if any."""
         args: dict[str, Any] = dict(parse_qsl(request.query, keep_blank_values=True))
         warnings: list[str] = []
@@ -483,13 +584,27 @@ class SlackStandIn:
 
     def _api(self, request: HttpRequest, method: str) -> HttpAnswer:
         args, token, warnings, parse_error = self._parse_api_args(request)
-        call = RecordedCall(method=method, args=args, token=token, ok=False, error=None, http_status=200,
-                            time=time.time(), warnings=warnings)
+        call = RecordedCall(
+            method=method,
+            args=args,
+            token=token,
+            ok=False,
+            error=None,
+            http_status=200,
+            time=time.time(),
+            warnings=warnings,
+        )
         req_id = self.uuid()
         headers = {"X-Slack-Req-Id": req_id, "X-Slack-Backend": "r"}
 
-        def finish(body: dict[str, Any], status: int = 200, extra: dict[str, str] | None = None,
-                   *, drop: bool = False, fault: str | None = None) -> HttpAnswer:
+        def finish(
+            body: dict[str, Any],
+            status: int = 200,
+            extra: dict[str, str] | None = None,
+            *,
+            drop: bool = False,
+            fault: str | None = None,
+        ) -> HttpAnswer:
             call.ok = bool(body.get("ok"))
             call.error = body.get("error")
             call.http_status = 0 if drop else status
@@ -517,39 +632,54 @@ class SlackStandIn:
             headers["X-OAuth-Scopes"] = ",".join(sorted(self.scopes))
             headers["X-Accepted-OAuth-Scopes"] = ",".join(spec["scopes"]["bot"])
         if method not in webapi.METHODS:
-            return finish({"ok": False, "error": "not_implemented_in_standin",
-                           "standin_note": f"{method} is a real Slack method the stand-in does not serve"})
+            return finish(
+                {
+                    "ok": False,
+                    "error": "not_implemented_in_standin",
+                    "standin_note": f"{method} is a real Slack method the stand-in does not serve",
+                }
+            )
 
         decision = self.faults.decide(method) if is_bot else None
         if decision is not None and decision.latency:
             time.sleep(decision.latency)
         kind = decision.kind if decision else None
         if kind == "drop_before":
-            return finish({"ok": False, "error": "connection_dropped_before_processing"}, drop=True,
-                          fault=kind)
+            return finish({"ok": False, "error": "connection_dropped_before_processing"}, drop=True, fault=kind)
         if kind == "ratelimited":
             assert decision is not None and decision.plan is not None
-            return finish({"ok": False, "error": "ratelimited"}, 429,
-                          {"Retry-After": str(decision.plan.retry_after)}, fault=kind)
+            return finish(
+                {"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(decision.plan.retry_after)}, fault=kind
+            )
         if kind == "server_error":
             assert decision is not None and decision.plan is not None
             status = decision.plan.status
             error = "service_unavailable" if status == 503 else "internal_error"
             return finish({"ok": False, "error": error}, status, fault=kind)
         if is_bot:
-            retry_after = self.limiter.check(token, method, spec.get("tier"),
-                                             self._rate_channel(method, args))
+            retry_after = self.limiter.check(token, method, spec.get("tier"), self._rate_channel(method, args))
             if retry_after is not None:
                 return finish({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(retry_after)})
 
         bot_scopes = spec["scopes"]["bot"]
         if is_bot and bot_scopes and not _family_scoped(bot_scopes) and not self.scopes & set(bot_scopes):
-            return finish({"ok": False, "error": "missing_scope", "needed": ",".join(bot_scopes),
-                           "provided": ",".join(sorted(self.scopes))})
+            return finish(
+                {
+                    "ok": False,
+                    "error": "missing_scope",
+                    "needed": ",".join(bot_scopes),
+                    "provided": ",".join(sorted(self.scopes)),
+                }
+            )
         missing = [name for name in spec["required"] if args.get(name) is None]
         if missing:
-            return finish({"ok": False, "error": "invalid_arguments", "response_metadata": {
-                "messages": [f"[ERROR] missing required field: {name}" for name in missing]}})
+            return finish(
+                {
+                    "ok": False,
+                    "error": "invalid_arguments",
+                    "response_metadata": {"messages": [f"[ERROR] missing required field: {name}" for name in missing]},
+                }
+            )
 
         ctx = CallContext(self, actor, is_bot, token, dict(args))
         with self.ws.lock:
@@ -578,14 +708,22 @@ class SlackStandIn:
         return self.ws.dms.get(channel, channel)
 
     # ---- response URLs ----------------------------------------------------------------------
-    def _new_response_url(self, user_id: str, channel_id: str | None, origin: str, *,
-                          message_ts: str | None = None, is_ephemeral: bool = False) -> tuple[str, str]:
+    def _new_response_url(
+        self,
+        user_id: str,
+        channel_id: str | None,
+        origin: str,
+        *,
+        message_ts: str | None = None,
+        is_ephemeral: bool = False,
+    ) -> tuple[str, str]:
         with self.ws.lock:
             n = self.ws.ids.counters.get("~response", 0) + 1
             self.ws.ids.counters["~response"] = n
             rid = f"{self.team_id}/{1000000000 + n}/{self.ws.ids.token(24)}"
-            self.ws.response_urls[rid] = ResponseUrl(rid, user_id, channel_id, time.time(), origin,
-                                                     message_ts=message_ts, is_ephemeral=is_ephemeral)
+            self.ws.response_urls[rid] = ResponseUrl(
+                rid, user_id, channel_id, time.time(), origin, message_ts=message_ts, is_ephemeral=is_ephemeral
+            )
         return rid, f"{self.base_url}response/{rid}"
 
     def _response_url_post(self, request: HttpRequest, rid: str) -> HttpAnswer:
@@ -596,8 +734,9 @@ class SlackStandIn:
             return HttpAnswer(drop=True)
         if decision.kind == "ratelimited":
             assert decision.plan is not None
-            return HttpAnswer.json({"ok": False, "error": "rate_limited"}, 429,
-                                   {"Retry-After": str(decision.plan.retry_after)})
+            return HttpAnswer.json(
+                {"ok": False, "error": "rate_limited"}, 429, {"Retry-After": str(decision.plan.retry_after)}
+            )
         if decision.kind == "server_error":
             assert decision.plan is not None
             return HttpAnswer.json({"ok": False, "error": "internal_error"}, decision.plan.status)
@@ -633,8 +772,9 @@ class SlackStandIn:
             return HttpAnswer(drop=True)
         return HttpAnswer.json({"ok": True})
 
-    def _apply_response(self, record: ResponseUrl, payload: dict[str, Any],
-                        events: list[tuple[dict[str, Any], str | None, bool]]) -> str | None:
+    def _apply_response(
+        self, record: ResponseUrl, payload: dict[str, Any], events: list[tuple[dict[str, Any], str | None, bool]]
+    ) -> str | None:
         """Show a response_url payload the way Slack would; returns an error code or None."""
         user = self.ws.users[record.user_id]
         ctx = CallContext(self, self.ws.users[self.bot_user_id], True, self.bot_token, {})
@@ -658,8 +798,13 @@ class SlackStandIn:
             return "invalid_blocks"
         if webapi.truthy(payload.get("replace_original")):
             if source is not None and channel is not None:
-                webapi.update_message(ctx, channel, source, text=text if text is not None else "",
-                                      blocks=blocks if blocks is not None else [])
+                webapi.update_message(
+                    ctx,
+                    channel,
+                    source,
+                    text=text if text is not None else "",
+                    blocks=blocks if blocks is not None else [],
+                )
                 if blocks is None:
                     source.blocks = None
                 events.extend(ctx.events)
@@ -671,24 +816,45 @@ class SlackStandIn:
             self._bot_message(ctx, channel, text or "", blocks, payload.get("thread_ts"), "response_url")
             events.extend(ctx.events)
         else:
-            message = Message(channel=record.channel_id or "", ts=self.ws.next_ts(), text=text or "",
-                              user=self.bot_user_id, bot_id=self.bot_id, app_id=self.app_id,
-                              blocks=webapi.with_block_ids(ctx, blocks), ephemeral=True,
-                              visible_to=user.id, source="response_url", response_type="ephemeral",
-                              extra={"_response_url": record.id})
+            message = Message(
+                channel=record.channel_id or "",
+                ts=self.ws.next_ts(),
+                text=text or "",
+                user=self.bot_user_id,
+                bot_id=self.bot_id,
+                app_id=self.app_id,
+                blocks=webapi.with_block_ids(ctx, blocks),
+                ephemeral=True,
+                visible_to=user.id,
+                source="response_url",
+                response_type="ephemeral",
+                extra={"_response_url": record.id},
+            )
             self.ws.ephemerals.append(message)
         return None
 
     def _ephemerals_of(self, record: ResponseUrl) -> list[Message]:
-        return [m for m in self.ws.ephemerals
-                if not m.replaced and (m.extra.get("_response_url") == record.id or
-                                       (record.is_ephemeral and m.ts == record.message_ts))]
+        return [
+            m
+            for m in self.ws.ephemerals
+            if not m.replaced
+            and (m.extra.get("_response_url") == record.id or (record.is_ephemeral and m.ts == record.message_ts))
+        ]
 
-    def _bot_message(self, ctx: CallContext, channel: Channel, text: str, blocks: Any,
-                     thread_ts: str | None, source: str) -> Message:
-        message = Message(channel=channel.id, ts=self.ws.next_ts(), text=text, user=self.bot_user_id,
-                          bot_id=self.bot_id, app_id=self.app_id, blocks=webapi.with_block_ids(ctx, blocks),
-                          thread_ts=thread_ts, source=source)
+    def _bot_message(
+        self, ctx: CallContext, channel: Channel, text: str, blocks: Any, thread_ts: str | None, source: str
+    ) -> Message:
+        message = Message(
+            channel=channel.id,
+            ts=self.ws.next_ts(),
+            text=text,
+            user=self.bot_user_id,
+            bot_id=self.bot_id,
+            app_id=self.app_id,
+            blocks=webapi.with_block_ids(ctx, blocks),
+            thread_ts=thread_ts,
+            source=source,
+        )
         self.ws.add_message(message)
         ctx.emit(webapi.message_event(ctx, message, channel), channel)
         return message
@@ -738,8 +904,15 @@ class SlackStandIn:
             "type": "event_callback",
             "event_id": event_id,
             "event_time": int(time.time()),
-            "authorizations": [{"enterprise_id": None, "team_id": self.team_id, "user_id": self.bot_user_id,
-                                "is_bot": True, "is_enterprise_install": False}],
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": self.team_id,
+                    "user_id": self.bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
             "is_ext_shared_channel": False,
             "event_context": "4-" + encoded,
         }
@@ -753,8 +926,7 @@ class SlackStandIn:
                 self._events.append(record)
             self.dispatcher.submit(record)
 
-    def send_event(self, event: dict[str, Any], *, event_id: str | None = None,
-                   timeout: float = 10.0) -> Delivery:
+    def send_event(self, event: dict[str, Any], *, event_id: str | None = None, timeout: float = 10.0) -> Delivery:
         """Deliver an event the app subscribed to, wrapped in Slack's event_callback envelope.
         Returns the first attempt; retries (if the app fails) continue in the background."""
         if "type" not in event:
@@ -789,8 +961,7 @@ class SlackStandIn:
         challenge = self.ws.ids.token(48)
         payload = {"token": self.verification_token, "challenge": challenge, "type": "url_verification"}
         delivery = Delivery(kind="url_verification", payload=payload)
-        self.poster.post(delivery, self.app_url, json.dumps(payload), "application/json",
-                         timeout=self.ack_timeout)
+        self.poster.post(delivery, self.app_url, json.dumps(payload), "application/json", timeout=self.ack_timeout)
         if not delivery.ok:
             return False
         data = delivery.json
@@ -802,20 +973,44 @@ class SlackStandIn:
     def _team(self) -> dict[str, Any]:
         return {"id": self.team_id, "domain": self.team_domain}
 
-    def _post_interaction(self, delivery: Delivery, *, signature: str | None = None,
-                          timestamp: str | None = None) -> Delivery:
+    def _post_interaction(
+        self, delivery: Delivery, *, signature: str | None = None, timestamp: str | None = None
+    ) -> Delivery:
         body = urlencode({"payload": json.dumps(delivery.payload, ensure_ascii=False)})
-        return self.poster.post(delivery, self.app_url, body, "application/x-www-form-urlencoded",
-                                timeout=self.ack_timeout, signature=signature, timestamp=timestamp)
+        return self.poster.post(
+            delivery,
+            self.app_url,
+            body,
+            "application/x-www-form-urlencoded",
+            timeout=self.ack_timeout,
+            signature=signature,
+            timestamp=timestamp,
+        )
 
     def _notice(self, user_id: str, channel_id: str | None, text: str, source: str) -> None:
         with self.ws.lock:
-            self.ws.ephemerals.append(Message(channel=channel_id or "", ts=self.ws.next_ts(), text=text,
-                                              user=SLACKBOT_ID, ephemeral=True, visible_to=user_id,
-                                              source=source))
+            self.ws.ephemerals.append(
+                Message(
+                    channel=channel_id or "",
+                    ts=self.ws.next_ts(),
+                    text=text,
+                    user=SLACKBOT_ID,
+                    ephemeral=True,
+                    visible_to=user_id,
+                    source=source,
+                )
+            )
 
-    def slash_command(self, user_id: str, channel_id: str, text: str = "", command: str = "/club", *,
-                      signature: str | None = None, timestamp: str | int | None = None) -> Delivery:
+    def slash_command(
+        self,
+        user_id: str,
+        channel_id: str,
+        text: str = "",
+        command: str = "/club",
+        *,
+        signature: str | None = None,
+        timestamp: str | int | None = None,
+    ) -> Delivery:
         """A person types ``/command text`` in a conversation.
 
         As on Slack, ``&``, ``<`` and ``>`` in the text reach the app HTML-escaped, and when the command's
@@ -824,8 +1019,10 @@ class SlackStandIn:
         settings: dict[str, Any] = {}
         if self.slash_commands is not None:
             if command not in self.slash_commands:
-                raise StandInUsageError(f"{command} is not one of the app's slash commands "
-                                        f"{sorted(self.slash_commands)}; Slack would not send it")
+                raise StandInUsageError(
+                    f"{command} is not one of the app's slash commands "
+                    f"{sorted(self.slash_commands)}; Slack would not send it"
+                )
             settings = self.slash_commands[command]
         with self.ws.lock:
             user = self._user(user_id)
@@ -852,9 +1049,15 @@ class SlackStandIn:
         delivery = Delivery(kind="slash_command", payload=fields, trigger_id=trigger_id, response_url=url)
         with self._lock:
             self._response_deliveries[rid] = delivery
-        self.poster.post(delivery, self.app_url, urlencode(fields), "application/x-www-form-urlencoded",
-                         timeout=self.ack_timeout, signature=signature,
-                         timestamp=None if timestamp is None else str(timestamp))
+        self.poster.post(
+            delivery,
+            self.app_url,
+            urlencode(fields),
+            "application/x-www-form-urlencoded",
+            timeout=self.ack_timeout,
+            signature=signature,
+            timestamp=None if timestamp is None else str(timestamp),
+        )
         self._apply_command_ack(delivery, user, channel, command)
         self._save()
         return delivery
@@ -866,8 +1069,9 @@ class SlackStandIn:
 
         def user(match: re.Match[str]) -> str:
             name = match.group(1)
-            found = next((u for u in self.ws.users.values()
-                          if name in (u.name, u.display_name) and not u.deleted), None)
+            found = next(
+                (u for u in self.ws.users.values() if name in (u.name, u.display_name) and not u.deleted), None
+            )
             return f"<@{found.id}|{found.name}>" if found else match.group(0)
 
         def channel(match: re.Match[str]) -> str:
@@ -881,12 +1085,12 @@ class SlackStandIn:
 
     def _apply_command_ack(self, delivery: Delivery, user: User, channel: Channel, command: str) -> None:
         if delivery.error == "http_timeout" or (delivery.status is not None and not delivery.acked_in_time):
-            self._notice(user.id, channel.id, f'{command} failed with the error "operation_timeout"',
-                         "operation_timeout")
+            self._notice(
+                user.id, channel.id, f'{command} failed with the error "operation_timeout"', "operation_timeout"
+            )
             return
         if not delivery.ok:
-            self._notice(user.id, channel.id, f'{command} failed with the error "dispatch_failed"',
-                         "dispatch_failed")
+            self._notice(user.id, channel.id, f'{command} failed with the error "dispatch_failed"', "dispatch_failed")
             return
         body = delivery.body.strip()
         if not body:
@@ -903,15 +1107,26 @@ class SlackStandIn:
                 self._bot_message(ctx, channel, data.get("text") or "", data.get("blocks"), None, "ack")
                 events = ctx.events
             else:
-                self.ws.ephemerals.append(Message(
-                    channel=channel.id, ts=self.ws.next_ts(), text=data.get("text") or "",
-                    user=self.bot_user_id, bot_id=self.bot_id, app_id=self.app_id,
-                    blocks=webapi.with_block_ids(ctx, data.get("blocks")), ephemeral=True,
-                    visible_to=user.id, source="ack", response_type="ephemeral"))
+                self.ws.ephemerals.append(
+                    Message(
+                        channel=channel.id,
+                        ts=self.ws.next_ts(),
+                        text=data.get("text") or "",
+                        user=self.bot_user_id,
+                        bot_id=self.bot_id,
+                        app_id=self.app_id,
+                        blocks=webapi.with_block_ids(ctx, data.get("blocks")),
+                        ephemeral=True,
+                        visible_to=user.id,
+                        source="ack",
+                        response_type="ephemeral",
+                    )
+                )
         self._dispatch(events)
 
-    def _find_action(self, user_id: str, action_id: str, channel_id: str | None, message_ts: str | None,
-                     view_id: str | None) -> tuple[dict, dict, View | None, Message | None]:
+    def _find_action(
+        self, user_id: str, action_id: str, channel_id: str | None, message_ts: str | None, view_id: str | None
+    ) -> tuple[dict, dict, View | None, Message | None]:
         def in_message(message: Message) -> tuple[dict, dict] | None:
             return blockkit.find_element(message.blocks, action_id)
 
@@ -953,12 +1168,21 @@ class SlackStandIn:
             found = in_message(message)
             if found is not None:
                 return found[0], found[1], None, message
-        raise StandInUsageError(
-            f"nothing on screen for {user_id} has an element with action_id {action_id!r}")
+        raise StandInUsageError(f"nothing on screen for {user_id} has an element with action_id {action_id!r}")
 
-    def click(self, user_id: str, *, action_id: str, value: Any = None, channel_id: str | None = None,
-              message_ts: str | None = None, view_id: str | None = None, selected_option: Any = None,
-              signature: str | None = None, timestamp: str | int | None = None) -> Delivery:
+    def click(
+        self,
+        user_id: str,
+        *,
+        action_id: str,
+        value: Any = None,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        view_id: str | None = None,
+        selected_option: Any = None,
+        signature: str | None = None,
+        timestamp: str | int | None = None,
+    ) -> Delivery:
         """A person clicks a button (or picks an option) in a message, a modal or the Home tab.
 
         ``value`` is the picked value for selects/pickers (option value, user id, date...) or overrides a
@@ -966,8 +1190,7 @@ class SlackStandIn:
         rid = None
         with self.ws.lock:
             user = self._user(user_id)
-            block, element, view, message = self._find_action(user_id, action_id, channel_id, message_ts,
-                                                              view_id)
+            block, element, view, message = self._find_action(user_id, action_id, channel_id, message_ts, view_id)
             action = blockkit.action_payload(block, element, value, selected_option)
             payload: dict[str, Any] = {
                 "type": "block_actions",
@@ -977,10 +1200,13 @@ class SlackStandIn:
             }
             if view is not None:
                 if element.get("type") != "button" and block.get("block_id"):
-                    shaped = {"type": element.get("type"), **{k: v for k, v in action.items()
-                                                              if k.startswith(("selected_", "value"))}}
-                    view.state.setdefault("values", {}).setdefault(block["block_id"], {})[
-                        element.get("action_id")] = shaped
+                    shaped = {
+                        "type": element.get("type"),
+                        **{k: v for k, v in action.items() if k.startswith(("selected_", "value"))},
+                    }
+                    view.state.setdefault("values", {}).setdefault(block["block_id"], {})[element.get("action_id")] = (
+                        shaped
+                    )
                 trigger_id = self.ws.new_trigger(user_id, view.id)
                 payload["container"] = {"type": "view", "view_id": view.id}
                 payload["trigger_id"] = trigger_id
@@ -993,8 +1219,12 @@ class SlackStandIn:
                 assert message is not None
                 channel = self.ws.channels.get(message.channel)
                 trigger_id = self.ws.new_trigger(user_id)
-                payload["container"] = {"type": "message", "message_ts": message.ts,
-                                        "channel_id": message.channel, "is_ephemeral": message.ephemeral}
+                payload["container"] = {
+                    "type": "message",
+                    "message_ts": message.ts,
+                    "channel_id": message.channel,
+                    "is_ephemeral": message.ephemeral,
+                }
                 payload["trigger_id"] = trigger_id
                 payload["team"] = self._team()
                 payload["enterprise"] = None
@@ -1004,16 +1234,16 @@ class SlackStandIn:
                 if not message.ephemeral:
                     payload["message"] = webapi.message_api(self, message)
                 payload["state"] = {"values": {}}
-                rid, url = self._new_response_url(user_id, message.channel, "block_actions",
-                                                  message_ts=message.ts, is_ephemeral=message.ephemeral)
+                rid, url = self._new_response_url(
+                    user_id, message.channel, "block_actions", message_ts=message.ts, is_ephemeral=message.ephemeral
+                )
                 payload["response_url"] = url
             payload["actions"] = [action]
         delivery = Delivery(kind="block_actions", payload=payload, trigger_id=trigger_id, response_url=url)
         if rid is not None:
             with self._lock:
                 self._response_deliveries[rid] = delivery
-        self._post_interaction(delivery, signature=signature,
-                               timestamp=None if timestamp is None else str(timestamp))
+        self._post_interaction(delivery, signature=signature, timestamp=None if timestamp is None else str(timestamp))
         self._save()
         return delivery
 
@@ -1032,21 +1262,31 @@ class SlackStandIn:
                 state.setdefault(block_id, {})[action_id] = shaped
             elif block.get("type") == "input" and action_id not in state.get(block_id, {}):
                 initial = _initial_value(element)
-                state.setdefault(block_id, {})[action_id] = {"type": element.get("type"),
-                                                             **blockkit.selection(element, initial)}
+                state.setdefault(block_id, {})[action_id] = {
+                    "type": element.get("type"),
+                    **blockkit.selection(element, initial),
+                }
             if block.get("type") == "input" and not block.get("optional", False):
                 shaped_now = state.get(block_id, {}).get(action_id, {})
                 if blockkit.is_empty_selection(shaped_now):
                     raise StandInUsageError(
-                        f"input {block_id}/{action_id} is required; Slack would not let the user submit")
+                        f"input {block_id}/{action_id} is required; Slack would not let the user submit"
+                    )
         for block_id, actions in values.items():
             for action_id in actions:
                 if action_id not in known.get(block_id, set()):
                     raise StandInUsageError(f"view {view.id} has no input {block_id}/{action_id}")
         return {"values": state}
 
-    def submit_view(self, user_id: str, view_id: str, values: dict[str, dict[str, Any]] | None = None, *,
-                    signature: str | None = None, timestamp: str | int | None = None) -> Delivery:
+    def submit_view(
+        self,
+        user_id: str,
+        view_id: str,
+        values: dict[str, dict[str, Any]] | None = None,
+        *,
+        signature: str | None = None,
+        timestamp: str | int | None = None,
+    ) -> Delivery:
         """A person fills in the modal's inputs ({block_id: {action_id: value}}) and presses submit."""
         with self.ws.lock:
             user = self._user(user_id)
@@ -1069,8 +1309,7 @@ class SlackStandIn:
                 "enterprise": None,
             }
         delivery = Delivery(kind="view_submission", payload=payload, trigger_id=trigger_id)
-        self._post_interaction(delivery, signature=signature,
-                               timestamp=None if timestamp is None else str(timestamp))
+        self._post_interaction(delivery, signature=signature, timestamp=None if timestamp is None else str(timestamp))
         self._apply_submission_ack(delivery, user_id, view_id)
         self._save()
         return delivery
@@ -1211,8 +1450,9 @@ class SlackStandIn:
         user = self._user(user_id)
         if user.deleted:
             raise StandInUsageError(f"{user_id} is deactivated")
-        return CallContext(self, user, False, self.user_token(user_id), webapi.decode_json_args(args or {}),
-                           via_ui=True)
+        return CallContext(
+            self, user, False, self.user_token(user_id), webapi.decode_json_args(args or {}), via_ui=True
+        )
 
     def _act(self, user_id: str, method: str, **args: Any) -> dict[str, Any]:
         with self.ws.lock:
@@ -1225,8 +1465,14 @@ class SlackStandIn:
         self._save()
         return result
 
-    def post_message(self, user_id: str, channel_id: str, text: str, thread_ts: str | None = None,
-                     files: Iterable[dict[str, Any]] | None = None) -> str:
+    def post_message(
+        self,
+        user_id: str,
+        channel_id: str,
+        text: str,
+        thread_ts: str | None = None,
+        files: Iterable[dict[str, Any]] | None = None,
+    ) -> str:
         """A person posts a message (optionally in a thread, optionally sharing files given as
         ``{"name": ..., "content": bytes | str, "title": ...}``). Returns its ts."""
         shared: list[dict[str, Any]] = []
@@ -1235,15 +1481,26 @@ class SlackStandIn:
                 for spec in files:
                     content = spec.get("content", b"")
                     data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
-                    stored = StoredFile(id=self.ws.ids.next("F"), name=spec.get("name", "file.bin"),
-                                        length=len(data), user=user_id, created=int(time.time()),
-                                        title=spec.get("title", ""), data=data, channels=[channel_id],
-                                        completed=True, initial_comment=text or None, thread_ts=thread_ts)
+                    stored = StoredFile(
+                        id=self.ws.ids.next("F"),
+                        name=spec.get("name", "file.bin"),
+                        length=len(data),
+                        user=user_id,
+                        created=int(time.time()),
+                        title=spec.get("title", ""),
+                        data=data,
+                        channels=[channel_id],
+                        completed=True,
+                        initial_comment=text or None,
+                        thread_ts=thread_ts,
+                    )
                     self.ws.files[stored.id] = stored
-                    shared.append(stored.to_api(self.base_url if self._server else "http://standin.invalid/",
-                                                self.team_domain))
-        result = self._act(user_id, "chat.postMessage", channel=channel_id, text=text, thread_ts=thread_ts,
-                           _files=shared or None)
+                    shared.append(
+                        stored.to_api(self.base_url if self._server else "http://standin.invalid/", self.team_domain)
+                    )
+        result = self._act(
+            user_id, "chat.postMessage", channel=channel_id, text=text, thread_ts=thread_ts, _files=shared or None
+        )
         return str(result["ts"])
 
     def edit_message(self, user_id: str, channel_id: str, ts: str, text: str) -> None:
@@ -1255,8 +1512,7 @@ class SlackStandIn:
     def unreact(self, user_id: str, channel_id: str, ts: str, name: str) -> None:
         self._act(user_id, "reactions.remove", channel=channel_id, timestamp=ts, name=name)
 
-    def _people_change(self, user_id: str, change: Callable[[CallContext, Channel], None],
-                       channel_id: str) -> None:
+    def _people_change(self, user_id: str, change: Callable[[CallContext, Channel], None], channel_id: str) -> None:
         with self.ws.lock:
             ctx = self._person(user_id)
             channel = self._channel(channel_id)
@@ -1266,17 +1522,20 @@ class SlackStandIn:
 
     def join_channel(self, user_id: str, channel_id: str) -> None:
         """A person joins (or is added to) a channel: member_joined_channel + a channel_join message."""
+
         def change(ctx: CallContext, channel: Channel) -> None:
             if channel.is_im:
                 raise StandInUsageError("nobody joins a direct message")
             if user_id not in channel.members:
                 webapi._join(ctx, channel, user_id, inviter=None)
+
         self._people_change(user_id, change, channel_id)
 
     def leave_channel(self, user_id: str, channel_id: str) -> None:
         def change(ctx: CallContext, channel: Channel) -> None:
             if user_id in channel.members:
                 webapi._leave(ctx, channel, user_id)
+
         self._people_change(user_id, change, channel_id)
 
     def _by(self, channel_id: str, by: str | None) -> str:
@@ -1293,6 +1552,7 @@ class SlackStandIn:
             except SlackError as exc:
                 raise StandInUsageError(f"cannot rename to {name!r}: {exc.error}") from None
             webapi.rename_channel(ctx, channel, name)
+
         self._people_change(self._by(channel_id, by), change, channel_id)
 
     def archive_channel(self, channel_id: str, by: str | None = None) -> None:
@@ -1300,6 +1560,7 @@ class SlackStandIn:
             if channel.is_archived:
                 raise StandInUsageError("already archived")
             webapi.set_archived(ctx, channel, True)
+
         self._people_change(self._by(channel_id, by), change, channel_id)
 
     def unarchive_channel(self, channel_id: str, by: str | None = None) -> None:
@@ -1307,6 +1568,7 @@ class SlackStandIn:
             if not channel.is_archived:
                 raise StandInUsageError("not archived")
             webapi.set_archived(ctx, channel, False)
+
         self._people_change(self._by(channel_id, by), change, channel_id)
 
     def open_home(self, user_id: str) -> None:
@@ -1314,8 +1576,13 @@ class SlackStandIn:
         with self.ws.lock:
             self._user(user_id)
             channel = self.ws.im_with(user_id, self.bot_user_id)
-            event: dict[str, Any] = {"type": "app_home_opened", "user": user_id, "channel": channel.id,
-                                     "tab": "home", "event_ts": self.ws.next_ts()}
+            event: dict[str, Any] = {
+                "type": "app_home_opened",
+                "user": user_id,
+                "channel": channel.id,
+                "tab": "home",
+                "event_ts": self.ws.next_ts(),
+            }
             home = self.home(user_id)
             if home is not None:
                 event["view"] = home.to_api()
@@ -1328,9 +1595,20 @@ def _family_scoped(scopes: list[str]) -> bool:
 
 
 def _initial_value(element: dict[str, Any]) -> Any:
-    for key in ("initial_value", "initial_option", "initial_options", "initial_user", "initial_users",
-                "initial_conversation", "initial_conversations", "initial_channel", "initial_channels",
-                "initial_date", "initial_time", "initial_date_time"):
+    for key in (
+        "initial_value",
+        "initial_option",
+        "initial_options",
+        "initial_user",
+        "initial_users",
+        "initial_conversation",
+        "initial_conversations",
+        "initial_channel",
+        "initial_channels",
+        "initial_date",
+        "initial_time",
+        "initial_date_time",
+    ):
         if key in element:
             return element[key]
     return None
@@ -1341,8 +1619,7 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, str]:
     from email.parser import BytesParser
     from email.policy import HTTP
 
-    message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
     fields: dict[str, str] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")

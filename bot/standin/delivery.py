@@ -100,9 +100,18 @@ class Poster:
         self.signing_secret = signing_secret
         self.sign_requests = True
 
-    def post(self, delivery: Delivery, url: str | None, body: str, content_type: str, *,
-             timeout: float, extra_headers: dict[str, str] | None = None,
-             signature: str | None = None, timestamp: str | None = None) -> Delivery:
+    def post(
+        self,
+        delivery: Delivery,
+        url: str | None,
+        body: str,
+        content_type: str,
+        *,
+        timeout: float,
+        extra_headers: dict[str, str] | None = None,
+        signature: str | None = None,
+        timestamp: str | None = None,
+    ) -> Delivery:
         ts = timestamp if timestamp is not None else str(int(time.time()))
         headers = {
             "Content-Type": content_type,
@@ -112,8 +121,7 @@ class Poster:
         }
         if self.sign_requests or signature is not None:
             headers["X-Slack-Request-Timestamp"] = ts
-            headers["X-Slack-Signature"] = signature if signature is not None else sign(
-                self.signing_secret, ts, body)
+            headers["X-Slack-Signature"] = signature if signature is not None else sign(self.signing_secret, ts, body)
         headers.update(extra_headers or {})
         delivery.body_sent = body
         delivery.headers_sent = headers
@@ -161,8 +169,9 @@ class EventRecord:
 class EventDispatcher:
     """Background worker delivering events in order, with Slack's retry policy."""
 
-    def __init__(self, poster: Poster, app_url: Callable[[], str | None],
-                 retry_delays: tuple[float, ...] = (0.0, 0.5, 1.0)) -> None:
+    def __init__(
+        self, poster: Poster, app_url: Callable[[], str | None], retry_delays: tuple[float, ...] = (0.0, 0.5, 1.0)
+    ) -> None:
         self.poster = poster
         self.app_url = app_url
         self.retry_delays = retry_delays
@@ -219,8 +228,9 @@ class EventDispatcher:
         if retry_num:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": reason or "http_error"}
         delivery = Delivery(kind="event_callback", payload=record.envelope, retry_num=retry_num)
-        self.poster.post(delivery, self.app_url(), body, "application/json", timeout=ACK_DEADLINE,
-                         extra_headers=headers)
+        self.poster.post(
+            delivery, self.app_url(), body, "application/json", timeout=ACK_DEADLINE, extra_headers=headers
+        )
         record.attempts.append(delivery)
         record.first_attempt.set()
         return delivery

@@ -85,8 +85,9 @@ def _make_handler(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 answer = standin.handle_http(request)
             except Exception as exc:  # noqa: BLE001 - a stand-in bug must not kill the connection silently
                 standin.record_internal_error(request, exc)
-                answer = HttpAnswer.json({"ok": False, "error": "internal_error",
-                                          "standin_exception": f"{type(exc).__name__}: {exc}"}, 500)
+                answer = HttpAnswer.json(
+                    {"ok": False, "error": "internal_error", "standin_exception": f"{type(exc).__name__}: {exc}"}, 500
+                )
             self._answer(answer)
 
         def do_GET(self) -> None:
@@ -102,8 +103,9 @@ class StandInServer:
     def __init__(self, standin: SlackStandIn, host: str, port: int) -> None:
         self.httpd = ThreadingHTTPServer((host, port), _make_handler(standin))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       name="standin-http", daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="standin-http", daemon=True
+        )
 
     @property
     def address(self) -> tuple[str, int]:

@@ -133,18 +133,13 @@ REQUIRED_FROM_CURRENT_DOCS: dict[str, list[str]] = {
 # and the method list of slack_sdk 3.47's WebClient).
 # ---------------------------------------------------------------------------------------------
 NEWER_METHODS: dict[str, dict[str, Any]] = {
-    "bookmarks.add": {"required": ["channel_id", "title", "type"],
-                      "scopes": ["bookmarks:write"]},
-    "bookmarks.edit": {"required": ["bookmark_id", "channel_id"],
-                       "scopes": ["bookmarks:write"]},
+    "bookmarks.add": {"required": ["channel_id", "title", "type"], "scopes": ["bookmarks:write"]},
+    "bookmarks.edit": {"required": ["bookmark_id", "channel_id"], "scopes": ["bookmarks:write"]},
     "bookmarks.list": {"required": ["channel_id"], "scopes": ["bookmarks:read"]},
-    "bookmarks.remove": {"required": ["bookmark_id", "channel_id"],
-                         "scopes": ["bookmarks:write"]},
-    "conversations.inviteShared": {"required": ["channel"],
-                                   "scopes": ["conversations.connect:write"]},
+    "bookmarks.remove": {"required": ["bookmark_id", "channel_id"], "scopes": ["bookmarks:write"]},
+    "conversations.inviteShared": {"required": ["channel"], "scopes": ["conversations.connect:write"]},
     "files.completeUploadExternal": {"required": ["files"], "scopes": ["files:write"]},
-    "files.getUploadURLExternal": {"required": ["filename", "length"],
-                                   "scopes": ["files:write"]},
+    "files.getUploadURLExternal": {"required": ["filename", "length"], "scopes": ["files:write"]},
 }
 
 
@@ -216,8 +211,10 @@ def render(document: dict[str, Any]) -> str:
         if key != "methods":
             lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},")
     lines.append('  "methods": {')
-    entries = [f"    {json.dumps(name)}: {json.dumps(facts, ensure_ascii=False)}"
-               for name, facts in document["methods"].items()]
+    entries = [
+        f"    {json.dumps(name)}: {json.dumps(facts, ensure_ascii=False)}"
+        for name, facts in document["methods"].items()
+    ]
     lines.append(",\n".join(entries))
     lines.append("  }")
     lines.append("}")

@@ -115,8 +115,7 @@ class CallContext:
             return
         granted = self.standin.scopes
         if not any(s in granted for s in alternatives):
-            raise SlackError("missing_scope", needed=",".join(alternatives),
-                             provided=",".join(sorted(granted)))
+            raise SlackError("missing_scope", needed=",".join(alternatives), provided=",".join(sorted(granted)))
 
     def require_family_scope(self, family: str, action: str) -> None:
         """Conversation methods: the scope depends on the kind of conversation (channels/groups/im/mpim)."""
@@ -175,15 +174,18 @@ def bot_profile(standin: SlackStandIn) -> dict[str, Any]:
         "name": standin.bot_name,
         "updated": int(standin.started_at),
         "app_id": standin.app_id,
-        "icons": {"image_36": "https://a.slack-edge.invalid/bot_36.png",
-                  "image_48": "https://a.slack-edge.invalid/bot_48.png",
-                  "image_72": "https://a.slack-edge.invalid/bot_72.png"},
+        "icons": {
+            "image_36": "https://a.slack-edge.invalid/bot_36.png",
+            "image_48": "https://a.slack-edge.invalid/bot_48.png",
+            "image_72": "https://a.slack-edge.invalid/bot_72.png",
+        },
         "team_id": standin.team_id,
     }
 
 
-def message_api(standin: SlackStandIn, message: Message, *, with_thread: bool = True,
-                with_metadata: bool = True) -> dict[str, Any]:
+def message_api(
+    standin: SlackStandIn, message: Message, *, with_thread: bool = True, with_metadata: bool = True
+) -> dict[str, Any]:
     """A message as conversations.history and chat.postMessage return it.
 
     conversations.history returns message metadata only when asked with `include_all_metadata`."""
@@ -222,15 +224,17 @@ def message_api(standin: SlackStandIn, message: Message, *, with_thread: bool = 
         replies = standin.ws.replies_to(message.channel, message.ts)
         if replies:
             users = list(dict.fromkeys(r.user for r in replies if r.user))
-            data.update({
-                "thread_ts": message.ts,
-                "reply_count": len(replies),
-                "reply_users_count": len(users),
-                "latest_reply": replies[-1].ts,
-                "reply_users": users,
-                "is_locked": False,
-                "subscribed": False,
-            })
+            data.update(
+                {
+                    "thread_ts": message.ts,
+                    "reply_count": len(replies),
+                    "reply_users_count": len(users),
+                    "latest_reply": replies[-1].ts,
+                    "reply_users": users,
+                    "is_locked": False,
+                    "subscribed": False,
+                }
+            )
     elif message.thread_ts:
         data["thread_ts"] = message.thread_ts
     if message.pinned_to:
@@ -255,9 +259,15 @@ def message_event(ctx: CallContext, message: Message, channel: Channel) -> dict[
 
 def app_mention_event(ctx: CallContext, message: Message, channel: Channel) -> dict[str, Any]:
     """Slack's app_mention: sent (besides the message event) when a person mentions the bot."""
-    event: dict[str, Any] = {"type": "app_mention", "user": message.user, "text": message.text,
-                             "ts": message.ts, "team": ctx.standin.team_id, "channel": channel.id,
-                             "event_ts": message.ts}
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": message.user,
+        "text": message.text,
+        "ts": message.ts,
+        "team": ctx.standin.team_id,
+        "channel": channel.id,
+        "event_ts": message.ts,
+    }
     if message.blocks is not None:
         event["blocks"] = copy.deepcopy(message.blocks)
     if message.thread_ts:
@@ -280,17 +290,17 @@ def with_block_ids(ctx: CallContext, blocks: list[dict[str, Any]] | None) -> lis
 
 def rich_text_blocks(ctx: CallContext, text: str) -> list[dict[str, Any]]:
     """What the Slack client attaches to a message a person types."""
-    return [{
-        "type": "rich_text",
-        "block_id": ctx.ws.ids.token(5, ID_ALPHABET),
-        "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
-    }]
+    return [
+        {
+            "type": "rich_text",
+            "block_id": ctx.ws.ids.token(5, ID_ALPHABET),
+            "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+        }
+    ]
 
 
-def system_message(ctx: CallContext, channel: Channel, subtype: str, user: str, text: str,
-                   **extra: Any) -> Message:
-    message = Message(channel=channel.id, ts=ctx.ws.next_ts(), text=text, user=user, subtype=subtype,
-                      extra=dict(extra))
+def system_message(ctx: CallContext, channel: Channel, subtype: str, user: str, text: str, **extra: Any) -> Message:
+    message = Message(channel=channel.id, ts=ctx.ws.next_ts(), text=text, user=user, subtype=subtype, extra=dict(extra))
     ctx.ws.add_message(message)
     ctx.emit(message_event(ctx, message, channel), channel)
     return message
@@ -314,8 +324,9 @@ def decode_cursor(cursor: str | None, kind: str) -> str | None:
     return value
 
 
-def paginate(ctx: CallContext, items: list[Any], key: Callable[[Any], str], kind: str,
-             default_limit: int, max_limit: int = 1000) -> tuple[list[Any], str]:
+def paginate(
+    ctx: CallContext, items: list[Any], key: Callable[[Any], str], kind: str, default_limit: int, max_limit: int = 1000
+) -> tuple[list[Any], str]:
     limit = ctx.int_arg("limit", default_limit, error="invalid_limit")
     if limit < 0:
         raise SlackError("invalid_limit")
@@ -329,8 +340,8 @@ def paginate(ctx: CallContext, items: list[Any], key: Callable[[Any], str], kind
         if start_key not in keys:
             raise SlackError("invalid_cursor")
         start = keys.index(start_key)
-    page = items[start:start + limit]
-    rest = items[start + limit:]
+    page = items[start : start + limit]
+    rest = items[start + limit :]
     return page, encode_cursor(kind, key(rest[0])) if rest else ""
 
 
@@ -390,8 +401,11 @@ def check_message_content(ctx: CallContext, *, require: bool = True) -> tuple[st
     if blocks is not None:
         errors = validate_blocks(blocks, max_blocks=MAX_MESSAGE_BLOCKS)
         if errors:
-            raise SlackError("invalid_blocks", errors=[e.removeprefix("[ERROR] ") for e in errors],
-                             response_metadata={"messages": errors})
+            raise SlackError(
+                "invalid_blocks",
+                errors=[e.removeprefix("[ERROR] ") for e in errors],
+                response_metadata={"messages": errors},
+            )
     return text, blocks, attachments
 
 
@@ -426,9 +440,16 @@ def post_message(ctx: CallContext) -> dict[str, Any]:
         parent = ctx.ws.find_message(channel.id, thread_ts)
         if parent is not None and parent.is_reply:
             thread_ts = parent.thread_ts
-    message = Message(channel=channel.id, ts=ctx.ws.next_ts(), text=text, user=ctx.actor.id,
-                      blocks=with_block_ids(ctx, blocks), attachments=attachments, thread_ts=thread_ts,
-                      metadata=metadata_arg(ctx))
+    message = Message(
+        channel=channel.id,
+        ts=ctx.ws.next_ts(),
+        text=text,
+        user=ctx.actor.id,
+        blocks=with_block_ids(ctx, blocks),
+        attachments=attachments,
+        thread_ts=thread_ts,
+        metadata=metadata_arg(ctx),
+    )
     if ctx.is_bot:
         message.bot_id = ctx.standin.bot_id
         message.app_id = ctx.standin.app_id
@@ -461,8 +482,11 @@ def metadata_arg(ctx: CallContext) -> dict[str, Any] | None:
             value = json.loads(value)
         except ValueError:
             raise SlackError("invalid_metadata_format") from None
-    if (not isinstance(value, dict) or not isinstance(value.get("event_type"), str)
-            or not isinstance(value.get("event_payload"), dict)):
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("event_type"), str)
+        or not isinstance(value.get("event_payload"), dict)
+    ):
         raise SlackError("invalid_metadata_schema")
     return {"event_type": value["event_type"], "event_payload": value["event_payload"]}
 
@@ -478,10 +502,18 @@ def post_ephemeral(ctx: CallContext) -> dict[str, Any]:
     if user.id not in channel.members:
         raise SlackError("user_not_in_channel")
     text, blocks, attachments = check_message_content(ctx)
-    message = Message(channel=channel.id, ts=ctx.ws.next_ts(), text=text, user=ctx.actor.id,
-                      blocks=with_block_ids(ctx, blocks), attachments=attachments,
-                      thread_ts=ctx.str_arg("thread_ts"), ephemeral=True, visible_to=user.id,
-                      source="chat.postEphemeral")
+    message = Message(
+        channel=channel.id,
+        ts=ctx.ws.next_ts(),
+        text=text,
+        user=ctx.actor.id,
+        blocks=with_block_ids(ctx, blocks),
+        attachments=attachments,
+        thread_ts=ctx.str_arg("thread_ts"),
+        ephemeral=True,
+        visible_to=user.id,
+        source="chat.postEphemeral",
+    )
     if ctx.is_bot:
         message.bot_id = ctx.standin.bot_id
         message.app_id = ctx.standin.app_id
@@ -498,8 +530,9 @@ def _own_message(ctx: CallContext, channel: Channel, ts: str | None, error: str)
     return message
 
 
-def update_message(ctx: CallContext, channel: Channel, message: Message, *, text: str | None,
-                   blocks: Any, attachments: Any = None) -> dict[str, Any]:
+def update_message(
+    ctx: CallContext, channel: Channel, message: Message, *, text: str | None, blocks: Any, attachments: Any = None
+) -> dict[str, Any]:
     """Change a message in place (chat.update, response_url replace_original); emits message_changed."""
     previous = message_api(ctx.standin, message)
     if text is not None:
@@ -511,11 +544,20 @@ def update_message(ctx: CallContext, channel: Channel, message: Message, *, text
     event_ts = ctx.ws.next_ts()
     message.edited = {"user": ctx.actor.id, "ts": event_ts}
     current = message_api(ctx.standin, message)
-    ctx.emit({
-        "type": "message", "subtype": "message_changed", "message": current, "channel": channel.id,
-        "hidden": True, "ts": event_ts, "event_ts": event_ts, "previous_message": previous,
-        "channel_type": channel.channel_type,
-    }, channel)
+    ctx.emit(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "message": current,
+            "channel": channel.id,
+            "hidden": True,
+            "ts": event_ts,
+            "event_ts": event_ts,
+            "previous_message": previous,
+            "channel_type": channel.channel_type,
+        },
+        channel,
+    )
     return current
 
 
@@ -526,11 +568,20 @@ def delete_message(ctx: CallContext, channel: Channel, message: Message) -> None
     if message.ts in channel.pins:
         channel.pins.remove(message.ts)
     event_ts = ctx.ws.next_ts()
-    ctx.emit({
-        "type": "message", "subtype": "message_deleted", "hidden": True, "channel": channel.id,
-        "ts": event_ts, "deleted_ts": message.ts, "event_ts": event_ts, "previous_message": previous,
-        "channel_type": channel.channel_type,
-    }, channel)
+    ctx.emit(
+        {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": channel.id,
+            "ts": event_ts,
+            "deleted_ts": message.ts,
+            "event_ts": event_ts,
+            "previous_message": previous,
+            "channel_type": channel.channel_type,
+        },
+        channel,
+    )
 
 
 def chat_update(ctx: CallContext) -> dict[str, Any]:
@@ -544,8 +595,14 @@ def chat_update(ctx: CallContext) -> dict[str, Any]:
     if not has_text and not has_blocks and ctx.args.get("attachments") is None:
         raise SlackError("no_text")
     text, blocks, attachments = check_message_content(ctx, require=False)
-    current = update_message(ctx, channel, message, text=text if has_text else None,
-                             blocks=blocks if has_blocks else None, attachments=attachments)
+    current = update_message(
+        ctx,
+        channel,
+        message,
+        text=text if has_text else None,
+        blocks=blocks if has_blocks else None,
+        attachments=attachments,
+    )
     return {"channel": channel.id, "ts": message.ts, "text": message.text, "message": current}
 
 
@@ -570,8 +627,15 @@ def get_permalink(ctx: CallContext) -> dict[str, Any]:
 def _channel_payload(ctx: CallContext, channel: Channel, *, created: bool = False) -> dict[str, Any]:
     data = channel.to_api(ctx.actor.id, ctx.standin.team_id)
     if created:
-        data.update({"last_read": "0000000000.000000", "latest": None, "unread_count": 0,
-                     "unread_count_display": 0, "priority": 0})
+        data.update(
+            {
+                "last_read": "0000000000.000000",
+                "latest": None,
+                "unread_count": 0,
+                "unread_count_display": 0,
+                "priority": 0,
+            }
+        )
     return data
 
 
@@ -580,24 +644,46 @@ def conversations_create(ctx: CallContext) -> dict[str, Any]:
     ctx.require_family_scope("groups" if is_private else "channels", "write")
     name = check_name(ctx.ws, ctx.str_arg("name"))
     now = int(time.time())
-    channel = Channel(id=ctx.ws.ids.next("C"), name=name, is_private=is_private, created=now,
-                      creator=ctx.actor.id, members=[ctx.actor.id], updated=now * 1000)
+    channel = Channel(
+        id=ctx.ws.ids.next("C"),
+        name=name,
+        is_private=is_private,
+        created=now,
+        creator=ctx.actor.id,
+        members=[ctx.actor.id],
+        updated=now * 1000,
+    )
     ctx.ws.channels[channel.id] = channel
     ctx.ws.history[channel.id] = []
     if not is_private:
-        ctx.emit({"type": "channel_created", "channel": {
-            "id": channel.id, "name": channel.name, "name_normalized": channel.name, "created": now,
-            "creator": ctx.actor.id, "is_channel": True, "is_mpim": False, "is_shared": False,
-            "is_org_shared": False, "is_ext_shared": False, "context_team_id": ctx.standin.team_id,
-        }, "event_ts": ctx.ws.next_ts()})
+        ctx.emit(
+            {
+                "type": "channel_created",
+                "channel": {
+                    "id": channel.id,
+                    "name": channel.name,
+                    "name_normalized": channel.name,
+                    "created": now,
+                    "creator": ctx.actor.id,
+                    "is_channel": True,
+                    "is_mpim": False,
+                    "is_shared": False,
+                    "is_org_shared": False,
+                    "is_ext_shared": False,
+                    "context_team_id": ctx.standin.team_id,
+                },
+                "event_ts": ctx.ws.next_ts(),
+            }
+        )
     return {"channel": _channel_payload(ctx, channel, created=True)}
 
 
 def conversations_info(ctx: CallContext) -> dict[str, Any]:
     channel = ctx.conversation()
     ctx.require_family_scope(channel.family, "read")
-    return {"channel": channel.to_api(ctx.actor.id, ctx.standin.team_id,
-                                      num_members=ctx.bool_arg("include_num_members"))}
+    return {
+        "channel": channel.to_api(ctx.actor.id, ctx.standin.team_id, num_members=ctx.bool_arg("include_num_members"))
+    }
 
 
 TYPE_FAMILIES = {"public_channel": "channels", "private_channel": "groups", "im": "im", "mpim": "mpim"}
@@ -620,26 +706,37 @@ def _matches_type(channel: Channel, types: list[str]) -> bool:
 def conversations_list(ctx: CallContext) -> dict[str, Any]:
     types = _types(ctx)
     exclude_archived = ctx.bool_arg("exclude_archived")
-    channels = [c for c in ctx.ws.channels.values()
-                if _matches_type(c, types) and c.visible_to(ctx.actor.id)
-                and not (exclude_archived and c.is_archived)]
+    channels = [
+        c
+        for c in ctx.ws.channels.values()
+        if _matches_type(c, types) and c.visible_to(ctx.actor.id) and not (exclude_archived and c.is_archived)
+    ]
     channels.sort(key=lambda c: (c.created, c.id))
     page, cursor = paginate(ctx, channels, lambda c: c.id, "team", 100)
-    return {"channels": [c.to_api(ctx.actor.id, ctx.standin.team_id, num_members=not c.is_im) for c in page],
-            "response_metadata": {"next_cursor": cursor}}
+    return {
+        "channels": [c.to_api(ctx.actor.id, ctx.standin.team_id, num_members=not c.is_im) for c in page],
+        "response_metadata": {"next_cursor": cursor},
+    }
 
 
 def users_conversations(ctx: CallContext) -> dict[str, Any]:
     types = _types(ctx)
     user = ctx.user(ctx.str_arg("user") or ctx.actor.id)
     exclude_archived = ctx.bool_arg("exclude_archived")
-    channels = [c for c in ctx.ws.channels.values()
-                if user.id in c.members and _matches_type(c, types) and c.visible_to(ctx.actor.id)
-                and not (exclude_archived and c.is_archived)]
+    channels = [
+        c
+        for c in ctx.ws.channels.values()
+        if user.id in c.members
+        and _matches_type(c, types)
+        and c.visible_to(ctx.actor.id)
+        and not (exclude_archived and c.is_archived)
+    ]
     channels.sort(key=lambda c: (c.created, c.id))
     page, cursor = paginate(ctx, channels, lambda c: c.id, "team", 100)
-    return {"channels": [c.to_api(ctx.actor.id, ctx.standin.team_id) for c in page],
-            "response_metadata": {"next_cursor": cursor}}
+    return {
+        "channels": [c.to_api(ctx.actor.id, ctx.standin.team_id) for c in page],
+        "response_metadata": {"next_cursor": cursor},
+    }
 
 
 def conversations_members(ctx: CallContext) -> dict[str, Any]:
@@ -653,12 +750,18 @@ def _join(ctx: CallContext, channel: Channel, user_id: str, inviter: str | None)
     channel.members.append(user_id)
     extra = {"inviter": inviter} if inviter else {}
     text = f"<@{user_id}> has joined the channel"
-    message = Message(channel=channel.id, ts=ctx.ws.next_ts(), text=text, user=user_id,
-                      subtype="channel_join", extra=extra)
+    message = Message(
+        channel=channel.id, ts=ctx.ws.next_ts(), text=text, user=user_id, subtype="channel_join", extra=extra
+    )
     ctx.ws.add_message(message)
-    event: dict[str, Any] = {"type": "member_joined_channel", "user": user_id, "channel": channel.id,
-                             "channel_type": "G" if channel.is_private else "C",
-                             "team": ctx.standin.team_id, "event_ts": message.ts}
+    event: dict[str, Any] = {
+        "type": "member_joined_channel",
+        "user": user_id,
+        "channel": channel.id,
+        "channel_type": "G" if channel.is_private else "C",
+        "team": ctx.standin.team_id,
+        "event_ts": message.ts,
+    }
     if inviter:
         event["inviter"] = inviter
     ctx.emit(event, channel)
@@ -667,11 +770,25 @@ def _join(ctx: CallContext, channel: Channel, user_id: str, inviter: str | None)
 
 def _leave(ctx: CallContext, channel: Channel, user_id: str, remover: str | None = None) -> None:
     event_ts = ctx.ws.next_ts()
-    ctx.emit({"type": "member_left_channel", "user": user_id, "channel": channel.id,
-              "channel_type": "G" if channel.is_private else "C", "team": ctx.standin.team_id,
-              "event_ts": event_ts}, channel)
-    message = Message(channel=channel.id, ts=event_ts, text=f"<@{user_id}> has left the channel",
-                      user=user_id, subtype="channel_leave", extra={"remover": remover} if remover else {})
+    ctx.emit(
+        {
+            "type": "member_left_channel",
+            "user": user_id,
+            "channel": channel.id,
+            "channel_type": "G" if channel.is_private else "C",
+            "team": ctx.standin.team_id,
+            "event_ts": event_ts,
+        },
+        channel,
+    )
+    message = Message(
+        channel=channel.id,
+        ts=event_ts,
+        text=f"<@{user_id}> has left the channel",
+        user=user_id,
+        subtype="channel_leave",
+        extra={"remover": remover} if remover else {},
+    )
     ctx.ws.add_message(message)
     ctx.emit(message_event(ctx, message, channel), channel)
     channel.members.remove(user_id)
@@ -747,8 +864,16 @@ def conversations_invite_shared(ctx: CallContext) -> dict[str, Any]:
     for user_id in user_ids:
         ctx.user(user_id)
     invite_id = ctx.ws.ids.next("I")
-    ctx.ws.shared_invites.append({"invite_id": invite_id, "channel": channel.id, "emails": emails,
-                                  "user_ids": user_ids, "inviter": ctx.actor.id, "created": int(time.time())})
+    ctx.ws.shared_invites.append(
+        {
+            "invite_id": invite_id,
+            "channel": channel.id,
+            "emails": emails,
+            "user_ids": user_ids,
+            "inviter": ctx.actor.id,
+            "created": int(time.time()),
+        }
+    )
     return {"invite_id": invite_id, "is_legacy_shared_channel": False}
 
 
@@ -799,10 +924,21 @@ def conversations_leave(ctx: CallContext) -> dict[str, Any]:
 
 
 def _rename_event(ctx: CallContext, channel: Channel) -> None:
-    ctx.emit({"type": "group_rename" if channel.is_private else "channel_rename", "channel": {
-        "id": channel.id, "name": channel.name, "name_normalized": channel.name, "created": channel.created,
-        "is_channel": True, "is_mpim": False,
-    }, "event_ts": ctx.ws.next_ts()}, channel)
+    ctx.emit(
+        {
+            "type": "group_rename" if channel.is_private else "channel_rename",
+            "channel": {
+                "id": channel.id,
+                "name": channel.name,
+                "name_normalized": channel.name,
+                "created": channel.created,
+                "is_channel": True,
+                "is_mpim": False,
+            },
+            "event_ts": ctx.ws.next_ts(),
+        },
+        channel,
+    )
 
 
 def conversations_rename(ctx: CallContext) -> dict[str, Any]:
@@ -824,9 +960,15 @@ def rename_channel(ctx: CallContext, channel: Channel, name: str) -> None:
     channel.previous_names.insert(0, old)
     channel.name = name
     _rename_event(ctx, channel)
-    system_message(ctx, channel, "channel_name", ctx.actor.id,
-                   f"<@{ctx.actor.id}> renamed the channel from \u201c{old}\u201d to \u201c{name}\u201d",
-                   old_name=old, name=name)
+    system_message(
+        ctx,
+        channel,
+        "channel_name",
+        ctx.actor.id,
+        f"<@{ctx.actor.id}> renamed the channel from \u201c{old}\u201d to \u201c{name}\u201d",
+        old_name=old,
+        name=name,
+    )
 
 
 def conversations_archive(ctx: CallContext) -> dict[str, Any]:
@@ -846,17 +988,19 @@ def conversations_archive(ctx: CallContext) -> dict[str, Any]:
 def set_archived(ctx: CallContext, channel: Channel, archived: bool) -> None:
     event_type = ("group_" if channel.is_private else "channel_") + ("archive" if archived else "unarchive")
     if archived:
-        system_message(ctx, channel, "channel_archive", ctx.actor.id,
-                       f"<@{ctx.actor.id}> archived the channel")
+        system_message(ctx, channel, "channel_archive", ctx.actor.id, f"<@{ctx.actor.id}> archived the channel")
     channel.is_archived = archived
-    event: dict[str, Any] = {"type": event_type, "channel": channel.id, "user": ctx.actor.id,
-                             "event_ts": ctx.ws.next_ts()}
+    event: dict[str, Any] = {
+        "type": event_type,
+        "channel": channel.id,
+        "user": ctx.actor.id,
+        "event_ts": ctx.ws.next_ts(),
+    }
     if archived:
         event["is_moved"] = 0
     ctx.emit(event, channel)
     if not archived:
-        system_message(ctx, channel, "channel_unarchive", ctx.actor.id,
-                       f"<@{ctx.actor.id}> un-archived the channel")
+        system_message(ctx, channel, "channel_unarchive", ctx.actor.id, f"<@{ctx.actor.id}> un-archived the channel")
 
 
 def conversations_unarchive(ctx: CallContext) -> dict[str, Any]:
@@ -880,8 +1024,14 @@ def _set_text_field(ctx: CallContext, which: str) -> dict[str, Any]:
     if len(value) > MAX_TOPIC:
         raise SlackError("too_long")
     setattr(channel, which, {"value": value, "creator": ctx.actor.id, "last_set": int(time.time())})
-    system_message(ctx, channel, f"channel_{which}", ctx.actor.id,
-                   f"<@{ctx.actor.id}> set the channel {which}: {value}", **{which: value})
+    system_message(
+        ctx,
+        channel,
+        f"channel_{which}",
+        ctx.actor.id,
+        f"<@{ctx.actor.id}> set the channel {which}: {value}",
+        **{which: value},
+    )
     return {"channel": _channel_payload(ctx, channel)}
 
 
@@ -917,8 +1067,9 @@ def _history_window(ctx: CallContext, messages: list[Message]) -> list[Message]:
     return [m for m in messages if inside(m)]
 
 
-def _page_by_ts(ctx: CallContext, messages: list[Message], default_limit: int,
-                max_limit: int) -> tuple[list[Message], bool, str]:
+def _page_by_ts(
+    ctx: CallContext, messages: list[Message], default_limit: int, max_limit: int
+) -> tuple[list[Message], bool, str]:
     limit = ctx.int_arg("limit", default_limit, error="invalid_limit")
     if limit <= 0:
         limit = default_limit
@@ -928,7 +1079,7 @@ def _page_by_ts(ctx: CallContext, messages: list[Message], default_limit: int,
         keys = [m.ts.replace(".", "") for m in messages]
         if start_ts not in keys:
             raise SlackError("invalid_cursor")
-        messages = messages[keys.index(start_ts):]
+        messages = messages[keys.index(start_ts) :]
     page, rest = messages[:limit], messages[limit:]
     return page, bool(rest), encode_cursor("next_ts", rest[0].ts.replace(".", "")) if rest else ""
 
@@ -938,8 +1089,7 @@ def conversations_history(ctx: CallContext) -> dict[str, Any]:
     ctx.require_family_scope(channel.family, "history")
     if ctx.is_bot and ctx.actor.id not in channel.members:
         raise SlackError("not_in_channel")
-    top_level = [m for m in ctx.ws.messages_in(channel.id)
-                 if not m.is_reply or m.subtype == "thread_broadcast"]
+    top_level = [m for m in ctx.ws.messages_in(channel.id) if not m.is_reply or m.subtype == "thread_broadcast"]
     window = _history_window(ctx, top_level)
     window.sort(key=lambda m: float(m.ts), reverse=True)
     page, has_more, cursor = _page_by_ts(ctx, window, 100, 999)
@@ -981,8 +1131,7 @@ def conversations_open(ctx: CallContext) -> dict[str, Any]:
     existing = ctx.str_arg("channel")
     if existing:
         channel = ctx.conversation()
-        return {"no_op": True, "already_open": True,
-                "channel": channel.to_api(ctx.actor.id, ctx.standin.team_id)}
+        return {"no_op": True, "already_open": True, "channel": channel.to_api(ctx.actor.id, ctx.standin.team_id)}
     user_ids = ctx.list_arg("users")
     if not user_ids:
         raise SlackError("users_list_not_supplied")
@@ -1003,14 +1152,21 @@ def conversations_open(ctx: CallContext) -> dict[str, Any]:
     else:
         ctx.require_scope("mpim:write")
         members = sorted({ctx.actor.id, *others})
-        channel = next((c for c in ctx.ws.channels.values()
-                        if c.is_mpim and sorted(c.members) == members), None)
+        channel = next((c for c in ctx.ws.channels.values() if c.is_mpim and sorted(c.members) == members), None)
         already = channel is not None
         if channel is None:
             names = "--".join(ctx.ws.users[m].name for m in members)
             now = int(time.time())
-            channel = Channel(id=ctx.ws.ids.next("C"), name=f"mpdm-{names}-1", is_private=True, is_mpim=True,
-                              created=now, creator=ctx.actor.id, members=members, updated=now * 1000)
+            channel = Channel(
+                id=ctx.ws.ids.next("C"),
+                name=f"mpdm-{names}-1",
+                is_private=True,
+                is_mpim=True,
+                created=now,
+                creator=ctx.actor.id,
+                members=members,
+                updated=now * 1000,
+            )
             ctx.ws.channels[channel.id] = channel
     result: dict[str, Any] = {}
     if already:
@@ -1029,8 +1185,16 @@ def _person_im(ctx: CallContext, other: str) -> Channel:
     if channel_id:
         return ctx.ws.channels[channel_id]
     now = int(time.time())
-    channel = Channel(id=ctx.ws.ids.next("D"), name="", is_im=True, created=now, creator=ctx.actor.id,
-                      members=[ctx.actor.id, other], im_user=other, updated=now * 1000)
+    channel = Channel(
+        id=ctx.ws.ids.next("D"),
+        name="",
+        is_im=True,
+        created=now,
+        creator=ctx.actor.id,
+        members=[ctx.actor.id, other],
+        im_user=other,
+        updated=now * 1000,
+    )
     channel.name = channel.id
     ctx.ws.channels[channel.id] = channel
     ctx.ws.dms[key] = channel.id
@@ -1045,15 +1209,17 @@ def _can_see_email(ctx: CallContext) -> bool:
 def users_info(ctx: CallContext) -> dict[str, Any]:
     ctx.require_scope("users:read")
     user = ctx.user(ctx.str_arg("user"))
-    return {"user": user.to_api(ctx.standin.team_id, include_locale=ctx.bool_arg("include_locale"),
-                                include_email=_can_see_email(ctx))}
+    return {
+        "user": user.to_api(
+            ctx.standin.team_id, include_locale=ctx.bool_arg("include_locale"), include_email=_can_see_email(ctx)
+        )
+    }
 
 
 def users_lookup_by_email(ctx: CallContext) -> dict[str, Any]:
     ctx.require_scope("users:read.email")
     email = (ctx.str_arg("email") or "").strip().lower()
-    user = next((u for u in ctx.ws.users.values()
-                 if u.email and u.email.lower() == email and not u.deleted), None)
+    user = next((u for u in ctx.ws.users.values() if u.email and u.email.lower() == email and not u.deleted), None)
     if user is None:
         raise SlackError("users_not_found")
     return {"user": user.to_api(ctx.standin.team_id, include_email=True)}
@@ -1064,8 +1230,9 @@ def users_list(ctx: CallContext) -> dict[str, Any]:
     users = sorted(ctx.ws.users.values(), key=lambda u: u.id)
     page, cursor = paginate(ctx, users, lambda u: u.id, "user", 0)
     include_locale = ctx.bool_arg("include_locale")
-    members = [u.to_api(ctx.standin.team_id, include_locale=include_locale, include_email=_can_see_email(ctx))
-               for u in page]
+    members = [
+        u.to_api(ctx.standin.team_id, include_locale=include_locale, include_email=_can_see_email(ctx)) for u in page
+    ]
     return {"members": members, "cache_ts": int(time.time()), "response_metadata": {"next_cursor": cursor}}
 
 
@@ -1074,19 +1241,24 @@ def team_info(ctx: CallContext) -> dict[str, Any]:
     team = ctx.str_arg("team")
     if team and team != ctx.standin.team_id:
         raise SlackError("team_not_found")
-    return {"team": {
-        "id": ctx.standin.team_id,
-        "name": ctx.standin.team_name,
-        "url": f"https://{ctx.standin.team_domain}.slack.com/",
-        "domain": ctx.standin.team_domain,
-        "email_domain": "",
-        "icon": {"image_default": True, "image_34": "https://a.slack-edge.invalid/team_34.png",
-                 "image_44": "https://a.slack-edge.invalid/team_44.png",
-                 "image_68": "https://a.slack-edge.invalid/team_68.png"},
-        "avatar_base_url": "https://ca.slack-edge.invalid/",
-        "is_verified": False,
-        "lob_sales_home_enabled": False,
-    }}
+    return {
+        "team": {
+            "id": ctx.standin.team_id,
+            "name": ctx.standin.team_name,
+            "url": f"https://{ctx.standin.team_domain}.slack.com/",
+            "domain": ctx.standin.team_domain,
+            "email_domain": "",
+            "icon": {
+                "image_default": True,
+                "image_34": "https://a.slack-edge.invalid/team_34.png",
+                "image_44": "https://a.slack-edge.invalid/team_44.png",
+                "image_68": "https://a.slack-edge.invalid/team_68.png",
+            },
+            "avatar_base_url": "https://ca.slack-edge.invalid/",
+            "is_verified": False,
+            "lob_sales_home_enabled": False,
+        }
+    }
 
 
 def auth_test(ctx: CallContext) -> dict[str, Any]:
@@ -1120,12 +1292,25 @@ def pins_add(ctx: CallContext) -> dict[str, Any]:
     channel.pins.append(ts)
     now = int(time.time())
     message.extra["_pinned_info"] = {"channel": channel.id, "pinned_by": ctx.actor.id, "pinned_ts": now}
-    ctx.emit({"type": "pin_added", "user": ctx.actor.id, "channel_id": channel.id, "item": {
-        "type": "message", "created": now, "created_by": ctx.actor.id, "channel": channel.id,
-        "message": message_api(ctx.standin, message),
-    }, "item_user": message.user, "pin_count": str(len(channel.pins)),
-        "pinned_info": {"channel": channel.id, "pinned_by": ctx.actor.id, "pinned_ts": now},
-        "event_ts": ctx.ws.next_ts()}, channel)
+    ctx.emit(
+        {
+            "type": "pin_added",
+            "user": ctx.actor.id,
+            "channel_id": channel.id,
+            "item": {
+                "type": "message",
+                "created": now,
+                "created_by": ctx.actor.id,
+                "channel": channel.id,
+                "message": message_api(ctx.standin, message),
+            },
+            "item_user": message.user,
+            "pin_count": str(len(channel.pins)),
+            "pinned_info": {"channel": channel.id, "pinned_by": ctx.actor.id, "pinned_ts": now},
+            "event_ts": ctx.ws.next_ts(),
+        },
+        channel,
+    )
     return {}
 
 
@@ -1138,9 +1323,15 @@ def pins_list(ctx: CallContext) -> dict[str, Any]:
         if message is None:
             continue
         info = message.extra.get("_pinned_info", {})
-        items.append({"type": "message", "created": info.get("pinned_ts", 0),
-                      "created_by": info.get("pinned_by", ""), "channel": channel.id,
-                      "message": message_api(ctx.standin, message)})
+        items.append(
+            {
+                "type": "message",
+                "created": info.get("pinned_ts", 0),
+                "created_by": info.get("pinned_by", ""),
+                "channel": channel.id,
+                "message": message_api(ctx.standin, message),
+            }
+        )
     return {"items": items}
 
 
@@ -1165,9 +1356,17 @@ def reactions_add(ctx: CallContext) -> dict[str, Any]:
         raise SlackError("already_reacted")
     reaction["users"].append(ctx.actor.id)
     reaction["count"] = len(reaction["users"])
-    ctx.emit({"type": "reaction_added", "user": ctx.actor.id, "reaction": name, "item_user": message.user,
-              "item": {"type": "message", "channel": channel.id, "ts": message.ts},
-              "event_ts": ctx.ws.next_ts()}, channel)
+    ctx.emit(
+        {
+            "type": "reaction_added",
+            "user": ctx.actor.id,
+            "reaction": name,
+            "item_user": message.user,
+            "item": {"type": "message", "channel": channel.id, "ts": message.ts},
+            "event_ts": ctx.ws.next_ts(),
+        },
+        channel,
+    )
     return {}
 
 
@@ -1185,9 +1384,17 @@ def reactions_remove(ctx: CallContext) -> dict[str, Any]:
     reaction["count"] = len(reaction["users"])
     if not reaction["users"]:
         message.reactions.remove(reaction)
-    ctx.emit({"type": "reaction_removed", "user": ctx.actor.id, "reaction": name, "item_user": message.user,
-              "item": {"type": "message", "channel": channel.id, "ts": message.ts},
-              "event_ts": ctx.ws.next_ts()}, channel)
+    ctx.emit(
+        {
+            "type": "reaction_removed",
+            "user": ctx.actor.id,
+            "reaction": name,
+            "item_user": message.user,
+            "item": {"type": "message", "channel": channel.id, "ts": message.ts},
+            "event_ts": ctx.ws.next_ts(),
+        },
+        channel,
+    )
     return {}
 
 
@@ -1226,8 +1433,14 @@ def _check_view(ctx: CallContext, payload: dict[str, Any], expected: tuple[str, 
 
 
 def new_view(ctx: CallContext, payload: dict[str, Any], user_id: str) -> View:
-    view = View(id=ctx.ws.ids.next("V"), type=payload.get("type", "modal"), user_id=user_id,
-                team_id=ctx.standin.team_id, app_id=ctx.standin.app_id, bot_id=ctx.standin.bot_id)
+    view = View(
+        id=ctx.ws.ids.next("V"),
+        type=payload.get("type", "modal"),
+        user_id=user_id,
+        team_id=ctx.standin.team_id,
+        app_id=ctx.standin.app_id,
+        bot_id=ctx.standin.bot_id,
+    )
     view.load(payload)
     view.root_view_id = view.id
     stamp_view(ctx, view)
@@ -1286,8 +1499,11 @@ def views_update(ctx: CallContext) -> dict[str, Any]:
     external_id = ctx.str_arg("external_id")
     if not view_id and not external_id:
         raise invalid_arguments("[ERROR] either view_id or external_id is required")
-    view = ctx.ws.views.get(view_id) if view_id else next(
-        (v for v in ctx.ws.views.values() if v.external_id == external_id and not v.closed), None)
+    view = (
+        ctx.ws.views.get(view_id)
+        if view_id
+        else next((v for v in ctx.ws.views.values() if v.external_id == external_id and not v.closed), None)
+    )
     if view is None or view.closed:
         raise SlackError("not_found")
     view_hash = ctx.str_arg("hash")
@@ -1332,8 +1548,15 @@ def files_get_upload_url(ctx: CallContext) -> dict[str, Any]:
     alt_txt = ctx.str_arg("alt_txt")
     if alt_txt and len(alt_txt) > 1000:
         raise SlackError("alt_txt_too_large")
-    stored = StoredFile(id=ctx.ws.ids.next("F"), name=filename, length=length, user=ctx.actor.id,
-                        created=int(time.time()), alt_txt=alt_txt, snippet_type=ctx.str_arg("snippet_type"))
+    stored = StoredFile(
+        id=ctx.ws.ids.next("F"),
+        name=filename,
+        length=length,
+        user=ctx.actor.id,
+        created=int(time.time()),
+        alt_txt=alt_txt,
+        snippet_type=ctx.str_arg("snippet_type"),
+    )
     ctx.ws.files[stored.id] = stored
     return {"upload_url": f"{ctx.standin.base_url}upload/{stored.id}", "file_id": stored.id}
 
@@ -1376,11 +1599,17 @@ def files_complete_upload(ctx: CallContext) -> dict[str, Any]:
             stored.channels.append(channel.id)
             stored.initial_comment = comment or None
             stored.thread_ts = thread_ts
-        message = Message(channel=channel.id, ts=ctx.ws.next_ts(), text=comment, user=ctx.actor.id,
-                          blocks=with_block_ids(ctx, blocks) if isinstance(blocks, list) else None,
-                          thread_ts=thread_ts, subtype="file_share", extra={"upload": True},
-                          files=[s.to_api(ctx.standin.base_url, ctx.standin.team_domain)
-                                 for s, _ in stored_files])
+        message = Message(
+            channel=channel.id,
+            ts=ctx.ws.next_ts(),
+            text=comment,
+            user=ctx.actor.id,
+            blocks=with_block_ids(ctx, blocks) if isinstance(blocks, list) else None,
+            thread_ts=thread_ts,
+            subtype="file_share",
+            extra={"upload": True},
+            files=[s.to_api(ctx.standin.base_url, ctx.standin.team_domain) for s, _ in stored_files],
+        )
         if ctx.is_bot:
             message.bot_id = ctx.standin.bot_id
             message.app_id = ctx.standin.app_id
@@ -1430,11 +1659,23 @@ METHODS: dict[str, Callable[[CallContext], dict[str, Any]]] = {
     "views.update": views_update,
 }
 
-READ_ONLY = frozenset({
-    "auth.test", "chat.getPermalink", "conversations.history", "conversations.info", "conversations.list",
-    "conversations.members", "conversations.replies", "pins.list", "team.info", "users.conversations",
-    "users.info", "users.list", "users.lookupByEmail",
-})
+READ_ONLY = frozenset(
+    {
+        "auth.test",
+        "chat.getPermalink",
+        "conversations.history",
+        "conversations.info",
+        "conversations.list",
+        "conversations.members",
+        "conversations.replies",
+        "pins.list",
+        "team.info",
+        "users.conversations",
+        "users.info",
+        "users.list",
+        "users.lookupByEmail",
+    }
+)
 
 JSON_ARGS = ("blocks", "attachments", "view", "files", "metadata")
 

@@ -36,7 +36,7 @@ class IdFactory:
     def next(self, prefix: str) -> str:
         n = self.counters.get(prefix, 0) + 1
         self.counters[prefix] = n
-        salt = sum(ord(c) * 7919 ** i for i, c in enumerate(prefix))
+        salt = sum(ord(c) * 7919**i for i, c in enumerate(prefix))
         value = (n * _ID_STRIDE + 0x1F3A5 + salt) % _ID_SPACE
         digits = []
         for _ in range(9):
@@ -85,9 +85,7 @@ class User:
         offset = now.utcoffset()
         return (now.tzname() or self.tz), int(offset.total_seconds()) if offset else 0
 
-    def to_api(
-        self, team_id: str, *, include_locale: bool = False, include_email: bool = True
-    ) -> dict[str, Any]:
+    def to_api(self, team_id: str, *, include_locale: bool = False, include_email: bool = True) -> dict[str, Any]:
         tz_label, tz_offset = self.tz_facts()
         first, _, last = self.real_name.partition(" ")
         profile: dict[str, Any] = {
@@ -357,10 +355,17 @@ class StoredFile:
     @property
     def mimetype(self) -> str:
         return {
-            "txt": "text/plain", "csv": "text/csv", "md": "text/markdown", "json": "application/json",
-            "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-            "gif": "image/gif", "html": "text/html", "xlsx": "application/vnd.openxmlformats-officedocument"
-            ".spreadsheetml.sheet",
+            "txt": "text/plain",
+            "csv": "text/csv",
+            "md": "text/markdown",
+            "json": "application/json",
+            "pdf": "application/pdf",
+            "png": "image/png",
+            "jpg": "image/jpeg",
+            "jpeg": "image/jpeg",
+            "gif": "image/gif",
+            "html": "text/html",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }.get(self.filetype, "application/octet-stream")
 
     def to_api(self, base_url: str, team_domain: str) -> dict[str, Any]:
@@ -495,9 +500,16 @@ class Workspace:
                 return self.channels[channel_id]
             channel_id = self.ids.next("D")
             now = int(time.time())
-            channel = Channel(id=channel_id, name=channel_id, is_im=True, created=now, creator=bot_user_id,
-                              members=[bot_user_id, user_id] if user_id != bot_user_id else [bot_user_id],
-                              im_user=user_id, updated=now * 1000)
+            channel = Channel(
+                id=channel_id,
+                name=channel_id,
+                is_im=True,
+                created=now,
+                creator=bot_user_id,
+                members=[bot_user_id, user_id] if user_id != bot_user_id else [bot_user_id],
+                im_user=user_id,
+                updated=now * 1000,
+            )
             self.channels[channel_id] = channel
             self.dms[user_id] = channel_id
             return channel

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.commands import CommandError, Rule, Subcommand
 from bot.domain import Language
+from bot.errors import UserError
 from bot.i18n import has, t
 from bot.views import Message, context, header, section
 
@@ -48,6 +49,12 @@ def refusal(lang: Language, rule: Rule) -> Message:
     """The caller lacks the role a subcommand needs: say which."""
     text = t(lang, "error.not_allowed", role=t(lang, f"rule.{rule.value}"))
     return Message(text=text, blocks=[section(":no_entry: " + text)])
+
+
+def user_error(lang: Language, error: UserError) -> Message:
+    """Something the person should know or fix, said plainly."""
+    text = t(lang, error.key, **error.params)
+    return Message(text=text, blocks=[section(":warning: " + text)])
 
 
 def try_again(lang: Language) -> Message:

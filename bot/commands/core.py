@@ -1,4 +1,4 @@
-"""Pure parsing of `/club` command text into typed requests, with the error messages.
+"""The core of `/club` parsing: tokens, arguments, the subcommand table, with the error messages.
 
 Nothing here talks to Slack or the database. `parse_command(text)` returns a `ParsedCommand`
 (the subcommand's spec and its typed request) or raises `CommandError` carrying a catalog key, its
@@ -18,17 +18,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from bot.errors import UserError
+
 # --- errors --------------------------------------------------------------------------------------
 
 
-class CommandError(Exception):
+class CommandError(UserError):
     """Bad command text. `key` names the catalog message; `usage` the subcommand whose form to show."""
 
     def __init__(self, key: str, usage: str | None = None, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
+        super().__init__(key, **params)
         self.usage = usage
-        self.params = params
 
     def __repr__(self) -> str:
         return f"CommandError({self.key!r}, usage={self.usage!r}, params={self.params!r})"

@@ -1,0 +1,39 @@
+"""What is due from a person: each feature contributes a provider; the App Home and reminders list them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing a person owes: a catalog key with parameters, when it is due, and the action that does it."""
+
+    club_id: int | None
+    club_name: str | None
+    due_on: date
+    text_key: str
+    params: dict[str, object] = field(default_factory=dict)
+    #: A block action id that opens the form for it (e.g. the report narrative modal), if any.
+    action_id: str | None = None
+    action_value: str | None = None
+
+
+DueProvider = Callable[[Session, int, datetime], list[DueItem]]
+#: Providers registered by the features (participant id, now) → items.
+PROVIDERS: list[DueProvider] = []
+
+
+def register(provider: DueProvider) -> DueProvider:
+    PROVIDERS.append(provider)
+    return provider
+
+
+def due_for(session: Session, participant_id: int, now: datetime) -> list[DueItem]:
+    """Everything due from a person, soonest first."""
+    items = [item for provider in PROVIDERS for item in provider(session, participant_id, now)]
+    return sorted(items, key=lambda item: (item.due_on, item.club_name or ""))

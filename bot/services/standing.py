@@ -1,0 +1,135 @@
+"""Who is asking, about which club: the club a command acts on and the caller's role in it.
+
+A club subcommand acts on the club whose channel it is run in, or on the club named with `club:NAME`
+(the club's name, its channel's name, or a `#channel` link). Outside a club channel without
+`club:`, the person is told their clubs and how to pick one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.domain import ClubRole, ClubStatus, FieldKey, Language, MembershipStatus
+from bot.errors import UserError
+from storage.models import Club, Membership, Participant
+
+_CHANNEL_LINK = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+@dataclass(frozen=True)
+class ClubRef:
+    """A club as handlers and views see it: plain values, no session attached."""
+
+    id: int
+    name: str
+    field: FieldKey
+    channel_id: str | None
+    channel_name: str | None
+    language: Language
+    timezone: str | None
+    status: ClubStatus
+    is_private: bool
+    meeting_id: int | None
+
+    @classmethod
+    def of(cls, club: Club) -> ClubRef:
+        return cls(
+            id=club.id,
+            name=club.name,
+            field=club.field,
+            channel_id=club.channel_id,
+            channel_name=club.channel_name,
+            language=Language(club.language),
+            timezone=club.timezone,
+            status=club.status,
+            is_private=club.is_private,
+            meeting_id=club.meeting_id,
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is ClubStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class ClubWithRole:
+    club: ClubRef
+    role: ClubRole
+
+
+def participant_of(session: Session, user_id: str) -> Participant | None:
+    """The participant record linked to a Slack user."""
+    return session.scalar(select(Participant).where(Participant.slack_user_id == user_id))
+
+
+def role_in(session: Session, club_id: int, user_id: str) -> ClubRole | None:
+    """The caller's role in the club: leader or member while their membership is active, else None."""
+    return session.scalar(
+        select(Membership.role)
+        .join(Participant, Participant.id == Membership.participant_id)
+        .where(
+            Membership.club_id == club_id,
+            Participant.slack_user_id == user_id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+
+
+def clubs_of(session: Session, user_id: str) -> list[ClubWithRole]:
+    """The active clubs a person belongs to, with their role, by name."""
+    rows = session.execute(
+        select(Club, Membership.role)
+        .join(Membership, Membership.club_id == Club.id)
+        .join(Participant, Participant.id == Membership.participant_id)
+        .where(
+            Participant.slack_user_id == user_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Club.status == ClubStatus.ACTIVE,
+        )
+        .order_by(Club.name)
+    ).all()
+    return [ClubWithRole(ClubRef.of(club), role) for club, role in rows]
+
+
+def club_by_channel(session: Session, channel_id: str) -> ClubRef | None:
+    club = session.scalar(select(Club).where(Club.channel_id == channel_id))
+    return ClubRef.of(club) if club else None
+
+
+def find_club(session: Session, name: str) -> ClubRef | None:
+    """A club by its name (any case), its channel's name (with or without `#`), or a `<#C…>` link."""
+    text = name.strip()
+    link = _CHANNEL_LINK.match(text)
+    if link:
+        return club_by_channel(session, link.group(1))
+    wanted = text.casefold()
+    club = session.scalar(select(Club).where(func.lower(Club.name) == wanted))
+    if club is None:
+        club = session.scalar(select(Club).where(Club.channel_name == text.lstrip("#").lower()))
+    return ClubRef.of(club) if club else None
+
+
+def resolve_club(session: Session, *, user_id: str, channel_id: str, club_name: str | None) -> ClubRef:
+    """The club a club subcommand acts on. Raises UserError naming the problem and the way out."""
+    if club_name:
+        club = find_club(session, club_name)
+        if club is None:
+            names = list(session.scalars(select(Club.name).where(Club.status == ClubStatus.ACTIVE)))
+            close = difflib.get_close_matches(club_name, names, n=1, cutoff=0.5)
+            if close:
+                raise UserError("clubs.error.no_such_club_did_you_mean", name=club_name, suggestion=close[0])
+            raise UserError("clubs.error.no_such_club", name=club_name)
+        return club
+    club = club_by_channel(session, channel_id)
+    if club is not None:
+        return club
+    mine = clubs_of(session, user_id)
+    if not mine:
+        raise UserError("clubs.error.not_in_club_channel_no_clubs")
+    listing = ", ".join(f"{m.club.name}" + (f" (<#{m.club.channel_id}>)" if m.club.channel_id else "") for m in mine)
+    raise UserError("clubs.error.not_in_club_channel", clubs=listing, example=mine[0].club.name)
