@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from slack_bolt import App
+
 from bot.commands import SUBCOMMANDS, CommandError, HelpRequest, listed_subcommands, suggest
+from bot.runtime import Runtime
 from bot.views.help import help_index, help_topic
 from handlers.router import CommandContext, CommandRouter
 
 
-def register(router: CommandRouter) -> None:
+def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
     router.on("help")(show_help)
 
 
