@@ -22,7 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="clubbot",
         description="Slack bot for BrainLink X-Lab Day clubs: channels, follow-up tracking, digests, reports.",
     )
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="default: INFO for the server processes, WARNING for the console and the offline tools",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the app over HTTP with gunicorn (Slack requests at /slack/events)")
@@ -60,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(args.log_level)
+    quiet = args.command not in {"serve", "socket", "clock"}
+    configure_logging(args.log_level or ("WARNING" if quiet else "INFO"))
     handler = (
         getattr(args, "handler", None)
         or {

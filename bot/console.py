@@ -387,12 +387,12 @@ def run_console(settings: Settings, *, demo: bool, fresh: bool, stdin: TextIO, s
         if settings.database_url_is_default:
             overrides["database_url"] = f"sqlite:///{(folder / 'clubbot.db').as_posix()}"
         console_settings = settings.with_overrides(**overrides)
-        runtime = prepare("console", console_settings)
+        runtime = prepare("console", console_settings, outbox_interval=2.0)  # no clock here: retry posts itself
         server = LocalServer(WebApp(create_app(runtime), runtime)).start()
         standin.app_url = server.url + "/slack/events"
         try:
             if demo:
-                _seed_demo(runtime, standin, world)
+                _seed_demo(runtime, world)
             console = Console(
                 standin, console_settings, stdout, user_id=world.admin_id, channel_id=world.start_channel_id
             )
@@ -460,14 +460,15 @@ def _prepare_workspace(standin: Any, *, demo: bool) -> _World:
     return _World(admin_id=admin_id, secretariat_channel_id=secretariat, start_channel_id=secretariat, people=people)
 
 
-def _seed_demo(runtime: Any, standin: Any, world: _World) -> None:
-    from bot.demo import seed_database
+def _seed_demo(runtime: Any, world: _World) -> None:
+    """The demo meeting and people, then the club created the way the secretariat would (`/club new`)."""
+    from bot.demo import demo_club_request, seed_database
+    from bot.services.clubs import provision_club
 
-    channel_name = "xlab-quantum-hardware"
-    channels = {channel.name: channel.id for channel in standin.ws.channels.values()}
-    channel_id = channels.get(channel_name) or standin.add_channel(
-        channel_name, members=[*world.people.values(), standin.bot_user_id]
-    )
     with runtime.db.session() as session:
-        seed_database(session, slack_ids=world.people, channel_id=channel_id, channel_name=channel_name)
-    world.start_channel_id = channel_id
+        seed_database(session, slack_ids=world.people)
+    result = provision_club(
+        runtime.db, runtime.slack, runtime.settings, demo_club_request(world.people, world.admin_id)
+    )
+    runtime.outbox.dispatcher.dispatch_due()
+    world.start_channel_id = result.club.channel_id or world.start_channel_id

@@ -11,8 +11,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import CareerStage, ClubRole, FieldKey, MeetingRole, MembershipStatus
-from storage.models import Club, Meeting, MeetingAttendance, Membership, Participant, utcnow
+from bot.commands.clubs import PersonRef
+from bot.domain import CareerStage, FieldKey, Language, MeetingRole
+from bot.services.clubs import NewClub
+from storage.models import Meeting, MeetingAttendance, Participant
 
 
 @dataclass(frozen=True)
@@ -85,22 +87,13 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
 )  # fmt: skip
 
 
-def seed_database(session: Session, *, slack_ids: dict[str, str], channel_id: str, channel_name: str) -> bool:
-    """Insert the demo meeting, people and club; return False (changing nothing) if already there."""
+def seed_database(session: Session, *, slack_ids: dict[str, str]) -> bool:
+    """Insert the demo meeting and its people (the club is then provisioned as an admin would, through
+    `bot.services.clubs.provision_club`). Returns False, changing nothing, when already there."""
     if session.scalar(select(Meeting).where(Meeting.code == DEMO_MEETING["code"])) is not None:
         return False
     meeting = Meeting(**DEMO_MEETING)
     session.add(meeting)
-    club = Club(
-        name=DEMO_CLUB["name"],
-        field=DEMO_CLUB["field"],
-        language=DEMO_CLUB["language"],
-        meeting=meeting,
-        channel_id=channel_id,
-        channel_name=channel_name,
-        created_by=slack_ids.get(DEMO_ADMIN.handle),
-    )
-    session.add(club)
     for person in (DEMO_ADMIN, *DEMO_PEOPLE):
         participant = Participant(
             name_ko=person.name_ko,
@@ -114,16 +107,20 @@ def seed_database(session: Session, *, slack_ids: dict[str, str], channel_id: st
             orcid=person.orcid,
         )
         session.add(participant)
-        if person is DEMO_ADMIN:
-            continue
-        session.add(MeetingAttendance(meeting=meeting, participant=participant, role=person.role))
-        session.add(
-            Membership(
-                club=club,
-                participant=participant,
-                role=ClubRole.LEADER if person.leader else ClubRole.MEMBER,
-                status=MembershipStatus.ACTIVE if person.in_workspace else MembershipStatus.PENDING,
-                joined_at=utcnow() if person.in_workspace else None,
-            )
-        )
+        if person is not DEMO_ADMIN:
+            session.add(MeetingAttendance(meeting=meeting, participant=participant, role=person.role))
     return True
+
+
+def demo_club_request(slack_ids: dict[str, str], admin_id: str) -> NewClub:
+    """The demo club, as the secretariat would create it: leaders the two organizers, members the attendees."""
+    return NewClub(
+        name=DEMO_CLUB["name"],
+        field=DEMO_CLUB["field"],
+        meeting_code=DEMO_MEETING["code"],
+        leaders=[PersonRef(user_id=slack_ids[p.handle]) for p in DEMO_PEOPLE if p.leader],
+        members=[],
+        private=False,
+        language=Language(DEMO_CLUB["language"]),
+        actor=admin_id,
+    )

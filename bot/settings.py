@@ -51,6 +51,9 @@ class Settings:
     language: str = "ko"
     data_dir: Path = Path("data")
     allow_private_feeds: bool = False
+    #: Invite people outside the workspace with Slack Connect (`conversations.inviteShared`) instead of
+    #: asking the secretariat to invite them as guests.
+    slack_connect: bool = False
     #: Whether `database_url` was given explicitly (an implicit embedded SQLite is upgraded automatically).
     database_url_is_default: bool = True
 
@@ -172,4 +175,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         language=language,
         data_dir=data_dir,
         allow_private_feeds=_parse_bool("CLUBBOT_ALLOW_PRIVATE_FEEDS", _env(merged, "CLUBBOT_ALLOW_PRIVATE_FEEDS")),
+        slack_connect=_parse_bool("CLUBBOT_SLACK_CONNECT", _env(merged, "CLUBBOT_SLACK_CONNECT")),
     )

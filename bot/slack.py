@@ -42,17 +42,31 @@ class MethodInfo:
 
     tier: int | None
     scopes: frozenset[str]
+    #: Scopes that unlock more of the answer, not the method itself (e.g. `users:read.email` for emails).
+    data_scopes: frozenset[str] = frozenset()
+
+    @property
+    def all_scopes(self) -> frozenset[str]:
+        return self.scopes | self.data_scopes
 
 
-def _m(tier: int | None, *scopes: str) -> MethodInfo:
-    return MethodInfo(tier, frozenset(scopes))
+def _m(tier: int | None, *scopes: str, data: tuple[str, ...] = ()) -> MethodInfo:
+    return MethodInfo(tier, frozenset(scopes), frozenset(data))
 
 
 #: Every Web API method the code calls. `tests/test_manifest.py` checks that the code calls nothing else,
 #: that the scopes agree with Slack's published description, and that manifest.yml asks for exactly these.
 METHODS: dict[str, MethodInfo] = {
     "auth.test": _m(None),
-    "users.info": _m(4, "users:read"),
+    "users.info": _m(4, "users:read", data=("users:read.email",)),
+    "users.lookupByEmail": _m(3, "users:read.email"),
+    "conversations.create": _m(2, "channels:manage", "groups:write"),
+    "conversations.list": _m(2, "channels:read", "groups:read"),
+    "conversations.setTopic": _m(2, "channels:manage", "groups:write"),
+    "conversations.setPurpose": _m(2, "channels:manage", "groups:write"),
+    "conversations.invite": _m(3, "channels:manage", "groups:write"),
+    "conversations.inviteShared": _m(2, "conversations.connect:write"),
+    "conversations.archive": _m(2, "channels:manage", "groups:write"),
     "conversations.open": _m(3, "im:write"),
     "conversations.history": _m(3, "channels:history", "groups:history", "im:history"),
     "chat.postMessage": _m(None, "chat:write"),
@@ -78,6 +92,16 @@ class SlackProfile:
     real_name: str | None
     is_deleted: bool
     is_bot: bool
+    is_restricted: bool = False  # a guest (multi- or single-channel)
+
+
+@dataclass(frozen=True)
+class SlackChannel:
+    id: str
+    name: str
+    is_private: bool
+    is_archived: bool
+    creator: str | None
 
 
 @dataclass(frozen=True)
@@ -89,10 +113,11 @@ class ViewHandle:
 class SlackRefused(Exception):
     """Slack answered and did not do it (`ok: false`, or still rate-limited after retries)."""
 
-    def __init__(self, error: str, method: str) -> None:
+    def __init__(self, error: str, method: str, data: dict[str, Any] | None = None) -> None:
         super().__init__(f"{method}: {error}")
         self.error = error
         self.method = method
+        self.data = data or {}
 
 
 class OutcomeUnknown(Exception):
@@ -189,6 +214,7 @@ class SlackGateway:
         self._post_client = make_client(settings, pacer=self.pacer, retry_connection_errors=False)
         self._profiles: dict[str, tuple[float, SlackProfile]] = {}
         self._dm_channels: dict[str, str] = {}
+        self._bot_user_id: str | None = None
         self._lock = threading.Lock()
 
     # --- people ------------------------------------------------------------------------------
@@ -223,6 +249,88 @@ class SlackGateway:
         with self._lock:
             self._profiles.clear()
             self._dm_channels.clear()
+
+    def lookup_by_email(self, email: str) -> SlackProfile | None:
+        """The workspace member with this email (`users.lookupByEmail`), or None when nobody has it."""
+        try:
+            response = self._call(self.client, "users_lookupByEmail", email=email)
+        except SlackRefused as refused:
+            if refused.error == "users_not_found":
+                return None
+            raise
+        profile = _profile_from_user(response["user"])
+        with self._lock:
+            self._profiles[profile.user_id] = (time.monotonic(), profile)
+        return profile
+
+    def bot_user_id(self) -> str:
+        """The bot's own user ID (`auth.test`, asked once)."""
+        with self._lock:
+            cached = self._bot_user_id
+        if cached:
+            return cached
+        response = self._call(self.client, "auth_test")
+        with self._lock:
+            self._bot_user_id = str(response["user_id"])
+            return self._bot_user_id
+
+    # --- channels -------------------------------------------------------------------------------
+
+    def create_channel(self, name: str, *, is_private: bool) -> SlackChannel:
+        """Create a channel. Raises SlackRefused (`name_taken`, `invalid_name_specials`...)."""
+        response = self._call(self.client, "conversations_create", name=name, is_private=is_private)
+        return _channel(response["channel"])
+
+    def find_channel(self, name: str) -> SlackChannel | None:
+        """A channel the bot can see by exact name (public ones, and private ones it is in)."""
+        cursor = None
+        while True:
+            response = self._call(
+                self.client,
+                "conversations_list",
+                types="public_channel,private_channel",
+                exclude_archived=False,
+                limit=1000,
+                cursor=cursor,
+            )
+            for channel in response.get("channels") or []:
+                if channel.get("name") == name:
+                    return _channel(channel)
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
+    def describe_channel(self, channel: str, *, topic: str, purpose: str) -> None:
+        self._call(self.client, "conversations_setTopic", channel=channel, topic=topic)
+        self._call(self.client, "conversations_setPurpose", channel=channel, purpose=purpose)
+
+    def invite(self, channel: str, user_ids: list[str]) -> dict[str, str]:
+        """Invite people, as few calls as Slack allows (1,000 per call, `force` so one failure does not stop
+        the rest). Returns the per-person failures: user id → Slack's error (`already_in_channel` included)."""
+        failures: dict[str, str] = {}
+        for start in range(0, len(user_ids), 1000):
+            batch = user_ids[start : start + 1000]
+            try:
+                response = self._call(self.client, "conversations_invite", channel=channel, users=batch, force=True)
+                errors = response.get("errors") or []
+            except SlackRefused as refused:
+                errors = refused.data.get("errors") or []
+                if not errors:  # the call as a whole failed (channel archived, bot not in it...)
+                    raise
+            failures.update({e["user"]: e["error"] for e in errors if e.get("user")})
+        return failures
+
+    def invite_shared(self, channel: str, email: str) -> str:
+        """A Slack Connect invitation for someone outside the workspace; returns the invite id."""
+        response = self._call(self.client, "conversations_inviteShared", channel=channel, emails=[email])
+        return str(response.get("invite_id") or "")
+
+    def archive_channel(self, channel: str) -> None:
+        try:
+            self._call(self.client, "conversations_archive", channel=channel)
+        except SlackRefused as refused:
+            if refused.error != "already_archived":
+                raise
 
     # --- posting (used by the outbox dispatcher) -----------------------------------------------
 
@@ -327,9 +435,20 @@ class SlackGateway:
             status = getattr(error.response, "status_code", 200)
             if status >= 500:
                 raise OutcomeUnknown(f"{method}: HTTP {status}") from error
-            raise SlackRefused(str(error.response.get("error") or f"http_{status}"), method) from error
+            data = error.response.data if isinstance(error.response.data, dict) else {}
+            raise SlackRefused(str(error.response.get("error") or f"http_{status}"), method, data) from error
         except (OSError, ValueError) as error:  # URLError, timeouts, resets, bad bodies
             raise OutcomeUnknown(f"{method}: {type(error).__name__}: {error}") from error
+
+
+def _channel(channel: dict[str, Any]) -> SlackChannel:
+    return SlackChannel(
+        id=str(channel["id"]),
+        name=str(channel.get("name") or ""),
+        is_private=bool(channel.get("is_private")),
+        is_archived=bool(channel.get("is_archived")),
+        creator=channel.get("creator"),
+    )
 
 
 def _profile_from_user(user: dict[str, Any]) -> SlackProfile:
@@ -341,4 +460,5 @@ def _profile_from_user(user: dict[str, Any]) -> SlackProfile:
         real_name=profile.get("real_name") or user.get("real_name") or user.get("name"),
         is_deleted=bool(user.get("deleted")),
         is_bot=bool(user.get("is_bot")),
+        is_restricted=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
     )

@@ -56,13 +56,15 @@ def check_schema(settings: Settings, database: storage_db.Database) -> None:
     )
 
 
-def prepare(process: str, settings: Settings | None = None) -> Runtime:
-    """Load and check settings and the database for `process`; exit with one line on a problem."""
+def prepare(process: str, settings: Settings | None = None, *, outbox_interval: float | None = None) -> Runtime:
+    """Load and check settings and the database for `process`; exit with one line on a problem.
+
+    `outbox_interval`: also send the outbox every that many seconds (processes without a clock)."""
     try:
         settings = (settings or load_settings()).require(*REQUIRED[process])
     except SettingsError as error:
         fail(str(error))
-    runtime = Runtime.from_settings(settings)
+    runtime = Runtime.from_settings(settings, outbox_interval=outbox_interval)
     try:
         check_schema(settings, runtime.db)
     except StartupError as error:
@@ -77,6 +79,8 @@ def configure_logging(level: str = "INFO") -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # every HTTP request at INFO would drown the bot's own log lines
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def _describe(url: str) -> str:

@@ -8,17 +8,20 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime import Runtime
+from handlers import clubs
+from handlers import help as help_feature
 
-#: The Events API subscriptions the listeners below need (manifest.yml must declare exactly these).
-SUBSCRIBED_EVENTS: frozenset[str] = frozenset()
+#: The features, each with `register(app, router, runtime)`.
+FEATURES = (help_feature, clubs)
+#: The Events API subscriptions the listeners need (manifest.yml must declare exactly these).
+SUBSCRIBED_EVENTS: frozenset[str] = clubs.EVENTS
 
 
 def register_all(app: App, runtime: Runtime) -> None:
     """Attach every feature's listeners: each feature module has `register(app, router, runtime)`."""
-    from handlers import help as help_feature
     from handlers.router import CommandRouter
 
     router = CommandRouter(runtime)
-    for feature in (help_feature,):
+    for feature in FEATURES:
         feature.register(app, router, runtime)
     router.attach(app)

@@ -33,7 +33,7 @@ def test_console_demo_answers_club_help_in_the_persons_language(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     # the secretariat admin (Korean locale) sees Korean help in the demo club's channel
-    assert "[secretariat in #xlab-quantum-hardware]> /club help" in out
+    assert "[secretariat in #xlab-quantum-hardware-club]> /club help" in out
     assert "clubbot: X-Lab Day 클럽의 교류를 이어 가는 도우미" in out
     # David (English locale) sees English
     assert "You are now @david." in out
@@ -46,12 +46,12 @@ def test_console_demo_seeds_people_and_a_club_once(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "@seoyeon" in first.stdout and "@hiroshi" in first.stdout
     assert "(secretariat admin)" in first.stdout
-    assert "#xlab-quantum-hardware" in first.stdout
+    assert "#xlab-quantum-hardware-club" in first.stdout
     # the workspace and database persist; seeding again changes nothing
     second = run_console(tmp_path, ":channels\n:quit\n", "--demo")
-    assert second.stdout.count("#xlab-quantum-hardware ") == 1
+    assert second.stdout.count("#xlab-quantum-hardware-club ") == 1  # one channel, not two
     fresh = run_console(tmp_path, ":channels\n:quit\n", "--fresh")
-    assert "#xlab-quantum-hardware" not in fresh.stdout
+    assert "#xlab-quantum-hardware-club" not in fresh.stdout
 
 
 def test_console_explains_unknown_input(tmp_path):

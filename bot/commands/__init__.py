@@ -58,3 +58,6 @@ __all__ = [
     "tokenize",
     "unescape",
 ]
+
+# Feature modules register their subcommands on import.
+from bot.commands import clubs  # noqa: F401

@@ -245,6 +245,9 @@ class Subcommand:
     options: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Shown in the help index; hidden ones are still usable (e.g. the Korean alias of help).
     listed: bool = True
+    #: Options whose value is a list of people/addresses (`with:<@U1> <@U2>, a@b.org`): they take every
+    #: following mention or email, with or without commas.
+    list_options: frozenset[str] = frozenset()
 
     @property
     def usage_key(self) -> str:
@@ -298,7 +301,9 @@ def _match_subcommand(words: Sequence[Token]) -> tuple[Subcommand | None, int]:
     return None, 0
 
 
-def _split_options(tokens: list[Token], accepted: dict[str, tuple[str, ...]]) -> tuple[list[Token], dict[str, Option]]:
+def _split_options(
+    tokens: list[Token], accepted: dict[str, tuple[str, ...]], list_options: frozenset[str] = frozenset()
+) -> tuple[list[Token], dict[str, Option]]:
     by_alias: dict[str, str] = {}
     for key, aliases in accepted.items():
         for alias in (key, *aliases):
@@ -318,10 +323,19 @@ def _split_options(tokens: list[Token], accepted: dict[str, tuple[str, ...]]) ->
                 elif i + 1 < len(tokens) and not _is_option(tokens[i + 1], by_alias):
                     i += 1
                     values.append(tokens[i])
-                # a list continues while the previous value ends with a comma ("with:<@U1>, <@U2>")
-                while i + 1 < len(tokens) and _ends_with_comma(values) and not _is_option(tokens[i + 1], by_alias):
+                # a list continues while the previous value ends with a comma ("with:<@U1>, <@U2>"); a list of
+                # people also takes every following mention or email
+                while i + 1 < len(tokens) and not _is_option(tokens[i + 1], by_alias):
+                    following = tokens[i + 1]
+                    if not (
+                        _ends_with_comma(values)
+                        or (isinstance(following, Word) and following.text.startswith(","))
+                        or (key in list_options and isinstance(following, Mention | Email))
+                        or (key in list_options and isinstance(following, Word) and following.text.startswith("@"))
+                    ):
+                        break
                     i += 1
-                    values.append(tokens[i])
+                    values.append(following)
                 if key in options:
                     raise CommandError("error.option_repeated", option=key_text)
                 options[key] = Option(key, tuple(values))
@@ -351,7 +365,7 @@ def parse_command(text: str) -> ParsedCommand:
         raise CommandError("error.unknown_subcommand", usage=None, subcommand=first[:40], suggestion=suggest(first))
     accepted = {**COMMON_OPTIONS, **spec.options} if spec.club_scoped else dict(spec.options)
     try:
-        positional, options = _split_options(tokens[used:], accepted)
+        positional, options = _split_options(tokens[used:], accepted, spec.list_options)
     except CommandError as error:
         error.usage = spec.name
         raise

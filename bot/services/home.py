@@ -1,0 +1,28 @@
+"""The App Home: a person's clubs, their role in each, and what is due from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.domain import Language
+from bot.services.clubs import ClubSummary, club_summaries, display_name
+from bot.services.due import DueItem, due_for
+from bot.services.standing import participant_of
+
+
+@dataclass(frozen=True)
+class HomeData:
+    name: str
+    clubs: list[ClubSummary]
+    due: list[DueItem]
+    is_admin: bool
+
+
+def home_data(session: Session, user_id: str, *, is_admin: bool, lang: Language, now: datetime) -> HomeData:
+    person = participant_of(session, user_id)
+    due = due_for(session, person.id, now) if person else []
+    name = display_name(person, lang) if person else ""
+    return HomeData(name=name, clubs=club_summaries(session, user_id, is_admin=is_admin), due=due, is_admin=is_admin)
