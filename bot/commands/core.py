@@ -110,6 +110,14 @@ def _plain_token(text: str) -> Token:
     return Word(text)
 
 
+def _opens_escape(text: str, index: int) -> bool:
+    """Whether `<` at `index` starts a Slack escape (`<…>` with no `<` inside)."""
+    if text[index] != "<":
+        return False
+    end = text.find(">", index + 1)
+    return end != -1 and "<" not in text[index + 1 : end]
+
+
 def tokenize(text: str) -> list[Token]:
     """Split command text into tokens. Never raises: an unclosed quote runs to the end of the text."""
     tokens: list[Token] = []
@@ -120,12 +128,11 @@ def tokenize(text: str) -> list[Token]:
         if ch.isspace():
             i += 1
             continue
-        if ch == "<":
+        if _opens_escape(text, i):
             end = text.find(">", i + 1)
-            if end != -1 and "<" not in text[i + 1 : end]:
-                tokens.append(_escape_token(text[i + 1 : end]))
-                i = end + 1
-                continue
+            tokens.append(_escape_token(text[i + 1 : end]))
+            i = end + 1
+            continue
         if ch in _QUOTES:
             close = _QUOTES[ch]
             end = text.find(close, i + 1)
@@ -136,9 +143,9 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Quoted(_replace_escapes(text[i + 1 : end])))
             i = end + 1
             continue
-        j = i
-        while j < n and not text[j].isspace() and text[j] != "<":
-            if text[j] in _QUOTES and j > i and text[j - 1] == ":":
+        j = i + 1  # a word takes at least one character (a "<" that opens no escape is just a character)
+        while j < n and not text[j].isspace() and not _opens_escape(text, j):
+            if text[j] in _QUOTES and text[j - 1] == ":":
                 break  # key:"quoted value"
             j += 1
         tokens.append(_plain_token(unescape(text[i:j])))
