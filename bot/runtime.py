@@ -46,12 +46,27 @@ class Runtime:
         return cls(settings=settings, db=db, slack=gateway, outbox=OutboxWorker(dispatcher, interval=outbox_interval))
 
     def language_of(self, user_id: str) -> Language:
-        """The language to answer a person in: their Slack locale, else the configured default."""
+        """The language to answer a person in: their Slack locale, else the configured default.
+
+        The locale is looked up in this process's memory, then in the `slack_users` table (shared by every
+        process, kept a week), and only then asked of Slack (`users.info`)."""
+        from bot.services.people import remember, stored_locale
+
+        profile = self.slack.cached_profile(user_id)
+        if profile is not None:
+            return language_for_locale(profile.locale, default=self.settings.language)
+        with self.db.session() as session:
+            known, locale = stored_locale(session, user_id)
+        if known:
+            return language_for_locale(locale, default=self.settings.language)
         try:
             profile = self.slack.profile(user_id)
         except (SlackApiError, SlackClientError, SlackRefused, OutcomeUnknown, OSError):
             log.warning("could not read the locale of %s; using the default language", user_id, exc_info=True)
             profile = None
+        if profile is not None:
+            with self.db.session() as session:
+                remember(session, profile)
         return language_for_locale(profile.locale if profile else None, default=self.settings.language)
 
     def close(self) -> None:

@@ -240,6 +240,14 @@ class SlackGateway:
             self._profiles[user_id] = (now, profile)
         return profile
 
+    def cached_profile(self, user_id: str) -> SlackProfile | None:
+        """The profile if this process fetched it within the hour, without asking Slack."""
+        with self._lock:
+            cached = self._profiles.get(user_id)
+        if cached and time.monotonic() - cached[0] < self.PROFILE_TTL_SECONDS:
+            return cached[1]
+        return None
+
     def forget_profile(self, user_id: str) -> None:
         with self._lock:
             self._profiles.pop(user_id, None)

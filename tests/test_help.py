@@ -43,3 +43,13 @@ def test_help_on_one_command_explains_it_and_who_may_use_it(slack):
 def test_help_on_an_unknown_command_says_so(slack):
     reply = seen_by_user(slack.command(slack.admin, slack.secretariat, "도움말 frobnicate"))
     assert "`frobnicate`(이)라는 /club 명령어는 없습니다." in reply
+
+
+def test_a_persons_language_is_remembered_across_processes_without_asking_slack_again(slack):
+    anna = slack.person("anna", locale="en-GB")
+    channel = slack.channel("general", [anna])
+    seen_by_user(slack.command(anna, channel, "help"))
+    asked = len(slack.standin.calls_to("users.info"))
+    slack.runtime.slack.forget_all()  # another gunicorn worker, or a restart: nothing in memory
+    assert "keeping your X-Lab Day club working together" in seen_by_user(slack.command(anna, channel, "help"))
+    assert len(slack.standin.calls_to("users.info")) == asked
