@@ -1,0 +1,381 @@
+"""Load: `/club update` and `/club output` under 50 concurrent clients, against the floor of a bare Bolt app.
+
+The app is served the way the Procfile serves it (gunicorn with threaded workers, `bot.gunicorn_config`), with the
+local Slack stand-in in this process and a fresh database. An asyncio client on loopback sends signed slash
+commands from the members of 50 clubs, 50 at a time. The floor is a Bolt app on the same server configuration
+that only acknowledges the command, driven by the same client in the same run. After each run the records in
+the database are counted against the requests the app acknowledged as saved.
+
+    .venv/bin/python bench/commands.py [--requests 5000] [--concurrency 50] [--clubs 50]
+                                       [--databases sqlite,postgres] [--write-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import itertools
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+from _common import ROOT, machine, percentile, postgres_version, write_section
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from bot.domain import ClubRole, FieldKey, MembershipStatus
+from bot.manifest import load_manifest
+from bot.standin import SlackStandIn
+from storage import db as storage_db
+from storage.models import Club, Membership, Output, Participant, Update
+
+POSTGRES = os.environ.get("CLUBBOT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+SECRET = secrets.token_hex(16)
+TOKEN = "xoxb-bench-" + secrets.token_hex(8)
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    saved: int = 0  # acknowledged as saved (the person was told the item's ID)
+    statuses: dict[int, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    def p(self, q: float) -> float:
+        return percentile(self.latencies, q) * 1000
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: str
+    channel_id: str
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_database(kind: str, folder: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}"
+    admin = make_url(storage_db.normalize_database_url(POSTGRES))
+    name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    parsed = make_url(url)
+    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def seed(standin: SlackStandIn, url: str, clubs: int) -> list[Member]:
+    """50 clubs, each with a channel, a leader and two members, in Slack and in the database."""
+    database = storage_db.Database(url)
+    members: list[Member] = []
+    with database.session() as session:
+        for n in range(clubs):
+            people = [
+                standin.add_user(
+                    f"c{n}p{i}",
+                    real_name=f"Member {n}.{i}",
+                    email=f"c{n}p{i}@bench.example",
+                    locale=random.choice(["ko-KR", "en-US"]),
+                )
+                for i in range(3)
+            ]
+            channel = standin.add_channel(f"xlab-bench-{n}", members=[*people, standin.bot_user_id])
+            club = Club(
+                name=f"Bench Club {n}",
+                field=random.choice(list(FieldKey)),
+                channel_id=channel,
+                channel_name=f"xlab-bench-{n}",
+            )
+            session.add(club)
+            for i, user_id in enumerate(people):
+                person = Participant(name_en=f"Member {n}.{i}", email=f"c{n}p{i}@bench.example", slack_user_id=user_id)
+                session.add_all(
+                    [
+                        person,
+                        Membership(
+                            club=club,
+                            participant=person,
+                            status=MembershipStatus.ACTIVE,
+                            role=ClubRole.LEADER if i == 0 else ClubRole.MEMBER,
+                        ),
+                    ]
+                )
+                members.append(Member(user_id, channel))
+    database.dispose()
+    return members
+
+
+def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:bot.gunicorn_config",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def command_body(member: Member, text_: str, response_url: str) -> bytes:
+    return urlencode(
+        {
+            "token": "bench",
+            "team_id": "T0CLUBBOT",
+            "team_domain": "clubbot-local",
+            "channel_id": member.channel_id,
+            "channel_name": "bench",
+            "user_id": member.user_id,
+            "user_name": member.user_id,
+            "command": "/club",
+            "text": text_,
+            "api_app_id": "A0BENCH",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{random.randrange(10**12)}.{random.randrange(10**12)}",
+        }
+    ).encode()
+
+
+def signed(body: bytes) -> dict[str, str]:
+    ts = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def texts() -> itertools.cycle[str]:
+    counter = itertools.count()
+
+    def generate():
+        while True:
+            n = next(counter)
+            if n % 2:
+                yield f"update Shared the draft of joint work package {n} with the partner lab"
+            else:
+                yield f'output paper "Bench joint paper {n}" status:submitted doi:10.5555/bench.{n}'
+
+    return generate()  # type: ignore[return-value]
+
+
+async def drive(
+    url: str, members: list[Member], *, requests: int, concurrency: int, response_url: str, result: Result
+) -> None:
+    queue: asyncio.Queue[tuple[Member, str]] = asyncio.Queue()
+    generator = texts()
+    for _ in range(requests):
+        queue.put_nowait((random.choice(members), next(generator)))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            while True:
+                try:
+                    member, text_ = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                body = command_body(member, text_, response_url)
+                started = time.perf_counter()
+                try:
+                    response = await client.post(url, content=body, headers=signed(body))
+                except httpx.HTTPError:
+                    result.errors += 1
+                    continue
+                result.latencies.append(time.perf_counter() - started)
+                result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
+                if response.status_code != 200:
+                    result.errors += 1
+                elif "#u" in response.text or "#o" in response.text or "ID" in response.text or "번호" in response.text:
+                    result.saved += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        result.elapsed = time.perf_counter() - started
+
+
+def records(url: str) -> int:
+    database = storage_db.Database(url)
+    with database.session() as session:
+        count = session.scalar(select(func.count()).select_from(Update)) + session.scalar(
+            select(func.count()).select_from(Output)
+        )
+    database.dispose()
+    return count
+
+
+def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
+    folder = Path(tempfile.mkdtemp(prefix="clubbot-bench-"))
+    url = fresh_database(kind, folder)
+    manifest = load_manifest()
+    standin = SlackStandIn(
+        signing_secret=SECRET,
+        bot_token=TOKEN,
+        scopes=manifest.bot_scopes,
+        bot_events=frozenset(),
+        slash_commands=manifest.slash_commands,
+    )
+    standin.start()
+    try:
+        storage_db.upgrade(url)
+        members = seed(standin, url, args.clubs)
+        env = {
+            "DATABASE_URL": url,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": standin.api_url,
+            "WEB_CONCURRENCY": str(args.workers),
+            "WEB_THREADS": str(args.threads),
+            "CLUBBOT_DATA_DIR": str(folder),
+        }
+        response_url = standin.base_url + "/response/none"
+        results = []
+        for name, target in (("floor: bare Bolt ack", "floor_app:create()"), ("clubbot", "bot.web:create_wsgi_app()")):
+            port = free_port()
+            server = start_server(target, port, env)
+            try:
+                events = f"http://127.0.0.1:{port}/slack/events"
+                warm = Result(name)
+                asyncio.run(
+                    drive(
+                        events,
+                        members,
+                        requests=args.warmup,
+                        concurrency=args.concurrency,
+                        response_url=response_url,
+                        result=warm,
+                    )
+                )
+                result = Result(name)
+                asyncio.run(
+                    drive(
+                        events,
+                        members,
+                        requests=args.requests,
+                        concurrency=args.concurrency,
+                        response_url=response_url,
+                        result=result,
+                    )
+                )
+                result.saved += 0
+                results.append((result, warm))
+            finally:
+                stop_server(server)
+        floor, app = results[0][0], results[1][0]
+        app_saved_total = app.saved + results[1][1].saved
+        stored = records(url)
+        return floor, app, stored - app_saved_total
+    finally:
+        standin.stop()
+        drop_database(url)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--clubs", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    random.seed(7)
+    rows = []
+    for kind in args.databases.split(","):
+        floor, app, unaccounted = run_one(kind, args)
+        label = "SQLite" if kind == "sqlite" else postgres_version(POSTGRES)
+        ratio = app.p(99) / floor.p(99) if floor.p(99) else float("inf")
+        for result in (floor, app):
+            print(
+                f"{label:<16} {result.name:<22} n={len(result.latencies):>5} "
+                f"p50={result.p(50):7.1f} ms p95={result.p(95):7.1f} ms p99={result.p(99):7.1f} ms "
+                f"errors={result.errors} rate={len(result.latencies) / result.elapsed:7.0f}/s"
+            )
+        print(f"{label:<16} p99 ratio to the floor: {ratio:.2f}; records stored minus acknowledged: {unaccounted}")
+        rows.append((label, floor, app, ratio, unaccounted))
+    table = [
+        "| database | server | requests | p50 | p95 | p99 | errors | throughput | p99 / floor | stored − acked |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, floor, app, ratio, unaccounted in rows:
+        for result, extra in ((floor, ("", "")), (app, (f"{ratio:.2f}", str(unaccounted)))):
+            table.append(
+                f"| {label} | {result.name} | {len(result.latencies)} | {result.p(50):.1f} ms | "
+                f"{result.p(95):.1f} ms | "
+                f"{result.p(99):.1f} ms | {result.errors} | {len(result.latencies) / result.elapsed:.0f}/s | "
+                f"{extra[0]} | {extra[1]} |"
+            )
+    print("\n".join(table))
+    if args.write_docs:
+        body = (
+            f"### Commands under load\n\n{args.requests} signed `/club update` / `/club output` requests from "
+            f"{args.clubs} clubs, {args.concurrency} concurrent clients, gunicorn {args.workers} workers × "
+            f"{args.threads} threads, after {args.warmup} warm-up requests.\n\n" + "\n".join(table)
+        )
+        write_section("benchmarks.md", "commands", body, command="python bench/commands.py --write-docs")
+    print(machine())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
