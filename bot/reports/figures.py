@@ -38,6 +38,7 @@ from bot.reports.rows import (
     PersonRow,
     StatusChangeRow,
     SurveyResponseRow,
+    UpdateRow,
 )
 from bot.reports.settings import COMPONENTS, ReportSettings
 
@@ -126,6 +127,7 @@ class ClubFigures:
     overseas_korean: int
     by_role: dict[str, int]
     updates: int
+    update_items: tuple[UpdateRow, ...]
     meetings: tuple[ClubMeetingRow, ...]
     outputs: tuple[OutputFigure, ...]  # every output at the end of the period
     by_type_status: dict[tuple[str, str], int]
@@ -363,7 +365,10 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
     members_by_club: dict[int, list[MemberRow]] = defaultdict(list)
     for member in dataset.members:
         members_by_club[member.club_id].append(member)
-    updates_by_club = Counter(u.club_id for u in dataset.updates if start <= u.created_at < end)
+    updates_by_club: dict[int, list[UpdateRow]] = defaultdict(list)
+    for item in sorted(dataset.updates, key=lambda u: (u.created_at, u.id)):
+        if start <= item.created_at < end:
+            updates_by_club[item.club_id].append(item)
     meetings_by_club: dict[int, list[ClubMeetingRow]] = defaultdict(list)
     for meeting in dataset.meetings:
         if period.contains_day(meeting.held_on):
@@ -429,7 +434,8 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
         by_type_status = Counter((str(o.output.type), o.status) for o in outputs)
         meetings = tuple(sorted(meetings_by_club.get(club.id, []), key=lambda m: (m.held_on, m.id)))
         survey = survey_summary(survey_by_club.get(club.id, []))
-        updates = updates_by_club.get(club.id, 0)
+        update_items = tuple(updates_by_club.get(club.id, []))
+        updates = len(update_items)
         worked = [o for o in outputs if o.worked_on]
         club_score = score(
             updates=updates,
@@ -457,6 +463,7 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
                 overseas_korean=sum(1 for p in people_at_end if p.overseas_korean),
                 by_role=dict(Counter(m.role for _, m in members)),
                 updates=updates,
+                update_items=update_items,
                 meetings=meetings,
                 outputs=tuple(outputs),
                 by_type_status=dict(by_type_status),
