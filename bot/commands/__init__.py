@@ -58,3 +58,5 @@ __all__ = [
     "tokenize",
     "unescape",
 ]
+
+from bot.commands import reports as _reports  # noqa: F401 - registers the report subcommands

@@ -97,7 +97,7 @@ def build_program(
         )
         write(f"{stem}-{lang}.xlsx", xlsx.write_workbook(program, dataset, lang), "xlsx", lang, "reports.file.xlsx")
         for key, png in images.items():
-            write(f"{stem}-{key}-{lang}.png", png, "png", lang, f"reports.file.chart_{key}")
+            write(f"{stem}-{key}-{lang}.png", png, "png", lang, f"reports.file.chart.{key}")
     if pdf:
         files += _pdfs(reports_dir, folder, [f for f in files if f.kind == "docx"])
     return BuiltReport(dataset.period, "program", None, None, tuple(files), program_summary(program))
@@ -127,7 +127,7 @@ def build_club(
         files.append(BuiltFile("docx", lang.value, (folder / name).as_posix(), "reports.file.club_docx"))
         png = f"{stem}-engagement-{lang}.png"
         (reports_dir / folder / png).write_bytes(images["engagement"])
-        files.append(BuiltFile("png", lang.value, (folder / png).as_posix(), "reports.file.chart_engagement"))
+        files.append(BuiltFile("png", lang.value, (folder / png).as_posix(), "reports.file.chart.engagement"))
     summary = {
         "club": club.club.name,
         "score": round(club.score.total, 2),
