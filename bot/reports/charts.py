@@ -44,7 +44,10 @@ def bar_chart(  # noqa: ANN201 - matplotlib's Figure, imported lazily
         bars = axes.barh(positions, values, color=COLOURS[0])
         axes.set_yticks(positions, labels)
     else:
+        from matplotlib.ticker import MaxNLocator
+
         bars = axes.bar(range(len(labels)), values, color=COLOURS[1])
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 4 else 0, ha="right")
     axes.bar_label(bars, labels=[value_format.format(v) for v in values], padding=2, fontsize=8)
     axes.set_title(title)
@@ -99,6 +102,7 @@ def engagement_chart(club: ClubFigures, period: Period, previous: Period, lang: 
             [text.period_label(previous, lang), text.period_label(period, lang)], [old, new], color=COLOURS[1:3]
         )
         axes.bar_label(bars, padding=2, fontsize=8)
+        axes.yaxis.get_major_locator().set_params(integer=True)
         axes.set_title(name)
         axes.spines[["top", "right"]].set_visible(False)
     figure.suptitle(t(lang, "reports.chart.engagement", club=club.club.name))

@@ -71,23 +71,23 @@ def parse_report_settings(raw: Any, *, source: str = "") -> ReportSettings:
     )
     weights = _numbers(score["weights"], "score.weights", COMPONENTS, source)
     if sum(weights.values()) <= 0:
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key="score.weights")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting="score.weights")
     targets = _numbers(score["targets"], "score.targets", TARGETS, source, positive=True)
     type_weights = _numbers(score["output_type_weights"], "score.output_type_weights", list(OutputType), source)
     status_weights = _numbers(score["status_weights"], "score.status_weights", list(OutputStatus), source)
     unconfirmed = _number(score["unconfirmed_factor"], "score.unconfirmed_factor", source)
     if unconfirmed > 1:
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key="score.unconfirmed_factor")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting="score.unconfirmed_factor")
 
     outstanding = _mapping(top["outstanding"], "outstanding", {"top_n", "min_score"}, source)
     top_n = outstanding["top_n"]
     if top_n is not None and (not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 1):
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key="outstanding.top_n")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting="outstanding.top_n")
     min_score = outstanding["min_score"]
     if min_score is not None:
         min_score = _number(min_score, "outstanding.min_score", source)
     if top_n is None and min_score is None:
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key="outstanding")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting="outstanding")
 
     inactive = _mapping(top["inactive"], "inactive", {"max_share_active"}, source)
     max_share = _number(inactive["max_share_active"], "inactive.max_share_active", source)
@@ -95,22 +95,22 @@ def parse_report_settings(raw: Any, *, source: str = "") -> ReportSettings:
     casebook = _mapping(top["casebook"], "casebook", {"statuses", "min_paper_people"}, source)
     statuses_raw = casebook["statuses"]
     if not isinstance(statuses_raw, dict):
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key="casebook.statuses")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting="casebook.statuses")
     casebook_statuses: dict[OutputType, frozenset[str]] = {}
     for type_name, names in statuses_raw.items():
         key = f"casebook.statuses.{type_name}"
         if type_name not in set(OutputType):
-            raise ReportSettingsError("reports.settings.unknown_key", file=source, key=key)
+            raise ReportSettingsError("reports.settings.unknown_key", file=source, setting=key)
         if not isinstance(names, list) or any(n not in set(OutputStatus) for n in names):
-            raise ReportSettingsError("reports.settings.bad_value", file=source, key=key)
+            raise ReportSettingsError("reports.settings.bad_value", file=source, setting=key)
         casebook_statuses[OutputType(type_name)] = frozenset(str(n) for n in names)
     min_people = casebook["min_paper_people"]
     if not isinstance(min_people, int) or isinstance(min_people, bool) or min_people < 1:
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key="casebook.min_paper_people")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting="casebook.min_paper_people")
 
     delivery = _mapping(top["delivery"], "delivery", {"leaders"}, source)
     if delivery["leaders"] not in DELIVERY:
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key="delivery.leaders")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting="delivery.leaders")
 
     return ReportSettings(
         weights=weights,
@@ -130,13 +130,13 @@ def parse_report_settings(raw: Any, *, source: str = "") -> ReportSettings:
 
 def _mapping(value: Any, path: str, keys: set[str], source: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ReportSettingsError("reports.settings.bad_value", file=source, key=path or "(file)")
+        raise ReportSettingsError("reports.settings.bad_value", file=source, setting=path or "(file)")
     for key in value:
         if key not in keys:
-            raise ReportSettingsError("reports.settings.unknown_key", file=source, key=_join(path, str(key)))
+            raise ReportSettingsError("reports.settings.unknown_key", file=source, setting=_join(path, str(key)))
     for key in sorted(keys):
         if key not in value:
-            raise ReportSettingsError("reports.settings.missing_key", file=source, key=_join(path, key))
+            raise ReportSettingsError("reports.settings.missing_key", file=source, setting=_join(path, key))
     return value
 
 
@@ -149,13 +149,13 @@ def _numbers(
     if positive:
         for key, number in numbers.items():
             if number <= 0:
-                raise ReportSettingsError("reports.settings.bad_value", file=source, key=_join(path, key))
+                raise ReportSettingsError("reports.settings.bad_value", file=source, setting=_join(path, key))
     return numbers
 
 
 def _number(value: Any, path: str, source: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ReportSettingsError("reports.settings.not_number", file=source, key=path)
+        raise ReportSettingsError("reports.settings.not_number", file=source, setting=path)
     return float(value)
 
 
