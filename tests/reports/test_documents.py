@@ -52,7 +52,7 @@ def test_the_program_document_shows_the_computed_figures(built, lang):
     summary = table_texts(document)[0]
     assert summary[0] == [t(lang, "reports.col.figure"), period_label(Q4, lang), t(lang, "reports.col.change")]
     assert [tuple(row) for row in summary[1:]] == summary_rows(program, lang)
-    rows = dict((row[0], row[1:]) for row in summary[1:])
+    rows = {row[0]: row[1:] for row in summary[1:]}
     # the figures worked by hand in test_figures, as each language writes them
     assert rows[t(lang, "reports.sum.members")][0] == "5"
     assert rows[t(lang, "reports.sum.active_members")] == ["3", "+2 (+200%)"]
@@ -149,7 +149,7 @@ def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lan
 def test_text_typed_by_members_never_becomes_a_formula(built):
     folder, report, _ = built
     workbook = load_workbook(path_of(folder, report, "xlsx", "en"))
-    titles = [c for c in workbook[t("en", "reports.sheet.outputs")]["C"]]
+    titles = list(workbook[t("en", "reports.sheet.outputs")]["C"])
     cell = next(c for c in titles if str(c.value).startswith("=cmd"))
     assert cell.data_type == "s" and cell.value == "=cmd|' /C calc'!A0"
     name = next(c for c in workbook[t("en", "reports.sheet.members")]["B"] if str(c.value).startswith("=HYPERLINK"))

@@ -40,8 +40,15 @@ def add_club(session, name, *, members=3, created=None, closed=None, field=Field
         )
         session.add(person)
         people.append(person)
-        session.add(Membership(club=club, participant=person, role=ClubRole.LEADER if i == 0 else ClubRole.MEMBER,
-                               status=MembershipStatus.ACTIVE, joined_at=seoul(2026, 9, 1)))  # fmt: skip
+        session.add(
+            Membership(
+                club=club,
+                participant=person,
+                role=ClubRole.LEADER if i == 0 else ClubRole.MEMBER,
+                status=MembershipStatus.ACTIVE,
+                joined_at=seoul(2026, 9, 1),
+            )
+        )
     session.flush()
     return club, people
 
@@ -57,41 +64,91 @@ def test_deleted_items_closed_clubs_and_boundaries(database):
                 Update(club_id=club.id, author_id=author, text="q3", created_at=utc(2026, 9, 30, 14, 59)),
                 Update(club_id=club.id, author_id=author, text="q4 first", created_at=utc(2026, 9, 30, 15)),
                 Update(club_id=club.id, author_id=author, text="q4 last", created_at=utc(2026, 12, 31, 14, 59)),
-                Update(club_id=club.id, author_id=author, text="gone", created_at=seoul(2026, 11, 1),
-                       deleted_at=seoul(2026, 11, 2)),  # fmt: skip
-                ClubMeeting(club_id=club.id, filed_by_id=author, held_on=date(2026, 12, 31),
-                            format=MeetingFormat.HYBRID, attendees=7, summary="Year end"),
-                ClubMeeting(club_id=club.id, filed_by_id=author, held_on=date(2026, 11, 3),
-                            format=MeetingFormat.ONLINE, attendees=3, summary="deleted", deleted_at=seoul(2026, 11, 4)),
+                Update(
+                    club_id=club.id,
+                    author_id=author,
+                    text="gone",
+                    created_at=seoul(2026, 11, 1),
+                    deleted_at=seoul(2026, 11, 2),
+                ),
+                ClubMeeting(
+                    club_id=club.id,
+                    filed_by_id=author,
+                    held_on=date(2026, 12, 31),
+                    format=MeetingFormat.HYBRID,
+                    attendees=7,
+                    summary="Year end",
+                ),
+                ClubMeeting(
+                    club_id=club.id,
+                    filed_by_id=author,
+                    held_on=date(2026, 11, 3),
+                    format=MeetingFormat.ONLINE,
+                    attendees=3,
+                    summary="deleted",
+                    deleted_at=seoul(2026, 11, 4),
+                ),
                 ActivityDay(club_id=club.id, slack_user_id="UALP1", day=date(2026, 12, 31), messages=4),
                 ActivityDay(club_id=club.id, slack_user_id="UALP2", day=date(2026, 9, 30), messages=1),
-                ReportNarrative(club_id=club.id, period="2026Q4", author_id=author, highlights="h",
-                                submitted_at=seoul(2026, 12, 20), updated_at=seoul(2026, 12, 20)),
+                ReportNarrative(
+                    club_id=club.id,
+                    period="2026Q4",
+                    author_id=author,
+                    highlights="h",
+                    submitted_at=seoul(2026, 12, 20),
+                    updated_at=seoul(2026, 12, 20),
+                ),
             ]
-        )  # fmt: skip
-        paper = Output(club_id=club.id, filed_by_id=author, type=OutputType.PAPER, title="Paper", status="published",
-                       created_at=seoul(2026, 8, 1), confirmed_at=seoul(2026, 10, 1))  # fmt: skip
-        deleted = Output(club_id=club.id, filed_by_id=author, type=OutputType.PATENT, title="Withdrawn",
-                         status="filed", created_at=seoul(2026, 10, 5), deleted_at=seoul(2026, 10, 6))  # fmt: skip
+        )
+        paper = Output(
+            club_id=club.id,
+            filed_by_id=author,
+            type=OutputType.PAPER,
+            title="Paper",
+            status="published",
+            created_at=seoul(2026, 8, 1),
+            confirmed_at=seoul(2026, 10, 1),
+        )
+        deleted = Output(
+            club_id=club.id,
+            filed_by_id=author,
+            type=OutputType.PATENT,
+            title="Withdrawn",
+            status="filed",
+            created_at=seoul(2026, 10, 5),
+            deleted_at=seoul(2026, 10, 6),
+        )
         session.add_all([paper, deleted])
         session.flush()
         session.add_all(
             [
-                OutputStatusChange(output_id=paper.id, from_status="submitted", to_status="accepted",
-                                   changed_at=seoul(2026, 11, 1)),
-                OutputStatusChange(output_id=paper.id, from_status="accepted", to_status="published",
-                                   changed_at=seoul(2027, 2, 1)),
+                OutputStatusChange(
+                    output_id=paper.id, from_status="submitted", to_status="accepted", changed_at=seoul(2026, 11, 1)
+                ),
+                OutputStatusChange(
+                    output_id=paper.id, from_status="accepted", to_status="published", changed_at=seoul(2027, 2, 1)
+                ),
                 OutputPerson(output_id=paper.id, participant_id=people[1].id),
                 OutputPerson(output_id=paper.id, name="Ada Lovelace", email="ada@example.org"),
-                OutputStatusChange(output_id=deleted.id, from_status="planned", to_status="filed",
-                                   changed_at=seoul(2026, 10, 6)),
+                OutputStatusChange(
+                    output_id=deleted.id, from_status="planned", to_status="filed", changed_at=seoul(2026, 10, 6)
+                ),
             ]
-        )  # fmt: skip
+        )
         survey = Survey(club_id=club.id, opens_at=seoul(2026, 9, 20), closes_at=seoul(2026, 10, 20))
         session.add(survey)
         session.flush()
-        session.add(SurveyResponse(survey_id=survey.id, participant_id=people[1].id, overall=4, program=4, speakers=5,
-                                   networking=3, submitted_at=seoul(2026, 9, 25)))  # fmt: skip
+        session.add(
+            SurveyResponse(
+                survey_id=survey.id,
+                participant_id=people[1].id,
+                overall=4,
+                program=4,
+                speakers=5,
+                networking=3,
+                submitted_at=seoul(2026, 9, 25),
+            )
+        )
 
     with database.session() as session:
         dataset = load_dataset(session, Q4, SEOUL)
@@ -117,8 +174,14 @@ def test_the_number_of_statements_does_not_grow_with_the_clubs(database):
             for i in range(count):
                 club, people = add_club(session, f"Club {count}-{i}", members=2, slack_prefix=f"C{count}X{i}X")
                 session.add(Update(club_id=club.id, author_id=people[0].id, text="x", created_at=seoul(2026, 11, 1)))
-                output = Output(club_id=club.id, filed_by_id=people[0].id, type=OutputType.PAPER, title="p",
-                                status="planned", created_at=seoul(2026, 11, 1))  # fmt: skip
+                output = Output(
+                    club_id=club.id,
+                    filed_by_id=people[0].id,
+                    type=OutputType.PAPER,
+                    title="p",
+                    status="planned",
+                    created_at=seoul(2026, 11, 1),
+                )
                 session.add(output)
                 session.flush()
                 session.add(OutputPerson(output_id=output.id, participant_id=people[1].id))
