@@ -10,7 +10,6 @@ from bot.commands.reports import ReportRequest, ReportStatusRequest
 from bot.errors import UserError
 from bot.forms import FieldErrors, FormValues, metadata
 from bot.i18n import t
-from bot.reports.period import Period
 from bot.runtime import Runtime
 from bot.services import reports as service
 from bot.views import reports as views
@@ -79,25 +78,20 @@ def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
 def report(ctx: CommandContext, request: ReportRequest) -> None:
     settings = ctx.runtime.settings
     now = utcnow()
-    period = request.period or Period.of_quarter(service.latest_finished_quarter(now, settings.tz))
-    ctx.ack(views.report_progress(ctx.lang, "start", period))  # at once: building may take a while
+    with ctx.runtime.db.session() as session:  # quick: who may have which report (a refusal comes at once)
+        target = service.resolve_target(
+            session, user_id=ctx.user_id, channel_id=ctx.channel_id, club_name=request.club,
+            is_admin=ctx.caller.is_admin, period=request.period, now=now, tz=settings.tz,
+        )  # fmt: skip
+    ctx.ack(views.report_progress(ctx.lang, "start", target.period))  # at once: building may take a while
 
     def progress(stage: str) -> None:
-        ctx.respond(replace_original=True, **views.report_progress(ctx.lang, stage, period).as_ack())
+        ctx.respond(replace_original=True, **views.report_progress(ctx.lang, stage, target.period).as_ack())
 
     requested = service.request_report(
-        ctx.runtime.db,
-        settings,
-        user_id=ctx.user_id,
-        channel_id=ctx.channel_id,
-        club_name=request.club,
-        is_admin=ctx.caller.is_admin,
-        period=period,
-        lang=ctx.lang,
-        now=now,
-        summary_view=views.report_summary,
-        progress=progress,
-    )
+        ctx.runtime.db, settings, target, user_id=ctx.user_id, channel_id=ctx.channel_id, lang=ctx.lang, now=now,
+        summary_view=views.report_summary, progress=progress,
+    )  # fmt: skip
     ctx.runtime.outbox.poke()
     ctx.respond(replace_original=True, **views.report_ready(ctx.lang, requested, settings.tz).as_ack())
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 
@@ -70,6 +71,7 @@ def ask_for_narrative(runtime: Runtime, due: Due, session: Session) -> None:
     quarter_text, _, step = due.period.partition(":")
     club_id = int(due.scope.removeprefix("club:"))
     for ask in service.narrative_asks(session, club_id, Quarter.parse(quarter_text), step):
+        ask = replace(ask, lang=runtime.language_of(ask.user_id))  # a DM is in the person's own language
         enqueue_dm(
             session,
             ask.user_id,
@@ -149,6 +151,7 @@ def build_club_report(runtime: Runtime, due: Due, session: Session) -> None:
         int(due.scope.removeprefix("club:")),
         now=utcnow(),
         summary_view=views.report_summary,
+        language_of=runtime.language_of,
     )
 
 

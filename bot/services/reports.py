@@ -634,12 +634,10 @@ class RequestedReport:
 def request_report(
     db: Database,
     settings: Settings,
+    target: ReportTarget,
     *,
     user_id: str,
     channel_id: str,
-    club_name: str | None,
-    is_admin: bool,
-    period: Period | None,
     lang: Language,
     now: datetime,
     summary_view: Callable[[StoredReport, Language], Any],
@@ -647,18 +645,7 @@ def request_report(
 ) -> RequestedReport:
     """Fetch the stored report, or build it; send its files privately (a club's) or into the secretariat channel
     (the program's, asked there). `summary_view` renders the message posted with the program's files."""
-    tz = settings.tz
     with db.session() as session:
-        target = resolve_target(
-            session,
-            user_id=user_id,
-            channel_id=channel_id,
-            club_name=club_name,
-            is_admin=is_admin,
-            period=period,
-            now=now,
-            tz=tz,
-        )
         report = stored_report(session, target.period, target.scope) if target.finished else None
     rebuilt = report is None
     if report is None:
@@ -735,6 +722,7 @@ def quarterly_club_report(
     *,
     now: datetime,
     summary_view: Callable[..., Any],
+    language_of: Callable[[str], Language] | None = None,
 ) -> StoredReport | None:
     """Build and store one club's report of a finished quarter and send it to its leaders (DM or channel)."""
     period = Period.of_quarter(quarter)
@@ -760,7 +748,8 @@ def quarterly_club_report(
             key=key,
         )
     else:
-        for user_id, lang in club_leader_ids(session, club_id):
+        for user_id, stored_lang in club_leader_ids(session, club_id):
+            lang = language_of(user_id) if language_of else stored_lang
             enqueue_delivery(
                 session,
                 report,
