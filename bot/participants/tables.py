@@ -202,6 +202,15 @@ def write_xlsx(
     stream.write(buffer.getvalue())
 
 
+def xlsx_value(sheet: Any, value: object) -> Any:
+    """What to append to a write-only sheet for `value`: the value itself when openpyxl cannot take it for a
+    formula (numbers, dates, text not starting with a formula trigger), else an explicit string cell. The fast
+    path for large sheets; `xlsx_cell` when the cell needs a style."""
+    if isinstance(value, str) and is_formula_like(value):
+        return xlsx_cell(sheet, value)
+    return value
+
+
 def xlsx_cell(sheet: Any, value: object, *, font: Any = None, number_format: str | None = None) -> Any:
     """A cell for a write-only sheet: text is always an explicit string (never a formula, whatever it starts
     with), numbers stay numbers (for the reader's own sums), None is an empty cell."""

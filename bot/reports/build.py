@@ -70,9 +70,13 @@ def build_program(
     *,
     built_at: datetime,
     langs: Sequence[Language] = LANGUAGES,
+    workbook_lang: Language | None = None,
     pdf: bool = False,
 ) -> BuiltReport:
+    """The program's report: a Word document and charts per language, and one workbook (its data, for the
+    secretariat's analysis) in `workbook_lang` (default: the first language)."""
     program = program_figures(dataset, settings)
+    workbook_lang = workbook_lang if workbook_lang in langs else langs[0]
     stem = f"report-{dataset.period.key}-program"
     folder = Path(dataset.period.key) / "program"
     (reports_dir / folder).mkdir(parents=True, exist_ok=True)
@@ -95,7 +99,8 @@ def build_program(
             lang,
             "reports.file.program_docx",
         )
-        write(f"{stem}-{lang}.xlsx", xlsx.write_workbook(program, dataset, lang), "xlsx", lang, "reports.file.xlsx")
+        if lang == workbook_lang:
+            write(f"{stem}-{lang}.xlsx", xlsx.write_workbook(program, dataset, lang), "xlsx", lang, "reports.file.xlsx")
         for key, png in images.items():
             write(f"{stem}-{key}-{lang}.png", png, "png", lang, f"reports.file.chart.{key}")
     if pdf:

@@ -502,7 +502,8 @@ def outstanding(ranked: Sequence[ClubFigures], settings: ReportSettings) -> tupl
 def program_figures(dataset: Dataset, settings: ReportSettings) -> ProgramFigures:
     clubs = club_figures(dataset, settings)
     ranked = rank(clubs)
-    responses = [r for r in dataset.survey_responses if r.club_id in {c.club.id for c in clubs}]
+    club_ids = {c.club.id for c in clubs}
+    responses = [r for r in dataset.survey_responses if r.club_id in club_ids]
     totals = Totals(
         clubs=len(clubs),
         members=sum(c.member_count for c in clubs),

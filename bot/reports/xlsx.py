@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot.domain import Language
 from bot.i18n import t
-from bot.participants.tables import xlsx_cell
+from bot.participants.tables import xlsx_cell, xlsx_value
 from bot.reports import text
 from bot.reports.figures import ClubFigures, ProgramFigures
 from bot.reports.rows import Dataset
@@ -278,7 +278,7 @@ def write_workbook(program: ProgramFigures, dataset: Dataset, lang: Language) ->
         sheet.freeze_panes = "A2"
         sheet.append([xlsx_cell(sheet, t(lang, f"reports.col.{c}"), font=bold) for c in SHEETS[name]])
         for row in rows:
-            sheet.append([xlsx_cell(sheet, value) for value in row])
+            sheet.append([xlsx_value(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

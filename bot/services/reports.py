@@ -529,7 +529,9 @@ def build_for(
         if not any(c.id == target.club.id for c in dataset.clubs):
             raise UserError("reports.error.club_not_in_period", club=target.club.name, period=target.period.key)
         return build_club(dataset, options, target.club.id, reports_dir(settings), built_at=now)
-    return build_program(dataset, options, reports_dir(settings), built_at=now)
+    return build_program(
+        dataset, options, reports_dir(settings), built_at=now, workbook_lang=Language(settings.language)
+    )
 
 
 # --- reports: delivery ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ the project's Korean font; text typed by members never becomes a spreadsheet for
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 
 from bot.domain import Language
 from bot.i18n import t
-from bot.reports import charts
+from bot.reports import charts, xlsx
 from bot.reports.build import build_club, build_program
 from bot.reports.docx import summary_rows
 from bot.reports.figures import program_figures
@@ -33,6 +34,10 @@ def built(tmp_path_factory):
     program = build_program(dataset(), SETTINGS, folder, built_at=BUILT_AT)
     club = build_club(dataset(), SETTINGS, 1, folder, built_at=BUILT_AT)
     return folder, program, club
+
+
+def workbook_of(lang):
+    return load_workbook(io.BytesIO(xlsx.write_workbook(program_figures(dataset(), SETTINGS), dataset(), lang)))
 
 
 def path_of(folder, report, kind, lang, contains=""):
@@ -104,8 +109,7 @@ def test_styles_name_an_east_asian_font_so_korean_renders(built, lang):
 
 @pytest.mark.parametrize("lang", [Language.KO, Language.EN])
 def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lang):
-    folder, report, _ = built
-    workbook = load_workbook(path_of(folder, report, "xlsx", lang.value))
+    workbook = workbook_of(lang)
     names = ["clubs", "score", "fields", "members", "outputs", "activities", "engagement", "survey", "narratives"]
     assert workbook.sheetnames == [t(lang, f"reports.sheet.{n}") for n in names]
 
@@ -146,9 +150,15 @@ def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lan
     ]
 
 
-def test_text_typed_by_members_never_becomes_a_formula(built):
+def test_the_program_report_has_one_workbook_in_the_first_language(built):
     folder, report, _ = built
-    workbook = load_workbook(path_of(folder, report, "xlsx", "en"))
+    assert [(f.kind, f.lang) for f in report.files if f.kind == "xlsx"] == [("xlsx", "ko")]
+    workbook = load_workbook(path_of(folder, report, "xlsx", "ko"))
+    assert workbook.sheetnames[0] == "클럽"
+
+
+def test_text_typed_by_members_never_becomes_a_formula():
+    workbook = workbook_of(Language.EN)
     titles = list(workbook[t("en", "reports.sheet.outputs")]["C"])
     cell = next(c for c in titles if str(c.value).startswith("=cmd"))
     assert cell.data_type == "s" and cell.value == "=cmd|' /C calc'!A0"
