@@ -9,7 +9,8 @@ scratch database on that server and drops it afterwards.
    (updates, outputs with their people and status history, club meetings, survey answers, narratives),
    plus channel activity days, spread over 2026Q3 and 2026Q4.
 2. A fresh child process then, in one run:
-   - reads the rows the report reads with one plain `SELECT` per table (no filters, all columns);
+   - reads the rows the report reads with one plain `SELECT` per table (no filters, all columns), with the
+     columns' types (as the report must: aware datetimes, enums), and also as raw untyped tuples;
    - builds the 2026Q4 program report: the loader, every figure, and both editions in every format
      (Word x2, Excel x2, PNG charts x6), written to a temporary folder;
    and prints both times, their ratio, the process's peak memory (max RSS) and the number of SQL statements
@@ -30,7 +31,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy import create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,6 +49,7 @@ from bot.domain import (
 from storage import db as storage_db
 from storage.models import (
     ActivityDay,
+    Base,
     Club,
     ClubMeeting,
     Membership,
@@ -301,11 +303,18 @@ def measure(url: str) -> dict[str, object]:
     tz = __import__("zoneinfo").ZoneInfo("Asia/Seoul")
     with database.engine.connect() as connection:  # warm the connection and the file cache alike
         connection.execute(text("SELECT 1")).all()
+    tables = [Base.metadata.tables[name] for name in TABLES]
     started = time.perf_counter()
-    rows = 0
+    raw_rows = 0
     with database.engine.connect() as connection:
         for table in TABLES:
-            rows += len(connection.execute(text(f'SELECT * FROM "{table}"')).all())  # noqa: S608 - fixed names
+            raw_rows += len(connection.execute(text(f'SELECT * FROM "{table}"')).all())  # noqa: S608 - fixed names
+    raw = time.perf_counter() - started
+    started = time.perf_counter()
+    rows = 0
+    with database.engine.connect() as connection:  # the same, with each column's type (aware datetimes, enums...)
+        for table in tables:
+            rows += len(connection.execute(select(*table.columns)).all())
     plain = time.perf_counter() - started
 
     statements: list[str] = []
@@ -325,6 +334,7 @@ def measure(url: str) -> dict[str, object]:
         "dialect": database.engine.dialect.name,
         "plain_rows": rows,
         "plain_seconds": plain,
+        "raw_seconds": raw,
         "load_seconds": loaded,
         "build_seconds": total,
         "statements": len(statements),
@@ -357,7 +367,10 @@ def run(url: str, args: argparse.Namespace) -> None:
     print(", ".join(f"{k} {v:,}" for k, v in counts.items()))
     result = json.loads(subprocess.run([*me, "--child", "measure"], check=True, capture_output=True, text=True).stdout)
     print(f"database: {result['dialect']}; clubs in the report: {result['clubs']:,}")
-    print(f"plain read, one SELECT per table:  {result['plain_seconds']:7.2f} s  ({result['plain_rows']:,} rows)")
+    print(
+        f"plain read, one SELECT per table, typed:  {result['plain_seconds']:7.2f} s  ({result['plain_rows']:,} rows)"
+    )
+    print(f"(the same as raw DB-API tuples, untyped:  {result['raw_seconds']:7.2f} s)")
     print(f"program report, load only:         {result['load_seconds']:7.2f} s")
     print(f"program report, both editions, all formats: {result['build_seconds']:7.2f} s")
     print(f"ratio build / plain read:          {result['build_seconds'] / result['plain_seconds']:7.1f} x")

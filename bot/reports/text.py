@@ -1,6 +1,10 @@
-"""How report values read in each language: periods, numbers, percentages, labels from the catalogs."""
+"""How report values read in each language: periods, numbers, percentages, labels from the catalogs.
+
+Labels are cached: a workbook asks for the same few hundred thousand times."""
 
 from __future__ import annotations
+
+from functools import cache
 
 from bot.domain import Language
 from bot.i18n import format_date, format_number, format_percent, t
@@ -42,34 +46,42 @@ def score_text(value: float, lang: Language | str) -> str:
     return format_number(value, lang, digits=1)
 
 
+@cache
 def field_name(field: str, lang: Language | str) -> str:
     return t(lang, f"field.{field}")
 
 
+@cache
 def area_name(area: str, lang: Language | str) -> str:
     return t(lang, f"area.{area}")
 
 
+@cache
 def type_name(output_type: str, lang: Language | str) -> str:
     return t(lang, f"output.type.{output_type}")
 
 
+@cache
 def status_name(status: str, lang: Language | str) -> str:
     return t(lang, f"output.status.{status}")
 
 
+@cache
 def stage_name(stage: str, lang: Language | str) -> str:
     return t(lang, f"participants.career.{stage}") if stage else t(lang, "reports.doc.unknown")
 
 
+@cache
 def country(code: str, lang: Language | str) -> str:
     return country_name(code, lang) if code else t(lang, "reports.doc.unknown")
 
 
+@cache
 def role_name(role: str, lang: Language | str) -> str:
     return t(lang, f"participants.club_role.{role}")
 
 
+@cache
 def format_name(meeting_format: str, lang: Language | str) -> str:
     return t(lang, f"reports.format.{meeting_format}")
 
@@ -88,5 +100,6 @@ def component_raw(component: ScoreComponent, lang: Language | str) -> str:
     return number(component.raw, lang)
 
 
+@cache
 def yes_no(value: bool, lang: Language | str) -> str:
     return t(lang, "reports.doc.yes" if value else "reports.doc.no")

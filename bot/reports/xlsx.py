@@ -61,7 +61,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "share_active",
         "mean_score",
     ),
-    "members": ("club", "name", "country", "career_stage", "overseas_korean", "role", "joined_on", "joined_in_period"),
+    "members": ("club", "name", "country", "career_stage", "overseas_korean", "role", "joined_on"),
     "outputs": (
         "club",
         "type",
@@ -76,7 +76,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "points",
         "casebook",
     ),
-    "activities": ("club", "kind", "date", "format", "attendees", "by", "summary"),
+    "activities": ("club", "kind", "date", "by", "format", "attendees", "summary"),
     "engagement": (
         "club",
         "members_in_period",
@@ -141,7 +141,6 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                     round(component.points, 4),
                 )
             )
-        joined_ids = {p.id for p in club.joined}
         for person, member in club.members:
             rows["members"].append(
                 (
@@ -152,7 +151,6 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                     text.yes_no(person.overseas_korean, lang),
                     text.role_name(member.role, lang),
                     member.joined_at.astimezone(tz).date().isoformat() if member.joined_at else None,
-                    text.yes_no(person.id in joined_ids, lang),
                 )
             )
         for item in club.outputs:
@@ -173,17 +171,15 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                     text.yes_no(item.casebook, lang),
                 )
             )
-        for update in club.update_items:
+        kind_update = t(lang, "reports.doc.kind_update")
+        for update in club.update_items:  # a short row: the cells after "by" stay empty (and cost nothing)
             author = dataset.people.get(update.author_id)
             rows["activities"].append(
                 (
                     name,
-                    t(lang, "reports.doc.kind_update"),
+                    kind_update,
                     update.created_at.astimezone(tz).date().isoformat(),
-                    None,
-                    None,
                     author.name(lang) if author else None,
-                    None,
                 )
             )
         for meeting in club.meetings:
@@ -192,9 +188,9 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                     name,
                     t(lang, "reports.doc.kind_meeting"),
                     meeting.held_on.isoformat(),
+                    None,
                     text.format_name(meeting.format, lang),
                     meeting.attendees,
-                    None,
                     meeting.summary,
                 )
             )
