@@ -293,3 +293,32 @@ def test_club_report_on_request_for_leaders_and_the_program_report_for_the_secre
     assert "만들어 저장된 보고서입니다" in final_response(second, "저장된 보고서")
     with slack.db.session() as session:
         assert [(r.period, r.scope) for r in session.scalars(select(Report))] == [("2026Q3", "program")]
+
+
+def test_with_channel_delivery_a_clubs_report_goes_to_its_channel(slack):
+    import yaml
+
+    from bot.reports.settings import SHIPPED
+
+    quantum = make_club(slack, "Quantum Hardware Club", leaders=1, members=1)
+    backdate(slack, quantum)
+    raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    raw["delivery"]["leaders"] = "channel"
+    settings_file = slack.runtime.settings.data_dir / "report_settings.yaml"
+    settings_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    try:
+        assert clock.run_due(slack.runtime, PROGRAM_JOB, owner="test", at=REPORT_AT) == {"done": 1}
+        assert clock.run_due(slack.runtime, CLUBS_JOB, owner="test", at=REPORT_AT) == {"done": 1}
+    finally:
+        settings_file.unlink()
+    deliver(slack)
+    titles = sorted(f.title for f in slack.standin.files(quantum.channel) if f.completed)
+    assert titles == [
+        "Quantum Hardware Club 2026년 4분기 운영 보고서 (한국어)",
+        "Quantum Hardware Club operation report 2026 Q4 (English)",
+    ]
+    posts = [
+        render_message(m.text, m.blocks) for m in slack.standin.messages(quantum.channel) if m.subtype != "file_share"
+    ]
+    assert any("Quantum Hardware Club · 2026년 4분기 운영 보고서" in p for p in posts)  # in the club's language
+    assert not dm_files(slack, quantum.leaders[0])
