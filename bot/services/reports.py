@@ -160,8 +160,15 @@ def action_value(club_id: int, period: str) -> str:
 def parse_action_value(value: str | None) -> tuple[int, str]:
     try:
         data = json.loads(value or "")
-        return int(data["club"]), str(data["period"])
+        return int(data["club"]), str(_quarter(str(data["period"])))
     except (ValueError, KeyError, TypeError):
+        raise UserError("reports.error.bad_request") from None
+
+
+def _quarter(period: str) -> Quarter:
+    try:
+        return Quarter.parse(period)
+    except ValueError:
         raise UserError("reports.error.bad_request") from None
 
 
@@ -195,7 +202,8 @@ def narrative_form(
 ) -> NarrativeForm:
     """What the narrative modal shows: the saved narrative, or a draft from the club's plans and items."""
     club = _require_leader(session, club_id, user_id, is_admin)
-    quarter = Quarter.parse(period)
+    quarter = _quarter(period)
+    period = str(quarter)
     start, end = quarter.start(tz), quarter.end(tz)
     items = _quarter_items(session, club_id, start, end, quarter, lang)
     saved = session.scalar(
@@ -288,6 +296,7 @@ def save_narrative(
 ) -> SavedNarrative:
     """Save (or replace) a club's narrative for a quarter. Re-checks the submitter's role; closed once built."""
     club = _require_leader(session, club_id, user_id, is_admin)
+    period = str(_quarter(period))
     if is_closed(session, period):
         raise UserError("reports.error.closed", period=period)
     cleaned = {name: (values.get(name) or "").strip() for name in NARRATIVE_FIELDS}
@@ -675,8 +684,10 @@ def request_report(
                 key=None,
             )
         else:
-            kinds = ("docx", "xlsx") if target.scope == PROGRAM else ("docx",)
-            for upload in uploads(report, kinds=kinds, langs=(lang.value,)):
+            files = uploads(report, kinds=("docx",), langs=(lang.value,))
+            if target.scope == PROGRAM:  # the workbook exists in the secretariat's language only
+                files += uploads(report, kinds=("xlsx",), langs=(settings.language,))
+            for upload in files:
                 enqueue_file(
                     session,
                     user_id,
