@@ -65,6 +65,10 @@ def initial(view, block_id):
     return block["element"].get("initial_value", "")
 
 
+def view_text_of(view: dict) -> str:
+    return render_view(view)
+
+
 def view_text(view):
     return render_view({"title": view.title, "blocks": view.blocks, "submit": view.submit, "id": view.id})
 
@@ -213,6 +217,10 @@ def test_the_quarterly_reports_are_posted_once_and_close_the_narrative(slack):
             )
         )
 
+    assert clock.run_due(slack.runtime, NARRATIVE_JOB, owner="test", at=REMINDER_AT) == {"done": 1}
+    deliver(slack)
+    assert dm_texts(slack, leader) == []  # the club answered: no reminder
+
     # New Year's Day is a holiday: Q4's report is not due yet (Q3's fell due in October, beyond the grace)
     assert clock.run_due(slack.runtime, PROGRAM_JOB, owner="test", at=seoul(2027, 1, 1, 12)) == {"late": 1}
     with slack.db.session() as session:
@@ -239,13 +247,20 @@ def test_the_quarterly_reports_are_posted_once_and_close_the_narrative(slack):
         assert (stored.period, stored.scope) == ("2026Q4", "program")
         assert all((slack.runtime.settings.data_dir / "reports" / f["path"]).is_file() for f in stored.files)
 
-    # the narrative is closed now
-    slack.standin.dm_channel(leader)
+    # the narrative is closed now: the form says so
     with slack.db.session() as session:
         form = narrative_form(
-            session, quantum.ref.id, "2026Q4", user_id=leader, is_admin=False, tz=slack.runtime.settings.tz, lang="ko"
+            session, quantum.ref.id, "2026Q4", user_id=leader, is_admin=False, tz=slack.runtime.settings.tz, lang="en"
         )
         assert form.closed
+    with slack.db.session() as session, pytest.raises(UserError) as closed:
+        save_narrative(
+            session, quantum.ref.id, "2026Q4", {"highlights": "late"}, user_id=leader, is_admin=False, now=REPORT_AT
+        )
+    assert closed.value.key == "reports.error.closed"
+    from bot.views.reports import narrative_modal
+
+    assert "the narrative is closed" in view_text_of(narrative_modal("en", form))
 
     # each club's report goes to its leaders, once
     assert clock.run_due(slack.runtime, CLUBS_JOB, owner="test", at=REPORT_AT) == {"done": 1}
