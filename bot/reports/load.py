@@ -7,6 +7,7 @@ own report adds `club_id IN (...)` to each query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,14 @@ from storage.models import (
     Update,
 )
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(value: str | None) -> str | None:
+    """Text as typed by people, without the control characters Word and Excel files cannot hold."""
+    return _CONTROL.sub("", value) if value else value
+
+
 PERSON_COLUMNS = (
     Participant.id,
     Participant.name_ko,
@@ -59,7 +68,9 @@ PERSON_COLUMNS = (
 
 def _person(row: tuple) -> PersonRow:  # type: ignore[type-arg]
     pid, name_ko, name_en, country, stage, overseas, slack_id = row
-    return PersonRow(pid, name_ko, name_en, country, str(stage) if stage else None, bool(overseas), slack_id)
+    return PersonRow(
+        pid, clean(name_ko), clean(name_en), country, str(stage) if stage else None, bool(overseas), slack_id
+    )
 
 
 def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Collection[int] | None = None) -> Dataset:
@@ -93,8 +104,8 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
     )
     clubs = []
     for r in session.execute(only(clubs_query, Club.id)):
-        meeting = MeetingInfo(r[8], r[9], r[10], r[11], r[12], r[13]) if r[8] is not None else None
-        clubs.append(ClubRow(r[0], r[1], r[2], r[3], r[4], r[5], str(r[6]), r[7], meeting))
+        meeting = MeetingInfo(r[8], clean(r[9]), clean(r[10]), clean(r[11]), r[12], r[13]) if r[8] is not None else None
+        clubs.append(ClubRow(r[0], clean(r[1]) or "", r[2], r[3], r[4], r[5], str(r[6]), r[7], meeting))
 
     people: dict[int, PersonRow] = {}
     members = []
@@ -130,7 +141,7 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         Output.confirmed_at,
     ).where(*live_output)
     outputs = tuple(
-        OutputRow(r[0], r[1], OutputType(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9])
+        OutputRow(r[0], r[1], OutputType(r[2]), clean(r[3]) or "", r[4], r[5], r[6], clean(r[7]), clean(r[8]), r[9])
         for r in session.execute(only(outputs_query, Output.club_id))
     )
 
@@ -158,7 +169,7 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         person_id = r[2]
         if person_id is not None and person_id not in people:
             people[person_id] = _person(tuple(r[2:]))
-        output_people.append(OutputPersonRow(r[0], person_id, r[1]))
+        output_people.append(OutputPersonRow(r[0], person_id, clean(r[1])))
 
     meetings_query = select(
         ClubMeeting.id,
@@ -169,7 +180,7 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         ClubMeeting.summary,
     ).where(ClubMeeting.deleted_at.is_(None), ClubMeeting.held_on >= period.first, ClubMeeting.held_on <= period.last)
     meetings = tuple(
-        ClubMeetingRow(r[0], r[1], r[2], str(r[3]), r[4], r[5])
+        ClubMeetingRow(r[0], r[1], r[2], str(r[3]), r[4], clean(r[5]) or "")
         for r in session.execute(only(meetings_query, ClubMeeting.club_id))
     )
 
@@ -198,7 +209,9 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         .where(Survey.opens_at < end, SurveyResponse.submitted_at < end)
         .order_by(SurveyResponse.id)
     )
-    responses = tuple(SurveyResponseRow(*r) for r in session.execute(only(survey_query, Survey.club_id)))
+    responses = tuple(
+        SurveyResponseRow(*r[:6], clean(r[6])) for r in session.execute(only(survey_query, Survey.club_id))
+    )
 
     narratives_query = select(
         ReportNarrative.club_id,
@@ -211,7 +224,10 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         ReportNarrative.submitted_at,
         ReportNarrative.updated_at,
     ).where(ReportNarrative.period == period.key)
-    narratives = tuple(NarrativeRow(*r) for r in session.execute(only(narratives_query, ReportNarrative.club_id)))
+    narratives = tuple(
+        NarrativeRow(r[0], r[1], r[2], *(clean(v) or "" for v in r[3:7]), r[7], r[8])
+        for r in session.execute(only(narratives_query, ReportNarrative.club_id))
+    )
 
     return Dataset(
         period=period,

@@ -659,17 +659,19 @@ def request_report(
     with db.session() as session:
         report = stored_report(session, target.period, target.scope) if target.finished else None
     rebuilt = report is None
+    built = None
     if report is None:
         with db.session() as session:
             built = build_for(session, target, settings, now=now, progress=progress)
         progress("storing")
-        with db.session() as session:
+    in_secretariat = target.scope == PROGRAM and channel_id == settings.secretariat_channel
+    with db.session() as session:  # the stored report and its deliveries in one transaction
+        if built is not None:
             if should_store(session, target):
                 report = record_report(session, built, now)
             else:
                 report = StoredReport.of_built(built, now, stored=False)
-    in_secretariat = target.scope == PROGRAM and channel_id == settings.secretariat_channel
-    with db.session() as session:
+        assert report is not None
         if in_secretariat:
             files = uploads(report, kinds=("docx",), langs=("ko", "en")) + uploads(
                 report, kinds=("xlsx", "png"), langs=(settings.language,)
