@@ -46,17 +46,10 @@ def make_rows(count: int, *, changed_every: int = 0) -> list[list[str]]:
         affiliation = f"Institute {i % 997}"
         if changed_every and i % changed_every == 0:
             affiliation += " (moved)"
-        rows.append(
-            [
-                SURNAMES[i % 10] + GIVEN[i % 8],
-                f"person{i}@example.org",
-                affiliation,
-                COUNTRIES[i % 6],
-                STAGES[i % 5],
-                ROLES[i % 4],
-                "Y" if i % 7 == 0 else "N",
-            ]
-        )
+        rows.append([
+            SURNAMES[i % 10] + GIVEN[i % 8], f"person{i}@example.org", affiliation, COUNTRIES[i % 6],
+            STAGES[i % 5], ROLES[i % 4], "Y" if i % 7 == 0 else "N",
+        ])
     return rows
 
 
@@ -79,9 +72,8 @@ def run(url: str, count: int, folder: Path) -> None:
     storage_db.upgrade(url)
     database = storage_db.Database(url)
     with database.session() as session:
-        session.add(
-            Meeting(code="BENCH", field=FieldKey.QUANTUM, starts_on=date(2026, 5, 20), ends_on=date(2026, 5, 22))
-        )
+        session.add(Meeting(code="BENCH", field=FieldKey.QUANTUM, starts_on=date(2026, 5, 20),
+                            ends_on=date(2026, 5, 22)))
     first = write(folder / "first.csv", make_rows(count))
     changed = write(folder / "changed.csv", make_rows(count, changed_every=10))
     print(f"{count:,} rows, {first.stat().st_size / 1e6:.1f} MB CP949 CSV, {database.engine.dialect.name}")
