@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli_participants import add_commands as add_participant_commands
+from bot.cli_reports import add_commands as add_report_commands
 from bot.settings import SettingsError, load_settings
 from bot.startup import configure_logging, fail, prepare
 
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--fresh", action="store_true", help="start from an empty local workspace and database")
 
     add_participant_commands(commands)  # import, export, forget: the participant database (bot/cli_participants.py)
+    add_report_commands(commands)  # report: the quarterly report offline (bot/cli_reports.py)
     return parser
 
 

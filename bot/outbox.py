@@ -12,6 +12,13 @@ dispatcher sends due rows:
 5. when the outcome is unknown (dropped connection, timeout, 5xx) the channel's history is searched
    for the row's id before anything is sent again; a row left `sending` by a process that died is
    resolved the same way once it is stale.
+
+File uploads (`enqueue_file`, kind `file`) follow Slack's three steps: `files.getUploadURLExternal`
+gives a file id, which is written into the row (and committed) *before* the bytes are uploaded and
+`files.completeUploadExternal` shares the file; so when the sharing's outcome is unknown, or the
+process died, the channel's history is searched for a message carrying that file id, and the file is
+uploaded again only when no such message exists. The file itself is read from the data folder when it
+is sent (`payload["path"]`, relative to `CLUBBOT_DATA_DIR`).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -40,6 +48,7 @@ KIND_MESSAGE = "message"
 KIND_DM = "dm"
 KIND_UPDATE = "update"
 KIND_ALERT = "alert"
+KIND_FILE = "file"
 
 
 def enqueue(
@@ -82,6 +91,33 @@ def enqueue_update(session: Session, target: OutboxMessage, message: Message) ->
         payload={**message.as_post(), "target_id": target.id},
         ref=target.ref,
     )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def enqueue_file(
+    session: Session,
+    channel: str,
+    *,
+    path: str,
+    filename: str,
+    title: str,
+    comment: str | None = None,
+    dm: bool = False,
+    ref: str | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Upload a file (under the data folder) into a channel, or to a person's DM with `dm=True` (`channel` is
+    then their user id), in the caller's transaction. With a `dedupe_key`, a second call is a no-op."""
+    if dedupe_key is not None:
+        existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
+    payload: dict[str, Any] = {"path": path, "filename": filename, "title": title, "dm": dm}
+    if comment:
+        payload["comment"] = comment
+    row = OutboxMessage(kind=KIND_FILE, channel=channel, payload=payload, ref=ref, dedupe_key=dedupe_key)
     session.add(row)
     session.flush()
     return row
@@ -152,8 +188,10 @@ class Dispatcher:
         base_delay: float = 5.0,
         max_delay: float = 3600.0,
         stale_after: float = 120.0,
+        files_root: Path | None = None,
     ) -> None:
         self.db = db
+        self.files_root = files_root or Path(".")
         self.gateway = gateway
         self.secretariat_channel = secretariat_channel
         self.language = language
@@ -227,6 +265,8 @@ class Dispatcher:
         try:
             if row.kind == KIND_UPDATE:
                 ts = self._send_update(row)
+            elif row.kind == KIND_FILE:
+                ts = self._send_file(row)
             else:
                 channel = self.gateway.dm_channel(row.channel) if row.kind == KIND_DM else row.channel
                 ts = self.gateway.post_message(
@@ -261,6 +301,59 @@ class Dispatcher:
         )
         return target_ts
 
+    def _file_channel(self, row: OutboxRow) -> str:
+        return self.gateway.dm_channel(row.channel) if row.payload.get("dm") else row.channel
+
+    def _send_file(self, row: OutboxRow) -> str:
+        """Upload and share the file; return its Slack file id (kept in the row's `ts`)."""
+        channel = self._file_channel(row)
+        earlier = self._current_payload(row.id).get("file_id")
+        # an earlier attempt got as far as a file id: was it shared after all?
+        if earlier and self.gateway.find_file_post(channel, file_id=earlier, oldest=row.created_at.timestamp() - 5):
+            return str(earlier)
+        try:
+            data = (self.files_root / row.payload["path"]).read_bytes()
+        except OSError as error:
+            raise SlackRefused(f"file_unreadable: {error.strerror or error}", "files.upload") from error
+        file_id, upload_url = self.gateway.start_upload(row.payload["filename"], len(data))
+        with self.db.session() as session:  # committed before the file can be shared
+            stored = session.get(OutboxMessage, row.id)
+            if stored is not None:
+                stored.payload = {**stored.payload, "file_id": file_id}
+        self.gateway.upload_bytes(upload_url, data)
+        self.gateway.complete_upload(
+            file_id,
+            title=row.payload.get("title") or row.payload["filename"],
+            channel=channel,
+            initial_comment=row.payload.get("comment"),
+        )
+        return file_id
+
+    def _current_payload(self, row_id: int) -> dict[str, Any]:
+        with self.db.session() as session:
+            stored = session.get(OutboxMessage, row_id)
+            return dict(stored.payload) if stored is not None else {}
+
+    def _resolve_unknown_file(self, row: OutboxRow, *, reason: str) -> DispatchReport:
+        file_id = self._current_payload(row.id).get("file_id")
+        try:
+            found = (
+                self.gateway.find_file_post(
+                    self._file_channel(row), file_id=file_id, oldest=row.created_at.timestamp() - 5
+                )
+                if file_id
+                else None
+            )
+        except (SlackRefused, OutcomeUnknown) as error:
+            log.warning("outbox %s: cannot check the channel yet (%s); will look again", row.id, error)
+            return DispatchReport(errors=[f"{row.id}: {error}"])
+        if found is not None:
+            log.info("outbox %s: file %s found in the channel; not uploading again", row.id, file_id)
+            self._mark_sent(row, str(file_id))
+            return DispatchReport(recovered=1)
+        self._postpone(row, f"not delivered: {reason}", delay=0.0)
+        return DispatchReport(retried=1)
+
     def _mark_sent(self, row: OutboxRow, ts: str) -> None:
         with self.db.session() as session:
             session.execute(
@@ -268,7 +361,7 @@ class Dispatcher:
                 .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
                 .values(status=OutboxStatus.SENT, ts=ts, sent_at=utcnow(), last_error=None)
             )
-        if row.payload.get("pin") and row.kind != KIND_UPDATE:
+        if row.payload.get("pin") and row.kind not in (KIND_UPDATE, KIND_FILE):
             channel = self.gateway.dm_channel(row.channel) if row.kind == KIND_DM else row.channel
             try:
                 self.gateway.pin(channel, ts)
@@ -279,6 +372,8 @@ class Dispatcher:
         if row.kind == KIND_UPDATE:  # an update is idempotent: just do it again
             self._postpone(row, reason, delay=0.0)
             return DispatchReport(retried=1)
+        if row.kind == KIND_FILE:
+            return self._resolve_unknown_file(row, reason=reason)
         try:
             channel = self.gateway.dm_channel(row.channel) if row.kind == KIND_DM else row.channel
             ts = self.gateway.find_post(

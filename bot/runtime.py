@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import DBAPIError
 
 from bot.domain import Language, language_for_locale
 from bot.outbox import Dispatcher, OutboxWorker
 from bot.settings import Settings
-from bot.slack import OutcomeUnknown, Pacer, SlackGateway, SlackRefused
+from bot.slack import OutcomeUnknown, Pacer, SlackGateway, SlackProfile, SlackRefused
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,10 @@ class Runtime:
     db: Database
     slack: SlackGateway
     outbox: OutboxWorker
+    #: One thread for best-effort writes that no request should wait for (caches).
+    _background: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="clubbot-aside")
+    )
 
     @classmethod
     def from_settings(
@@ -41,6 +47,7 @@ class Runtime:
             gateway,
             secretariat_channel=settings.secretariat_channel,
             language=settings.language,
+            files_root=settings.data_dir,
             **(dispatcher_options or {}),  # type: ignore[arg-type]
         )
         return cls(settings=settings, db=db, slack=gateway, outbox=OutboxWorker(dispatcher, interval=outbox_interval))
@@ -50,7 +57,7 @@ class Runtime:
 
         The locale is looked up in this process's memory, then in the `slack_users` table (shared by every
         process, kept a week), and only then asked of Slack (`users.info`)."""
-        from bot.services.people import remember, stored_locale
+        from bot.services.people import stored_locale
 
         profile = self.slack.cached_profile(user_id)
         if profile is not None:
@@ -65,10 +72,21 @@ class Runtime:
             log.warning("could not read the locale of %s; using the default language", user_id, exc_info=True)
             profile = None
         if profile is not None:
+            # Remembering is an optimisation: done aside, so a caller inside its own write transaction (a job,
+            # on SQLite) never waits for it.
+            self._background.submit(self._remember, profile)
+        return language_for_locale(profile.locale if profile else None, default=self.settings.language)
+
+    def _remember(self, profile: SlackProfile) -> None:
+        from bot.services.people import remember
+
+        try:
             with self.db.session() as session:
                 remember(session, profile)
-        return language_for_locale(profile.locale if profile else None, default=self.settings.language)
+        except DBAPIError:
+            log.info("could not store the profile of %s; it will be fetched again", profile.user_id, exc_info=True)
 
     def close(self) -> None:
         self.outbox.stop()
+        self._background.shutdown(wait=True)
         self.db.dispose()

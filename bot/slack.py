@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -77,6 +78,8 @@ METHODS: dict[str, MethodInfo] = {
     "views.update": _m(4),
     "views.push": _m(4),
     "views.publish": _m(4),
+    "files.getUploadURLExternal": _m(4, "files:write"),
+    "files.completeUploadExternal": _m(4, "files:write"),
 }
 #: chat.postMessage: "about one message per second per channel, short bursts allowed".
 POST_INTERVAL_PER_CHANNEL = 1.0
@@ -404,6 +407,46 @@ class SlackGateway:
             for message in response.get("messages") or []:
                 meta = message.get("metadata") or {}
                 if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get(key) == key_value:
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
+    # --- files (Slack's upload flow: get an upload URL, send the bytes, complete to share) ----------
+
+    def start_upload(self, filename: str, length: int) -> tuple[str, str]:
+        """Reserve a file: `(file_id, upload_url)`. Nothing is shared yet."""
+        response = self._call(self._post_client, "files_getUploadURLExternal", filename=filename, length=length)
+        return str(response["file_id"]), str(response["upload_url"])
+
+    def upload_bytes(self, upload_url: str, data: bytes, *, timeout: float = 120.0) -> None:
+        """Send the file's bytes to the URL `start_upload` gave (Slack refuses anything but HTTP 200)."""
+        try:
+            response = httpx.post(upload_url, content=data, timeout=timeout)
+        except httpx.HTTPError as error:
+            raise SlackRefused(f"upload_failed: {type(error).__name__}", "files.upload") from error
+        if response.status_code != 200:
+            raise SlackRefused(f"upload_failed: HTTP {response.status_code}", "files.upload")
+
+    def complete_upload(self, file_id: str, *, title: str, channel: str, initial_comment: str | None = None) -> None:
+        """Share the uploaded file in `channel` (once). Raises SlackRefused or OutcomeUnknown."""
+        self._call(
+            self._post_client,
+            "files_completeUploadExternal",
+            files=[{"id": file_id, "title": title}],
+            channel_id=channel,
+            initial_comment=initial_comment,
+        )
+
+    def find_file_post(self, channel: str, *, file_id: str, oldest: float) -> str | None:
+        """The `ts` of a message in `channel` since `oldest` that shares the file `file_id`."""
+        cursor = None
+        while True:
+            response = self._call(
+                self.client, "conversations_history", channel=channel, oldest=f"{oldest:.6f}", limit=200, cursor=cursor
+            )
+            for message in response.get("messages") or []:
+                if any((f or {}).get("id") == file_id for f in message.get("files") or []):
                     return str(message["ts"])
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:

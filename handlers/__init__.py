@@ -8,11 +8,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from handlers import clubs
+from handlers import clubs, reports
 from handlers import help as help_feature
 
 #: The features, each with `register(app, router, runtime)`.
-FEATURES = (help_feature, clubs)
+FEATURES = (help_feature, clubs, reports)
 #: The Events API subscriptions the listeners need (manifest.yml must declare exactly these).
 SUBSCRIBED_EVENTS: frozenset[str] = clubs.EVENTS
 

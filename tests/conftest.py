@@ -145,10 +145,11 @@ def app_environment(database_url: str, api_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def app_settings(database_url: str, standin_server: SlackStandIn) -> Settings:
+def app_settings(database_url: str, standin_server: SlackStandIn, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     from bot.settings import load_settings
 
-    return load_settings(app_environment(database_url, standin_server.api_url), env_file=None)
+    settings = load_settings(app_environment(database_url, standin_server.api_url), env_file=None)
+    return settings.with_overrides(data_dir=tmp_path_factory.mktemp("data"))  # reports etc. never in the work tree
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.models import SlackUser
 from tests.support import seen_by_user
 
 
@@ -45,10 +46,17 @@ def test_help_on_an_unknown_command_says_so(slack):
     assert "`frobnicate`(이)라는 /club 명령어는 없습니다." in reply
 
 
+def stored_locale(slack, user_id: str) -> str | None:
+    with slack.db.session() as session:
+        row = session.get(SlackUser, user_id)
+        return row.locale if row else None
+
+
 def test_a_persons_language_is_remembered_across_processes_without_asking_slack_again(slack):
     anna = slack.person("anna", locale="en-GB")
     channel = slack.channel("general", [anna])
     seen_by_user(slack.command(anna, channel, "help"))
+    assert slack.standin.wait_for(lambda: stored_locale(slack, anna) == "en-GB")  # written aside, shortly after
     asked = len(slack.standin.calls_to("users.info"))
     slack.runtime.slack.forget_all()  # another gunicorn worker, or a restart: nothing in memory
     assert "keeping your X-Lab Day club working together" in seen_by_user(slack.command(anna, channel, "help"))

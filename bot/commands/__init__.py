@@ -60,4 +60,7 @@ __all__ = [
 ]
 
 # Feature modules register their subcommands on import.
-from bot.commands import clubs  # noqa: F401
+from bot.commands import (
+    clubs,  # noqa: F401
+    reports,  # noqa: F401
+)

@@ -188,27 +188,44 @@ def write_xlsx(
 ) -> None:
     """One sheet, every cell an explicit string (never a formula), the header bold and frozen."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
+    sheet.append([xlsx_cell(sheet, value, font=bold) for value in header])
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stream.write(buffer.getvalue())
 
-    def text_cell(value: str, *, header_cell: bool = False) -> Any:
-        cell = WriteOnlyCell(sheet)
+
+def xlsx_value(sheet: Any, value: object) -> Any:
+    """What to append to a write-only sheet for `value`: the value itself when openpyxl cannot take it for a
+    formula (numbers, dates, text not starting with a formula trigger), else an explicit string cell. The fast
+    path for large sheets; `xlsx_cell` when the cell needs a style."""
+    if isinstance(value, str) and is_formula_like(value):
+        return xlsx_cell(sheet, value)
+    return value
+
+
+def xlsx_cell(sheet: Any, value: object, *, font: Any = None, number_format: str | None = None) -> Any:
+    """A cell for a write-only sheet: text is always an explicit string (never a formula, whatever it starts
+    with), numbers stay numbers (for the reader's own sums), None is an empty cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"  # assigning "=..." made it a formula; force a plain string
         if is_formula_like(value):
             cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-        if header_cell:
-            cell.font = bold
-        return cell
-
-    sheet.append([text_cell(value, header_cell=True) for value in header])
-    for row in rows:
-        sheet.append([text_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    stream.write(buffer.getvalue())
+    elif value is not None:
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    return cell

@@ -1,0 +1,104 @@
+"""`/club report`, `/club report status`, and the report narrative's button and modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.commands.reports import ReportRequest, ReportStatusRequest
+from bot.errors import UserError
+from bot.forms import FieldErrors, FormValues, metadata
+from bot.i18n import t
+from bot.runtime import Runtime
+from bot.services import reports as service
+from bot.views import reports as views
+from bot.views.modals import field_errors
+from handlers.modals import open_modal_loading
+from handlers.router import CommandContext, CommandRouter
+from storage.models import utcnow
+
+
+def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
+    router.on("report")(report)
+    router.on("report status")(report_status)
+
+    @app.action(service.NARRATIVE_ACTION)
+    def open_narrative(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        lang = runtime.language_of(user_id)
+        value = (body.get("actions") or [{}])[0].get("value")
+
+        def build() -> dict[str, Any]:
+            try:
+                club_id, period = service.parse_action_value(value)
+                with runtime.db.session() as session:
+                    form = service.narrative_form(
+                        session,
+                        club_id,
+                        period,
+                        user_id=user_id,
+                        is_admin=runtime.settings.is_admin(user_id),
+                        tz=runtime.settings.tz,
+                        lang=lang,
+                    )
+            except UserError as error:
+                return views.narrative_problem(lang, t(lang, error.key, **error.params))
+            return views.narrative_modal(lang, form)
+
+        open_modal_loading(runtime, body.get("trigger_id"), lang, t(lang, "reports.form.title"), build)
+
+    @app.view(service.NARRATIVE_CALLBACK)
+    def submit_narrative(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id = body["user"]["id"]
+        lang = runtime.language_of(user_id)
+        context = metadata(view)
+        form = FormValues.of_view(view)
+        try:
+            with runtime.db.session() as session:
+                saved = service.save_narrative(
+                    session,
+                    int(context.get("club") or 0),
+                    str(context.get("period") or ""),
+                    {name: form.text(name) for name in service.NARRATIVE_FIELDS},
+                    user_id=user_id,
+                    is_admin=runtime.settings.is_admin(user_id),
+                    now=utcnow(),
+                )
+        except FieldErrors as errors:
+            ack(**field_errors(lang, errors.errors))
+            return
+        except UserError as error:
+            ack(response_action="update", view=views.narrative_problem(lang, t(lang, error.key, **error.params)))
+            return
+        ack(response_action="update", view=views.narrative_saved(lang, saved))
+
+
+def report(ctx: CommandContext, request: ReportRequest) -> None:
+    settings = ctx.runtime.settings
+    now = utcnow()
+    with ctx.runtime.db.session() as session:  # quick: who may have which report (a refusal comes at once)
+        target = service.resolve_target(
+            session, user_id=ctx.user_id, channel_id=ctx.channel_id, club_name=request.club,
+            is_admin=ctx.caller.is_admin, period=request.period, now=now, tz=settings.tz,
+        )  # fmt: skip
+    ctx.ack(views.report_progress(ctx.lang, "start", target.period))  # at once: building may take a while
+
+    def progress(stage: str) -> None:
+        ctx.respond(replace_original=True, **views.report_progress(ctx.lang, stage, target.period).as_ack())
+
+    requested = service.request_report(
+        ctx.runtime.db, settings, target, user_id=ctx.user_id, channel_id=ctx.channel_id, lang=ctx.lang, now=now,
+        summary_view=views.report_summary, progress=progress,
+    )  # fmt: skip
+    ctx.runtime.outbox.poke()
+    ctx.respond(replace_original=True, **views.report_ready(ctx.lang, requested, settings.tz).as_ack())
+
+
+def report_status(ctx: CommandContext, request: ReportStatusRequest) -> None:
+    tz = ctx.runtime.settings.tz
+    quarter = request.quarter or service.default_narrative_quarter(utcnow(), tz)
+    with ctx.runtime.db.session() as session:
+        rows = service.narrative_status(session, str(quarter), ctx.lang)
+    ctx.ack(views.narrative_status(ctx.lang, str(quarter), rows, tz))

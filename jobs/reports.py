@@ -1,0 +1,168 @@
+"""Report jobs: asking leaders for their narrative, and the quarterly reports.
+
+- `report-narrative`: two weeks, one week and two days before a quarter ends (10:00 local time), each
+  active club's leaders get a DM, unless the club answered; keyed per club and `<quarter>:<step>`.
+- `quarter-report`: on the first working day after a quarter (weekends and Korean public holidays
+  skipped, from the `holidays` package), 09:00 local time, the program report is built, stored and posted
+  to the secretariat channel; a clock that was down catches up (grace: 30 days).
+- `quarter-report-clubs`: once the program report exists, each club's own report, keyed per club.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from functools import cache
+
+import holidays
+from sqlalchemy.orm import Session
+
+from bot.domain import Quarter
+from bot.outbox import enqueue_dm
+from bot.reports.period import Period
+from bot.runtime import Runtime
+from bot.services import reports as service
+from bot.views import reports as views
+from jobs.base import PeriodicJob
+from jobs.periods import Due, latest_quarter_report
+from storage.models import utcnow
+
+
+@cache
+def korean_holidays(year: int) -> frozenset[date]:
+    """South Korea's public holidays of a year (including substitute holidays)."""
+    return frozenset(holidays.country_holidays("KR", years=year).keys())
+
+
+def report_due(now: datetime, runtime: Runtime) -> tuple[str, datetime]:
+    tz = runtime.settings.tz
+    year = now.astimezone(tz).year
+    days = korean_holidays(year - 1) | korean_holidays(year)
+    return latest_quarter_report(now, tz, hour=9, holidays=days)
+
+
+# --- the leaders' narrative --------------------------------------------------------------------------------------
+
+
+def _narrative_dues(runtime: Runtime, quarter: Quarter, step: str, at: datetime) -> list[Due]:
+    with runtime.db.session() as session:
+        clubs = service.clubs_for_narrative(session, at)
+    return [Due(f"{quarter}:{step}", f"club:{club_id}", at) for club_id in clubs]
+
+
+def narrative_due(runtime: Runtime, now: datetime) -> list[Due]:
+    latest = service.latest_narrative_step(now, runtime.settings.tz)
+    if latest is None:
+        return []
+    quarter, step, at = latest
+    return _narrative_dues(runtime, quarter, step, at)
+
+
+def narrative_for_period(runtime: Runtime, period: str) -> list[Due]:
+    quarter_text, _, step = period.partition(":")
+    days = dict(service.NARRATIVE_STEPS).get(step)
+    if days is None:
+        raise ValueError(f"period must be QUARTER:STEP with a step of {[s for s, _ in service.NARRATIVE_STEPS]}")
+    quarter = Quarter.parse(quarter_text)
+    return _narrative_dues(runtime, quarter, step, service.narrative_step_time(quarter, days, runtime.settings.tz))
+
+
+def ask_for_narrative(runtime: Runtime, due: Due, session: Session) -> None:
+    quarter_text, _, step = due.period.partition(":")
+    club_id = int(due.scope.removeprefix("club:"))
+    for ask in service.narrative_asks(session, club_id, Quarter.parse(quarter_text), step):
+        ask = replace(ask, lang=runtime.language_of(ask.user_id))  # a DM is in the person's own language
+        enqueue_dm(
+            session,
+            ask.user_id,
+            views.narrative_request(ask),
+            ref=f"report-narrative:{club_id}",
+            dedupe_key=f"report-narrative:{due.period}:club:{club_id}:{ask.user_id}",
+        )
+
+
+NARRATIVE_JOB = PeriodicJob(
+    name="report-narrative",
+    description="ask club leaders for the quarterly report narrative, and remind them",
+    check="15 * * * *",
+    grace=timedelta(days=5),
+    due=narrative_due,
+    for_period=narrative_for_period,
+    work=ask_for_narrative,
+)
+
+
+# --- the program's report ----------------------------------------------------------------------------------------
+
+
+def program_due(runtime: Runtime, now: datetime) -> list[Due]:
+    period, due_at = report_due(now, runtime)
+    return [Due(period, "", due_at)]
+
+
+def program_for_period(runtime: Runtime, period: str) -> list[Due]:
+    return [Due(str(Quarter.parse(period)), "", utcnow())]
+
+
+def build_program_report(runtime: Runtime, due: Due, session: Session) -> None:
+    service.quarterly_program_report(
+        session, runtime.settings, Quarter.parse(due.period), now=utcnow(), summary_view=views.report_summary
+    )
+
+
+PROGRAM_JOB = PeriodicJob(
+    name="quarter-report",
+    description="build the program's quarterly report and post it to the secretariat channel",
+    check="*/20 * * * *",
+    grace=timedelta(days=30),
+    due=program_due,
+    for_period=program_for_period,
+    work=build_program_report,
+    take_over_after=timedelta(hours=2),
+)
+
+
+# --- each club's report ------------------------------------------------------------------------------------------
+
+
+def _club_dues(runtime: Runtime, quarter: str, due_at: datetime) -> list[Due]:
+    period = Period.of_quarter(Quarter.parse(quarter))
+    with runtime.db.session() as session:
+        if not service.is_closed(session, quarter):
+            return []  # waits for the program report
+        clubs = service.clubs_in_period(session, period, runtime.settings.tz)
+    return [Due(quarter, f"club:{club_id}", due_at) for club_id in clubs]
+
+
+def clubs_due(runtime: Runtime, now: datetime) -> list[Due]:
+    period, due_at = report_due(now, runtime)
+    return _club_dues(runtime, period, due_at)
+
+
+def clubs_for_period(runtime: Runtime, period: str) -> list[Due]:
+    return _club_dues(runtime, str(Quarter.parse(period)), utcnow())
+
+
+def build_club_report(runtime: Runtime, due: Due, session: Session) -> None:
+    service.quarterly_club_report(
+        session,
+        runtime.settings,
+        Quarter.parse(due.period),
+        int(due.scope.removeprefix("club:")),
+        now=utcnow(),
+        summary_view=views.report_summary,
+        language_of=runtime.language_of,
+    )
+
+
+CLUBS_JOB = PeriodicJob(
+    name="quarter-report-clubs",
+    description="build each club's quarterly report and send it to its leaders",
+    check="*/20 * * * *",
+    grace=timedelta(days=30),
+    due=clubs_due,
+    for_period=clubs_for_period,
+    work=build_club_report,
+)
+
+JOBS = (NARRATIVE_JOB, PROGRAM_JOB, CLUBS_JOB)

@@ -1,0 +1,187 @@
+"""The Word and Excel files carry exactly the computed figures, in Korean and English; charts draw Hangul in
+the project's Korean font; text typed by members never becomes a spreadsheet formula."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from datetime import UTC, datetime
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from bot.domain import Language
+from bot.i18n import t
+from bot.reports import charts, xlsx
+from bot.reports.build import build_club, build_program
+from bot.reports.docx import summary_rows
+from bot.reports.figures import program_figures
+from bot.reports.fonts import CHART_FAMILY, register_chart_fonts
+from bot.reports.settings import load_report_settings
+from bot.reports.text import period_label
+from tests.reports.data import Q4, dataset
+
+SETTINGS = load_report_settings()
+BUILT_AT = datetime(2027, 1, 4, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    program = build_program(dataset(), SETTINGS, folder, built_at=BUILT_AT)
+    club = build_club(dataset(), SETTINGS, 1, folder, built_at=BUILT_AT)
+    return folder, program, club
+
+
+def workbook_of(lang):
+    return load_workbook(io.BytesIO(xlsx.write_workbook(program_figures(dataset(), SETTINGS), dataset(), lang)))
+
+
+def path_of(folder, report, kind, lang, contains=""):
+    [file] = [f for f in report.files if f.kind == kind and f.lang == lang and contains in f.path]
+    return folder / file.path
+
+
+def table_texts(document):
+    return [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_the_program_document_shows_the_computed_figures(built, lang):
+    folder, report, _ = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    program = program_figures(dataset(), SETTINGS)
+    summary = table_texts(document)[0]
+    assert summary[0] == [t(lang, "reports.col.figure"), period_label(Q4, lang), t(lang, "reports.col.change")]
+    assert [tuple(row) for row in summary[1:]] == summary_rows(program, lang)
+    rows = {row[0]: row[1:] for row in summary[1:]}
+    # the figures worked by hand in test_figures, as each language writes them
+    assert rows[t(lang, "reports.sum.members")][0] == "5"
+    assert rows[t(lang, "reports.sum.active_members")] == ["3", "+2 (+200%)"]
+    assert rows[t(lang, "reports.sum.messages")] == ["9", "+7 (+350%)"]
+    assert rows[t(lang, "reports.sum.share_active")][0] == "50%"
+    assert rows[t(lang, "reports.sum.survey")] == ["4.50", t(lang, "reports.sum.responses", count="2")]
+    assert rows[t(lang, "reports.sum.mean_score")][0] == "26.1"
+    ranking = next(tb for tb in table_texts(document) if tb[0][0] == t(lang, "reports.col.rank"))
+    assert [(r[1], r[-1]) for r in ranking[1:]] == [("Quantum Hardware Club", "52.2"), ("AI Safety Club", "0.0")]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Quantum Hardware Club" in text and t(lang, "reports.doc.h_outstanding") in text
+    # names as registered: the Korean name in the Korean edition, else the English one
+    casebook = next(
+        tb for tb in table_texts(document) if tb[0][:2] == [t(lang, "reports.col.club"), t(lang, "reports.col.type")]
+    )
+    assert casebook[1][4] == ("김하늘, Lieven Vandersypen" if lang == "ko" else "Haneul Kim, Lieven Vandersypen")
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_the_clubs_document_shows_its_figures(built, lang):
+    folder, _, report = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    tables = table_texts(document)
+    profile = dict(tuple(row) for row in tables[0][1:])
+    assert profile[t(lang, "reports.col.leaders")] == ("김하늘" if lang == "ko" else "Haneul Kim")
+    assert profile[t(lang, "reports.col.area")] == t(lang, "area.basics")  # quantum belongs to Basics
+    assert profile[t(lang, "reports.col.channel")] == "#xlab-quantum"
+    engagement = next(tb for tb in tables if tb[0][0] == t(lang, "reports.col.figure"))
+    assert engagement[1][1:] == ["3", "1", "+2 (+200%)"]
+    assert engagement[2][1:] == ["9", "2", "+7 (+350%)"]
+    score = tables[-1]
+    assert score[-1][-1] == "52.2"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Paper published" in text and "Travel support" in text  # the leaders' narrative
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_styles_name_an_east_asian_font_so_korean_renders(built, lang):
+    folder, report, _ = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
+        fonts = document.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "Malgun Gothic", name
+        assert fonts.get(qn("w:eastAsiaTheme")) is None, name  # a theme font would override it
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "Malgun Gothic"
+    assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "ko-KR"
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lang):
+    workbook = workbook_of(lang)
+    names = ["clubs", "score", "fields", "members", "outputs", "activities", "engagement", "survey", "narratives"]
+    assert workbook.sheetnames == [t(lang, f"reports.sheet.{n}") for n in names]
+
+    def rows(sheet):
+        values = list(workbook[t(lang, f"reports.sheet.{sheet}")].iter_rows(values_only=True))
+        header = values[0]
+        return [dict(zip(header, row, strict=True)) for row in values[1:]]
+
+    col = lambda c: t(lang, f"reports.col.{c}")  # noqa: E731
+    clubs = rows("clubs")
+    assert [(r[col("club")], r[col("score")]) for r in clubs] == [
+        ("Quantum Hardware Club", 52.23),
+        ("AI Safety Club", 0),
+    ]
+    quantum = clubs[0]
+    assert (quantum[col("members")], quantum[col("joined")], quantum[col("left")], quantum[col("pending")]) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert (quantum[col("updates")], quantum[col("meetings")], quantum[col("output_points")]) == (2, 1, 1.12)
+    assert (quantum[col("active_members")], quantum[col("share_active")], quantum[col("satisfaction")]) == (
+        3,
+        0.75,
+        4.5,
+    )
+    engagement = rows("engagement")[0]
+    assert (
+        engagement[col("members_in_period")],
+        engagement[col("messages")],
+        engagement[col("previous_messages")],
+    ) == (4, 9, 2)
+    assert len(rows("members")) == 5 and len(rows("outputs")) == 3
+    assert len(rows("activities")) == 3  # two updates and one meeting of Q4
+    assert [r[col("component")] for r in rows("score")][:5] == [
+        t(lang, f"reports.component.{c}") for c in ("activity", "engagement", "outputs", "meetings", "satisfaction")
+    ]
+
+
+def test_the_program_report_has_one_workbook_in_the_first_language(built):
+    folder, report, _ = built
+    assert [(f.kind, f.lang) for f in report.files if f.kind == "xlsx"] == [("xlsx", "ko")]
+    workbook = load_workbook(path_of(folder, report, "xlsx", "ko"))
+    assert workbook.sheetnames[0] == "클럽"
+
+
+def test_text_typed_by_members_never_becomes_a_formula():
+    workbook = workbook_of(Language.EN)
+    titles = list(workbook[t("en", "reports.sheet.outputs")]["C"])
+    cell = next(c for c in titles if str(c.value).startswith("=cmd"))
+    assert cell.data_type == "s" and cell.value == "=cmd|' /C calc'!A0"
+    name = next(c for c in workbook[t("en", "reports.sheet.members")]["B"] if str(c.value).startswith("=HYPERLINK"))
+    assert name.data_type == "s"
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            assert all(c.data_type != "f" for c in row), sheet.title
+
+
+def test_charts_draw_hangul_in_the_projects_korean_font():
+    from matplotlib import font_manager
+
+    family = register_chart_fonts()
+    assert family == CHART_FAMILY
+    found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert found.endswith("NanumGothic.ttf")  # the file shipped by the pinned package, not a system font
+    program = program_figures(dataset(), SETTINGS)
+    figure = charts.bar_chart("클럽 점수 (상위 2개)", ["양자 하드웨어 클럽", "인공지능"], [52.2, 0.0], horizontal=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for a box
+        pdf = charts.render(figure, "pdf")
+        png = charts.scores_chart(program, Language.KO)
+    assert png.startswith(b"\x89PNG")
+    embedded = set(re.findall(rb"/BaseFont /([A-Za-z0-9+-]+)", pdf))
+    assert any(name.endswith(b"NanumGothic") for name in embedded), embedded
