@@ -51,6 +51,8 @@ class Settings:
     language: str = "ko"
     data_dir: Path = Path("data")
     allow_private_feeds: bool = False
+    #: Open each club's satisfaction survey by itself the day after its X-Lab Day meeting ends.
+    survey_auto: bool = True
     #: Whether `database_url` was given explicitly (an implicit embedded SQLite is upgraded automatically).
     database_url_is_default: bool = True
 
@@ -172,4 +174,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         language=language,
         data_dir=data_dir,
         allow_private_feeds=_parse_bool("CLUBBOT_ALLOW_PRIVATE_FEEDS", _env(merged, "CLUBBOT_ALLOW_PRIVATE_FEEDS")),
+        survey_auto=_parse_bool("CLUBBOT_SURVEY_AUTO", _env(merged, "CLUBBOT_SURVEY_AUTO") or "1"),
     )

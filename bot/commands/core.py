@@ -146,6 +146,12 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def readable_text(text: str) -> str:
+    """Free text as Slack sent it (escaped, with `<@U…|name>` mentions and `<https://…>` links) made readable,
+    keeping its line breaks and spacing: for texts stored and shown again (an update, a meeting summary)."""
+    return _replace_escapes(text)
+
+
 def _replace_escapes(text: str) -> str:
     """Inside quotes, Slack escapes become readable text (a link's URL, a mention's label)."""
 
@@ -318,8 +324,13 @@ def _split_options(tokens: list[Token], accepted: dict[str, tuple[str, ...]]) ->
                 elif i + 1 < len(tokens) and not _is_option(tokens[i + 1], by_alias):
                     i += 1
                     values.append(tokens[i])
-                # a list continues while the previous value ends with a comma ("with:<@U1>, <@U2>")
-                while i + 1 < len(tokens) and _ends_with_comma(values) and not _is_option(tokens[i + 1], by_alias):
+                # a list continues while the previous value ends with a comma or the next one starts with one
+                # ("with:<@U1>, <@U2>", and "with:<@U1>,<@U2>" which arrives as <@U1> "," <@U2>)
+                while (
+                    i + 1 < len(tokens)
+                    and (_ends_with_comma(values) or _starts_with_comma(tokens[i + 1]))
+                    and not _is_option(tokens[i + 1], by_alias)
+                ):
                     i += 1
                     values.append(tokens[i])
                 if key in options:
@@ -334,6 +345,10 @@ def _split_options(tokens: list[Token], accepted: dict[str, tuple[str, ...]]) ->
 
 def _is_option(token: Token, by_alias: dict[str, str]) -> bool:
     return isinstance(token, Word) and ":" in token.text and token.text.partition(":")[0].lower() in by_alias
+
+
+def _starts_with_comma(token: Token) -> bool:
+    return isinstance(token, Word) and token.text.startswith(",")
 
 
 def _ends_with_comma(values: list[Token]) -> bool:
