@@ -10,15 +10,16 @@ from slack_bolt import App
 from bot.runtime import Runtime
 
 #: The Events API subscriptions the listeners below need (manifest.yml must declare exactly these).
-SUBSCRIBED_EVENTS: frozenset[str] = frozenset()
+SUBSCRIBED_EVENTS: frozenset[str] = frozenset({"message.channels", "message.groups", "reaction_added"})
 
 
 def register_all(app: App, runtime: Runtime) -> None:
     """Attach every feature's listeners: each feature module has `register(app, router, runtime)`."""
     from handlers import help as help_feature
+    from handlers import tracking as tracking_feature
     from handlers.router import CommandRouter
 
     router = CommandRouter(runtime)
-    for feature in (help_feature,):
+    for feature in (help_feature, tracking_feature):
         feature.register(app, router, runtime)
     router.attach(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import outbox
+from jobs import outbox, tracking
 from jobs.base import PeriodicJob, RecurringTask
 
-SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK,)
+SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK, *tracking.JOBS)

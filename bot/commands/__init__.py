@@ -25,6 +25,7 @@ from bot.commands.core import (
     Word,
     listed_subcommands,
     parse_command,
+    readable_text,
     register,
     suggest,
     token_text,
@@ -52,9 +53,13 @@ __all__ = [
     "Word",
     "listed_subcommands",
     "parse_command",
+    "readable_text",
     "register",
     "suggest",
     "token_text",
     "tokenize",
     "unescape",
 ]
+
+# Feature modules register their subcommands when imported.
+from bot.commands import tracking as _tracking  # noqa: F401
