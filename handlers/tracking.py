@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.commands import CommandError, readable_text
 from bot.commands.tracking import (
@@ -26,6 +28,7 @@ from bot.commands.tracking import (
     OutcomeReportRequest,
     OutputChangeRequest,
     OutputRequest,
+    PersonRef,
     PlanRequest,
     StatusRequest,
     SurveyRequest,
@@ -105,6 +108,19 @@ class Tracking:
 
         return wrapped
 
+    def _named(self, people: tuple[PersonRef, ...]) -> tuple[PersonRef, ...]:
+        """Slack users named as co-authors, with their Slack name (kept if they are not in the participant database)."""
+        named = []
+        for person in people:
+            if person.user_id and not person.name:
+                try:
+                    profile = self.runtime.slack.profile(person.user_id)
+                except (SlackRefused, OutcomeUnknown, SlackApiError, SlackClientError):
+                    profile = None
+                person = replace(person, name=profile.real_name if profile else None)
+            named.append(person)
+        return tuple(named)
+
     @staticmethod
     def _as_command_error(errors: FieldErrors, usage: str) -> CommandError:
         _field, (key, params) = next(iter(errors.errors.items()))
@@ -180,7 +196,7 @@ class Tracking:
             occurred_on=request.on,
             doi=request.doi,
             url=request.url,
-            people=request.people,
+            people=self._named(request.people),
             note=request.note,
         )
         now = _now()
@@ -372,6 +388,7 @@ class Tracking:
 
         def work(session: Any, club: ClubRef, caller: Any, meta: dict[str, Any], now: datetime) -> Any:
             draft, problems = read_output_form(values, meta)
+            draft = replace(draft, people=self._named(draft.people))
             item = self._item(meta)
             today = self.today(club, now)
             if item is not None:

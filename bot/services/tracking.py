@@ -508,8 +508,8 @@ def _people_rows(session: Session, people: Iterable[PersonRef]) -> list[OutputPe
             participant = participant_of(session, person.user_id)
         elif person.email:
             participant = session.scalar(select(Participant).where(Participant.email == person.email.lower()))
-        if person.user_id and participant is None:
-            rows.append(OutputPerson(name=f"<@{person.user_id}>"))  # a Slack user not (yet) in the database
+        if person.user_id and participant is None:  # a Slack user not (yet) in the participant database
+            rows.append(OutputPerson(name=person.name or f"<@{person.user_id}>"))
         else:
             rows.append(
                 OutputPerson(
@@ -774,7 +774,8 @@ def edit_output(
     row.doi = draft.doi
     row.url = draft.url
     row.note = (draft.note or "").strip() or None
-    if {(p.user_id, p.email, p.name) for p in draft.people} != _people_keys(session, row):
+    wanted = {(p.user_id, None, None) if p.user_id else (None, p.email, p.name) for p in draft.people}
+    if wanted != _people_keys(session, row):
         row.people = _people_rows(session, draft.people)
     row.updated_at = now
     session.flush()

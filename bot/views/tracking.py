@@ -116,28 +116,39 @@ def _who(user_id: str | None, name: str | None) -> str:
     return escape(name) if name else "—"
 
 
-def _people(lang: Language | str, item: OutputItem) -> str:
+def _people(lang: Language | str, item: OutputItem) -> str | None:
+    """Who the output was done with, for the channel: mentions and names; people known only by their email
+    address are counted, never shown."""
     shown: list[str] = []
     hidden = 0
     for person in item.people:
         if person.user_id:
             shown.append(f"<@{person.user_id}>")
-        elif person.name and not person.name.startswith("<@"):
-            shown.append(escape(person.name))
+        elif person.name and person.name.startswith("<@"):
+            shown.append(person.name)  # a Slack user not in the participant database
         elif person.name:
-            shown.append(person.name)  # a mention of a Slack user not in the participant database
+            shown.append(escape(person.name))
         else:
-            hidden += 1  # an email address only: personal data, not shown in the channel
+            hidden += 1
+    if shown and hidden:
+        return t(lang, "tracking.card.with_and_others", people=", ".join(shown), count=hidden)
+    if shown:
+        return t(lang, "tracking.card.with", people=", ".join(shown))
     if hidden:
-        shown.append(t(lang, "tracking.card.others", count=hidden))
-    return ", ".join(shown)
+        return t(lang, "tracking.card.with_others_only", count=hidden)
+    return None
 
 
 # --- cards ------------------------------------------------------------------------------------------------
 
 
+def safe_url(url: str) -> str:
+    """A URL that cannot break Slack's `<url|label>` link markup."""
+    return url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+
+
 def _link(url: str | None, text: str) -> str:
-    return f"<{url}|{text}>" if url else text
+    return f"<{safe_url(url)}|{text}>" if url else text
 
 
 def item_card(lang: Language | str, item: AnyItem) -> Message:
@@ -186,9 +197,9 @@ def _output_card(lang: Language | str, item: OutputItem) -> Message:
     people = _people(lang, item)
     lines.append(t(lang, "tracking.card.filed_by", who=_who(item.author_user_id, item.author_name)))
     if people:
-        lines.append(t(lang, "tracking.card.with", people=people))
+        lines.append(people)
     if item.doi:
-        lines.append(f"DOI: <https://doi.org/{item.doi}|{escape(item.doi)}>")
+        lines.append(f"DOI: <{safe_url('https://doi.org/' + item.doi)}|{escape(item.doi)}>")
     if item.note:
         lines.append("_" + escape(shorten(item.note, CARD_TEXT_LIMIT)) + "_")
     blocks: list[dict[str, Any]] = [section("\n".join(lines))]

@@ -65,7 +65,7 @@ def test_an_output_with_all_its_details(slack):
         assert session.scalar(select(func.count()).select_from(OutputStatusChange)) == 1
     shown = card(slack, club.channel, "output:1")
     assert "공동 논문" in shown and "Quantum error correction on chip" in shown and "상태: 게재" in shown
-    assert "@quantum-member1" in shown and "외 1명" in shown
+    assert "함께한 사람: @quantum-member1 외 1명" in shown
     assert "kim@lab.example" not in shown  # personal data never in the channel
     assert "https://doi.org/10.1038/s41567-026-0001" in shown
     assert "[확인] (tracking:confirm_output value=1)" in shown

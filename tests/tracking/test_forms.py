@@ -315,7 +315,7 @@ def test_deleting_follows_the_roles_and_keeps_the_content_in_the_audit_log(slack
         ).one()
         assert entry.details["content"]["title"] == "Old result"
         assert entry.details["content"]["doi"] == "10.1234/old.1"
-    assert "o1 항목이" in card(slack, club.channel, "output:1") and "Old result" not in card(
+    assert "o1 항목을 삭제했습니다" in card(slack, club.channel, "output:1") and "Old result" not in card(
         slack, club.channel, "output:1"
     )
     # the same work can be filed again
