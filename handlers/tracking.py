@@ -242,7 +242,7 @@ class Tracking:
                 quarter.end(tz),
                 author_user_id=ctx.user_id if request.mine else None,
             )
-        ctx.ack(views.item_list(ctx.lang, club.name, quarter, items, mine=request.mine))
+        ctx.ack(views.item_list(ctx.lang, club.name, quarter, items, mine=request.mine, tz=tz))
 
     def edit(self, ctx: CommandContext, request: EditRequest) -> None:
         club = ctx.club_ref

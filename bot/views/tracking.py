@@ -9,7 +9,7 @@ than one input allows is split over several inputs and joined again when saved.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from bot.commands.tracking import ItemKind, ItemRef
@@ -310,10 +310,10 @@ def modal_expired(lang: Language | str) -> Message:
 # --- /club list -----------------------------------------------------------------------------------------------
 
 
-def _list_line(lang: Language | str, item: AnyItem) -> str:
+def _list_line(lang: Language | str, item: AnyItem, tz: tzinfo) -> str:
     from bot.services.tracking import MeetingItem, OutputItem, PlanItem, UpdateItem
 
-    when = _day(lang, item.created_at.date())
+    when = _day(lang, item.created_at.astimezone(tz).date())
     who = _who(item.author_user_id, item.author_name)
     match item:
         case OutputItem():
@@ -331,7 +331,9 @@ def _list_line(lang: Language | str, item: AnyItem) -> str:
     return f"`{item.ref}` {escape(shorten(what, LIST_LINE_LIMIT))} — {who}, {when}"
 
 
-def item_list(lang: Language | str, club_name: str, quarter: Quarter, items: ClubItems, *, mine: bool) -> Message:
+def item_list(
+    lang: Language | str, club_name: str, quarter: Quarter, items: ClubItems, *, mine: bool, tz: tzinfo
+) -> Message:
     everything = items.all()
     title_key = "tracking.list.title_mine" if mine else "tracking.list.title"
     title = t(lang, title_key, club=club_name, quarter=str(quarter))
@@ -339,7 +341,7 @@ def item_list(lang: Language | str, club_name: str, quarter: Quarter, items: Clu
         return Message(
             text=title, blocks=[header(title), section(t(lang, "tracking.list.empty", quarter=str(quarter)))]
         )
-    lines = [_list_line(lang, item) for item in everything[:LIST_MAX_ITEMS]]
+    lines = [_list_line(lang, item, tz) for item in everything[:LIST_MAX_ITEMS]]
     blocks: list[dict[str, Any]] = [header(title)]
     chunk: list[str] = []
     for line in lines:

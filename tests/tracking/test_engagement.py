@@ -4,6 +4,7 @@ with the quarter's edges at midnight in Seoul."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -222,3 +223,39 @@ def test_status_for_quarters_on_either_side_of_a_seoul_midnight(slack):
     assert "Active members: 2 of 3 (67%)" in q4 and "Messages: 2 ·" in q4
     assert "Core 0 · active 0 · occasional 2 · silent 1" in q4
     assert "Outcome report of Quantum Hardware Club, due Sep 30, 2026" in q4
+
+
+def test_a_private_club_channel_is_counted_too(slack):
+    alice = slack.person("alice")
+    channel = slack.channel("xlab-private", [alice], is_private=True)
+    with slack.db.session() as session:
+        club = Club(name="Private Club", field="ai", channel_id=channel, channel_name="xlab-private", is_private=True)
+        session.add(club)
+        session.flush()
+        club_id = club.id
+    slack.standin.post_message(alice, channel, "hello from a private channel")
+    wait_total(slack, club_id, alice, (1, 0, 0, 0))
+
+
+def test_a_member_who_posted_counts_as_a_member_whatever_their_recorded_join_date(slack):
+    club = make_club(slack)
+    alice = club.members[0]
+    with slack.db.session() as session:  # memberships recorded in November, activity in October
+        for membership in session.scalars(select(Membership)):
+            membership.joined_at = _at(2026, 11, 15, 0)
+    slack.standin.send_event(
+        {
+            "type": "message",
+            "user": alice,
+            "text": "x",
+            "channel": club.channel,
+            "channel_type": "channel",
+            "ts": f"{_at(2026, 10, 5, 3).timestamp():.6f}",
+        }
+    )
+    assert slack.standin.wait_for(lambda: bool(counts(slack, club.ref.id)), timeout=10)
+    with slack.db.session() as session:
+        figures = engagement.club_engagement(
+            session, club.ref.id, date(2026, 10, 1), date(2026, 10, 31), ZoneInfo("Asia/Seoul")
+        )
+    assert (figures.members, figures.active_members) == (1, 1)

@@ -186,3 +186,19 @@ def test_another_feature_adds_a_kind_of_reminder(slack):
     texts = dm_texts(slack, club.leaders[0])
     assert texts == [t for t in texts if "Outcome report of Quantum Hardware Club, due Oct 9, 2026" in t]
     assert len(texts) == 1
+
+
+def test_secretariat_staff_record_the_report_for_a_club_and_korean_leaders_read_korean(slack):
+    club = make_club(slack, locale="ko-KR")
+    leader = club.leaders[0]
+    run(slack, date(2026, 9, 23))
+    [text] = dm_texts(slack, leader)
+    assert "“Quantum Hardware Club meeting” 결과보고서 제출 마감은 *2026. 9. 30.*입니다" in text
+    assert "[제출했습니다]" in text and "[2일 뒤에 다시 알림]" in text
+    reply = seen_by_user(
+        slack.command(slack.admin, slack.secretariat, 'outcome-report submitted club:"Quantum Hardware Club"')
+    )
+    assert "결과보고서를" in reply and "제출했습니다" in reply
+    run(slack, date(2026, 9, 28))
+    assert len(dms(slack, leader)) == 1
+    assert "완료되어 더 이상 알림이 가지 않습니다." in dm_texts(slack, leader)[0]
