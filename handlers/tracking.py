@@ -17,6 +17,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import outbox
 from bot.commands import CommandError, readable_text
 from bot.commands.tracking import (
     DeleteRequest,
@@ -134,8 +135,6 @@ class Tracking:
                 return
             except (SlackRefused, OutcomeUnknown) as error:
                 log.info("could not answer %s in %s (%s); sending a direct message", user_id, channel, error)
-        from bot import outbox
-
         with self.runtime.db.session() as session:
             outbox.enqueue_dm(session, user_id, message)
         self.runtime.outbox.poke()
