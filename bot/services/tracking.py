@@ -1055,16 +1055,6 @@ def output_tallies(outputs: Iterable[OutputItem], end: datetime) -> tuple[Output
 
 
 @dataclass(frozen=True)
-class DueLine:
-    """Something due from the club's leaders, for `/club status`."""
-
-    text_key: str
-    params: dict[str, object]
-    due_on: date
-    done: bool
-
-
-@dataclass(frozen=True)
 class QuarterFigures:
     """A club's figures for a quarter: the `/club status` card, and a report's numbers."""
 
@@ -1076,7 +1066,7 @@ class QuarterFigures:
     meetings: tuple[MeetingItem, ...]
     outputs: tuple[OutputTally, ...]
     engagement: EngagementFigures
-    due: tuple[DueLine, ...] = ()
+    due: tuple[Any, ...] = ()  # bot.services.reminders.DueLine: the club's deadlines, done or not
     survey: Any = None  # bot.services.surveys.SurveySummary | None
     extra: dict[str, Any] = field(default_factory=dict)
 
