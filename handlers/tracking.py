@@ -470,6 +470,13 @@ class Tracking:
         self.runtime.outbox.poke()
         self._tell(channel, user_id, views.confirmed(lang, item, newly))
 
+    def _answer(self, body: dict[str, Any], respond: Respond, message: Message) -> None:
+        """Answer a click privately: in the conversation it came from, or by direct message (the App Home)."""
+        if body.get("response_url"):
+            respond(**message.as_ack(), replace_original=False)
+        else:
+            self._tell(None, body["user"]["id"], message)
+
     def snooze(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         user_id = body["user"]["id"]
@@ -480,11 +487,11 @@ class Tracking:
                     session, int(action["value"]), user_id, now=_now(), default_tz=self.default_tz, lang=lang
                 )
         except UserError as error:
-            respond(**user_error(lang, error).as_ack(), replace_original=False)
+            self._answer(body, respond, user_error(lang, error))
             return
         self.runtime.outbox.poke()
         note = views.plain_note(lang, "tracking.reminder.snoozed_answer", date=views.format_day(lang, snoozed.until))
-        respond(**note.as_ack(), replace_original=False)
+        self._answer(body, respond, note)
 
     def outcome_submitted(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -500,10 +507,10 @@ class Tracking:
                     language_of=self.runtime.language_of,
                 )  # fmt: skip
         except UserError as error:
-            respond(**user_error(lang, error).as_ack(), replace_original=False)
+            self._answer(body, respond, user_error(lang, error))
             return
         self.runtime.outbox.poke()
-        respond(**views.outcome_report(lang, state, self.today(club, now)).as_ack(), replace_original=False)
+        self._answer(body, respond, views.outcome_report(lang, state, self.today(club, now)))
 
     def open_survey_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()

@@ -202,3 +202,21 @@ def test_secretariat_staff_record_the_report_for_a_club_and_korean_leaders_read_
     run(slack, date(2026, 9, 28))
     assert len(dms(slack, leader)) == 1
     assert "완료되어 더 이상 알림이 가지 않습니다." in dm_texts(slack, leader)[0]
+
+
+def test_the_due_items_button_works_from_the_app_home(slack):
+    club = make_club(slack)
+    leader = club.leaders[0]
+    with slack.db.session() as session:
+        [item] = due.due_for(session, participant(slack, leader).id, at_nine_thirty(date(2026, 9, 25)))
+    button = {
+        "type": "button",
+        "action_id": item.action_id,
+        "value": item.action_value,
+        "text": {"type": "plain_text", "text": "Done"},
+    }
+    slack.runtime.slack.publish_home(
+        leader, {"type": "home", "blocks": [{"type": "actions", "block_id": "due", "elements": [button]}]}
+    )
+    slack.standin.click(leader, action_id=item.action_id)
+    assert slack.standin.wait_for(lambda: any("Recorded: the outcome report" in t for t in dm_texts(slack, leader)))
