@@ -241,25 +241,40 @@ class OutputStatus(StrEnum):
 
 S = OutputStatus
 #: For each output type, its statuses in their usual order (the first is the default for a new item).
+#: The main line comes first; the stopping statuses (rejected, cancelled) last. Every type but an award can
+#: be cancelled (a paper abandoned, a proposal withdrawn, a roadmap dropped).
 OUTPUT_STATUSES: dict[OutputType, tuple[OutputStatus, ...]] = {
-    OutputType.PAPER: (S.PLANNED, S.IN_PROGRESS, S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.PUBLISHED, S.REJECTED),
-    OutputType.PROPOSAL: (S.PLANNED, S.IN_PROGRESS, S.SUBMITTED, S.UNDER_REVIEW, S.FUNDED, S.REJECTED),
+    OutputType.PAPER: (S.PLANNED, S.IN_PROGRESS, S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.PUBLISHED, S.REJECTED,
+                       S.CANCELLED),
+    OutputType.PROPOSAL: (S.PLANNED, S.IN_PROGRESS, S.SUBMITTED, S.UNDER_REVIEW, S.FUNDED, S.REJECTED, S.CANCELLED),
     OutputType.PROJECT: (S.FUNDED, S.ONGOING, S.COMPLETED, S.CANCELLED),
     OutputType.EXCHANGE: (S.PLANNED, S.ONGOING, S.COMPLETED, S.CANCELLED),
     OutputType.WORKSHOP: (S.PLANNED, S.COMPLETED, S.CANCELLED),
-    OutputType.PATENT: (S.PLANNED, S.FILED, S.GRANTED, S.REJECTED),
-    OutputType.POLICY: (S.PLANNED, S.SUBMITTED, S.ADOPTED, S.COMPLETED, S.REJECTED),
-    OutputType.ROADMAP: (S.PLANNED, S.IN_PROGRESS, S.PUBLISHED),
-    OutputType.SOFTWARE: (S.PLANNED, S.IN_PROGRESS, S.RELEASED),
+    OutputType.PATENT: (S.PLANNED, S.FILED, S.GRANTED, S.REJECTED, S.CANCELLED),
+    OutputType.POLICY: (S.PLANNED, S.SUBMITTED, S.ADOPTED, S.COMPLETED, S.REJECTED, S.CANCELLED),
+    OutputType.ROADMAP: (S.PLANNED, S.IN_PROGRESS, S.PUBLISHED, S.CANCELLED),
+    OutputType.SOFTWARE: (S.PLANNED, S.IN_PROGRESS, S.RELEASED, S.CANCELLED),
     OutputType.AWARD: (S.RECEIVED,),
     OutputType.OTHER: (S.PLANNED, S.ONGOING, S.COMPLETED, S.CANCELLED),
-}
+}  # fmt: skip
 #: Statuses after which an item does not move on (except by correcting a mistake, which admins may do).
 FINAL_STATUSES = frozenset({S.PUBLISHED, S.REJECTED, S.CANCELLED, S.COMPLETED, S.GRANTED, S.RELEASED, S.RECEIVED})
 #: Statuses that count as an achieved outcome in reports (as opposed to one planned or under way).
 ACHIEVED_STATUSES = frozenset(
     {S.ACCEPTED, S.PUBLISHED, S.FUNDED, S.ONGOING, S.COMPLETED, S.GRANTED, S.RELEASED, S.ADOPTED, S.RECEIVED, S.FILED}
 )
+#: The stopping statuses: not steps of the main line.
+STOPPING_STATUSES = frozenset({S.REJECTED, S.CANCELLED})
+#: Statuses waiting for someone else's decision: only these can end in `rejected`.
+AWAITING_DECISION = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.FILED})
+#: A rejected paper or proposal is usually revised and submitted elsewhere: the same joint work, not a new output.
+REOPENED_FROM: dict[OutputType, dict[OutputStatus, tuple[OutputStatus, ...]]] = {
+    OutputType.PAPER: {S.REJECTED: (S.IN_PROGRESS, S.SUBMITTED)},
+    OutputType.PROPOSAL: {S.REJECTED: (S.IN_PROGRESS, S.SUBMITTED)},
+}
+#: Statuses whose date may lie ahead (a planned workshop, a project running until next year); every other
+#: status states something that has happened, so its date cannot be in the future.
+MAY_BE_DATED_AHEAD = frozenset({S.PLANNED, S.IN_PROGRESS, S.ONGOING})
 del S
 
 
@@ -268,14 +283,29 @@ def default_status(output_type: OutputType) -> OutputStatus:
 
 
 def allowed_next_statuses(output_type: OutputType, current: OutputStatus) -> tuple[OutputStatus, ...]:
-    """Where an item may go from `current`: forward in its type's order, or to a stopping status
-    (rejected / cancelled) from any status that is not final. Never backwards, never from a final status."""
+    """Where an item may go from `current`, in the type's order:
+
+    - forward along the main line, skipping steps if need be (submitted → published);
+    - `rejected` only from a status awaiting a decision (submitted, under review, filed);
+    - `cancelled` from any status that is not final;
+    - a rejected paper or proposal back to in progress or submitted (revised and resubmitted).
+    Never backwards otherwise, never from another final status."""
     order = OUTPUT_STATUSES[output_type]
-    if current in FINAL_STATUSES or current not in order:
+    if current not in order:
         return ()
-    stopping = {OutputStatus.REJECTED, OutputStatus.CANCELLED}
-    forward = order[order.index(current) + 1 :]
-    return tuple(s for s in order if s in forward or (s in stopping and s != current))
+    reopened = REOPENED_FROM.get(output_type, {}).get(current)
+    if reopened:
+        return reopened
+    if current in FINAL_STATUSES:
+        return ()
+    main = [s for s in order if s not in STOPPING_STATUSES]
+    forward = main[main.index(current) + 1 :] if current in main else []
+    allowed = set(forward)
+    if OutputStatus.REJECTED in order and current in AWAITING_DECISION:
+        allowed.add(OutputStatus.REJECTED)
+    if OutputStatus.CANCELLED in order:
+        allowed.add(OutputStatus.CANCELLED)
+    return tuple(s for s in order if s in allowed)
 
 
 def can_change_status(output_type: OutputType, current: OutputStatus, new: OutputStatus) -> bool:

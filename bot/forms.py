@@ -27,7 +27,20 @@ class FormValues:
 
     @classmethod
     def of_view(cls, view: Mapping[str, Any]) -> FormValues:
-        return cls((view.get("state") or {}).get("values") or {})
+        """The view's state; an input missing from it (a button clicked in a form only carries what was changed)
+        reads as its initial value."""
+        values: dict[str, dict[str, Any]] = {
+            block: dict(actions) for block, actions in ((view.get("state") or {}).get("values") or {}).items()
+        }
+        for block in view.get("blocks") or []:
+            element = block.get("element") or {}
+            block_id, action_id = block.get("block_id"), element.get("action_id")
+            if block.get("type") != "input" or not block_id or not action_id or action_id in values.get(block_id, {}):
+                continue
+            initial = _initial_state(element)
+            if initial:
+                values.setdefault(block_id, {})[action_id] = initial
+        return cls(values)
 
     def _element(self, block_id: str) -> Mapping[str, Any]:
         block = self._values.get(block_id) or {}
@@ -62,6 +75,25 @@ class FormValues:
 
     def number(self, block_id: str) -> str:
         return str(self._element(block_id).get("value") or "").strip()
+
+
+_INITIAL_STATE = {
+    "initial_value": "value",
+    "initial_option": "selected_option",
+    "initial_options": "selected_options",
+    "initial_user": "selected_user",
+    "initial_users": "selected_users",
+    "initial_conversation": "selected_conversation",
+    "initial_channel": "selected_channel",
+    "initial_date": "selected_date",
+}
+
+
+def _initial_state(element: Mapping[str, Any]) -> dict[str, Any]:
+    for initial, selected in _INITIAL_STATE.items():
+        if initial in element:
+            return {"type": element.get("type"), selected: element[initial]}
+    return {}
 
 
 def metadata(view: Mapping[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,8 @@ class Settings:
     #: Invite people outside the workspace with Slack Connect (`conversations.inviteShared`) instead of
     #: asking the secretariat to invite them as guests.
     slack_connect: bool = False
+    #: Open each club's satisfaction survey by itself the day after its X-Lab Day meeting ends.
+    survey_auto: bool = True
     #: Whether `database_url` was given explicitly (an implicit embedded SQLite is upgraded automatically).
     database_url_is_default: bool = True
 
@@ -176,4 +178,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         data_dir=data_dir,
         allow_private_feeds=_parse_bool("CLUBBOT_ALLOW_PRIVATE_FEEDS", _env(merged, "CLUBBOT_ALLOW_PRIVATE_FEEDS")),
         slack_connect=_parse_bool("CLUBBOT_SLACK_CONNECT", _env(merged, "CLUBBOT_SLACK_CONNECT")),
+        survey_auto=_parse_bool("CLUBBOT_SURVEY_AUTO", _env(merged, "CLUBBOT_SURVEY_AUTO") or "1"),
     )

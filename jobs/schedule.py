@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import outbox, reports
+from jobs import outbox, reports, tracking
 from jobs.base import PeriodicJob, RecurringTask
 
-SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK, *reports.JOBS)
+SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK, *tracking.JOBS, *reports.JOBS)

@@ -25,6 +25,7 @@ from bot.commands.core import (
     Word,
     listed_subcommands,
     parse_command,
+    readable_text,
     register,
     suggest,
     token_text,
@@ -52,6 +53,7 @@ __all__ = [
     "Word",
     "listed_subcommands",
     "parse_command",
+    "readable_text",
     "register",
     "suggest",
     "token_text",
@@ -59,8 +61,4 @@ __all__ = [
     "unescape",
 ]
 
-# Feature modules register their subcommands on import.
-from bot.commands import (
-    clubs,  # noqa: F401
-    reports,  # noqa: F401
-)
+from bot.commands import tracking  # noqa: F401

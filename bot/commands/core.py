@@ -153,6 +153,12 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def readable_text(text: str) -> str:
+    """Free text as Slack sent it (escaped, with `<@U…|name>` mentions and `<https://…>` links) made readable,
+    keeping its line breaks and spacing: for texts stored and shown again (an update, a meeting summary)."""
+    return _replace_escapes(text)
+
+
 def _replace_escapes(text: str) -> str:
     """Inside quotes, Slack escapes become readable text (a link's URL, a mention's label)."""
 
@@ -336,7 +342,7 @@ def _split_options(
                     following = tokens[i + 1]
                     if not (
                         _ends_with_comma(values)
-                        or (isinstance(following, Word) and following.text.startswith(","))
+                        or _starts_with_comma(following)
                         or (key in list_options and isinstance(following, Mention | Email))
                         or (key in list_options and isinstance(following, Word) and following.text.startswith("@"))
                     ):
@@ -355,6 +361,10 @@ def _split_options(
 
 def _is_option(token: Token, by_alias: dict[str, str]) -> bool:
     return isinstance(token, Word) and ":" in token.text and token.text.partition(":")[0].lower() in by_alias
+
+
+def _starts_with_comma(token: Token) -> bool:
+    return isinstance(token, Word) and token.text.startswith(",")
 
 
 def _ends_with_comma(values: list[Token]) -> bool:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,14 @@ log = logging.getLogger(__name__)
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 LANGUAGES: tuple[Language, ...] = (Language.KO, Language.EN)
 _BABEL_LOCALE = {Language.KO: "ko_KR", Language.EN: "en_US"}
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A message parameter written in the reader's language when the message is (e.g. a list of output types
+    with their names): code that raises an error does not know who will read it."""
+
+    render: Callable[[Language], str]
 
 
 class MissingMessage(KeyError):
@@ -70,7 +79,8 @@ def t(lang: Language | str, key: str, /, **params: object) -> str:
         log.warning("message %s has no %s text; using %s", key, language.value, other.value)
     if not params:
         return text
-    return text.format_map(_Params(params))
+    resolved = {k: v.render(language) if isinstance(v, Localized) else v for k, v in params.items()}
+    return text.format_map(_Params(resolved))
 
 
 class _Params(dict[str, object]):

@@ -1,0 +1,86 @@
+"""Helpers for the tracking tests: delivering the outbox, reading cards and forms as a person sees them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.domain import OutboxStatus
+from bot.standin import Delivery
+from bot.views.text import render_message, render_view
+from storage.models import OutboxMessage
+
+
+def flush(world, *, timeout: float = 30.0) -> None:
+    """Send everything in the outbox (cards, updates of cards, direct messages)."""
+    dispatcher = world.runtime.outbox.dispatcher
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        dispatcher.dispatch_due()
+        with world.db.session() as session:
+            waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)).all()
+            if not waiting:
+                return
+            if any(row.status is OutboxStatus.DEAD for row in waiting):
+                raise AssertionError([(r.id, r.kind, r.last_error) for r in waiting])
+        time.sleep(0.05)
+    raise AssertionError(f"still undelivered: {[(r.id, r.kind, r.status, r.last_error) for r in waiting]}")
+
+
+def card(world, channel: str, ref: str) -> str:
+    """The card of an item (`output:12`) as it reads in the channel now."""
+    flush(world)
+    with world.db.session() as session:
+        row = session.scalar(
+            select(OutboxMessage).where(OutboxMessage.ref == ref, OutboxMessage.kind == "message").limit(1)
+        )
+        assert row is not None, f"no card for {ref}"
+        ts = row.ts
+    message = next(m for m in world.standin.messages(channel) if m.ts == ts)
+    return render_message(message.text, message.blocks, world.names())
+
+
+def bot_posts(world, channel: str) -> list[Any]:
+    flush(world)
+    return [m for m in world.standin.messages(channel) if m.bot_id]
+
+
+def dms(world, user_id: str) -> list[Any]:
+    """The bot's direct messages to a person, oldest first."""
+    flush(world)
+    channel = world.standin.dm_channel(user_id)
+    return [m for m in world.standin.messages(channel) if m.bot_id]
+
+
+def dm_texts(world, user_id: str) -> list[str]:
+    return [render_message(m.text, m.blocks, world.names()) for m in dms(world, user_id)]
+
+
+def top_view(world, user_id: str, *, timeout: float = 5.0) -> Any:
+    """The modal on top of the person's screen once it is not the loading view any more."""
+
+    def ready() -> bool:
+        views = world.standin.views(user_id)
+        return bool(views) and views[-1].callback_id != "loading"
+
+    assert world.standin.wait_for(ready, timeout=timeout), "no form opened"
+    return world.standin.views(user_id)[-1]
+
+
+def view_text(world, view) -> str:
+    return render_view(
+        {"title": view.title, "blocks": view.blocks, "submit": view.submit, "id": view.id}, world.names()
+    )
+
+
+def ephemeral_texts(world, user_id: str, *, timeout: float = 3.0, at_least: int = 1) -> list[str]:
+    world.standin.wait_for(lambda: len(world.standin.ephemerals(user_id)) >= at_least, timeout=timeout)
+    return [render_message(m.text, m.blocks, world.names()) for m in world.standin.ephemerals(user_id)]
+
+
+def errors_of(delivery: Delivery) -> dict[str, str]:
+    body = delivery.json or {}
+    assert body.get("response_action") == "errors", body
+    return body["errors"]
