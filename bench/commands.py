@@ -17,8 +17,10 @@ import asyncio
 import hashlib
 import hmac
 import itertools
+import multiprocessing
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -28,6 +30,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -42,6 +45,7 @@ from bot.standin import SlackStandIn
 from storage import db as storage_db
 from storage.models import Club, Membership, Output, Participant, Update
 
+SAVED = re.compile(r"\*[uo]\d+\*")
 POSTGRES = os.environ.get("CLUBBOT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = secrets.token_hex(16)
 TOKEN = "xoxb-bench-" + secrets.token_hex(8)
@@ -212,22 +216,54 @@ def texts() -> itertools.cycle[str]:
             if n % 2:
                 yield f"update Shared the draft of joint work package {n} with the partner lab"
             else:
-                yield f'output paper "Bench joint paper {n}" status:submitted doi:10.5555/bench.{n}'
+                yield f'output paper "Bench joint paper {n}" status:submitted doi:10.5555/bench.{uuid.uuid4().hex}'
 
     return generate()  # type: ignore[return-value]
 
 
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, body: bytes
+) -> tuple[int, bytes]:
+    """One keep-alive HTTP/1.1 POST of a signed slash command; (status, body)."""
+    headers = signed(body)
+    head = (
+        f"POST /slack/events HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body)}\r\n"
+        + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        + "\r\n"
+    ).encode()
+    writer.write(head + body)
+    await writer.drain()
+    status_line = await reader.readline()
+    status = int(status_line.split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return status, await reader.readexactly(length) if length else b""
+
+
 async def drive(
-    url: str, members: list[Member], *, requests: int, concurrency: int, response_url: str, result: Result
-) -> None:
+    port: int,
+    members: list[Member],
+    *,
+    requests: int,
+    concurrency: int,
+    response_url: str,
+    every_member_first: bool = False,
+) -> Result:
+    """Send `requests` commands over `concurrency` keep-alive connections; time each from send to answer."""
+    result = Result("")
     queue: asyncio.Queue[tuple[Member, str]] = asyncio.Queue()
     generator = texts()
-    for _ in range(requests):
-        queue.put_nowait((random.choice(members), next(generator)))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+    chosen = list(members) if every_member_first else []
+    chosen += [random.choice(members) for _ in range(max(0, requests - len(chosen)))]
+    for member in chosen:
+        queue.put_nowait((member, next(generator)))
 
-        async def worker() -> None:
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
             while True:
                 try:
                     member, text_ = queue.get_nowait()
@@ -236,20 +272,40 @@ async def drive(
                 body = command_body(member, text_, response_url)
                 started = time.perf_counter()
                 try:
-                    response = await client.post(url, content=body, headers=signed(body))
-                except httpx.HTTPError:
+                    status, answer = await _request(reader, writer, f"127.0.0.1:{port}", body)
+                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
                     result.errors += 1
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
                     continue
                 result.latencies.append(time.perf_counter() - started)
-                result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
-                if response.status_code != 200:
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if status != 200:
                     result.errors += 1
-                elif "#u" in response.text or "#o" in response.text or "ID" in response.text or "번호" in response.text:
+                elif SAVED.search(answer.decode("utf-8", "replace")):  # "Saved as *u12*" / "*o7*(으)로 저장"
                     result.saved += 1
+        finally:
+            writer.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        result.elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def _client_process(connection: Connection, port: int, members: list[Member], options: dict[str, object]) -> None:
+    """The load generator runs in its own process, so it does not share a GIL with the stand-in."""
+    connection.send(asyncio.run(drive(port, members, **options)))  # type: ignore[arg-type]
+    connection.close()
+
+
+def load(port: int, members: list[Member], **options: object) -> Result:
+    parent, child = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(target=_client_process, args=(child, port, members, options))
+    process.start()
+    result = parent.recv()
+    process.join()
+    return result
 
 
 def records(url: str) -> int:
@@ -292,30 +348,10 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
             port = free_port()
             server = start_server(target, port, env)
             try:
-                events = f"http://127.0.0.1:{port}/slack/events"
-                warm = Result(name)
-                asyncio.run(
-                    drive(
-                        events,
-                        members,
-                        requests=args.warmup,
-                        concurrency=args.concurrency,
-                        response_url=response_url,
-                        result=warm,
-                    )
-                )
-                result = Result(name)
-                asyncio.run(
-                    drive(
-                        events,
-                        members,
-                        requests=args.requests,
-                        concurrency=args.concurrency,
-                        response_url=response_url,
-                        result=result,
-                    )
-                )
-                result.saved += 0
+                common = {"concurrency": args.concurrency, "response_url": response_url}
+                warm = load(port, members, requests=args.warmup, every_member_first=True, **common)
+                result = load(port, members, requests=args.requests, **common)
+                result.name = warm.name = name
                 results.append((result, warm))
             finally:
                 stop_server(server)
@@ -352,6 +388,7 @@ def main() -> int:
                 f"errors={result.errors} rate={len(result.latencies) / result.elapsed:7.0f}/s"
             )
         print(f"{label:<16} p99 ratio to the floor: {ratio:.2f}; records stored minus acknowledged: {unaccounted}")
+        print(f"{label:<16} HTTP statuses: floor {floor.statuses}, clubbot {app.statuses}")
         rows.append((label, floor, app, ratio, unaccounted))
     table = [
         "| database | server | requests | p50 | p95 | p99 | errors | throughput | p99 / floor | stored − acked |",

@@ -66,16 +66,29 @@ class Runtime:
             known, locale = stored_locale(session, user_id)
         if known:
             return language_for_locale(locale, default=self.settings.language)
-        try:
-            profile = self.slack.profile(user_id)
-        except (SlackApiError, SlackClientError, SlackRefused, OutcomeUnknown, OSError):
-            log.warning("could not read the locale of %s; using the default language", user_id, exc_info=True)
-            profile = None
+        if not self.slack.pacer.available("users.info"):
+            # Asking now would mean waiting for Slack's rate budget inside a request that must be acknowledged
+            # within 3 seconds: answer in the default language and learn the locale aside for next time.
+            self._background.submit(self._learn_locale, user_id)
+            return Language(self.settings.language)
+        profile = self._fetch_profile(user_id, quick=True)
         if profile is not None:
             # Remembering is an optimisation: done aside, so a caller inside its own write transaction (a job,
             # on SQLite) never waits for it.
             self._background.submit(self._remember, profile)
         return language_for_locale(profile.locale if profile else None, default=self.settings.language)
+
+    def _fetch_profile(self, user_id: str, *, quick: bool = False) -> SlackProfile | None:
+        try:
+            return self.slack.profile(user_id, quick=quick)
+        except (SlackApiError, SlackClientError, SlackRefused, OutcomeUnknown, OSError):
+            log.warning("could not read the locale of %s; using the default language", user_id, exc_info=True)
+            return None
+
+    def _learn_locale(self, user_id: str) -> None:
+        profile = self._fetch_profile(user_id)
+        if profile is not None:
+            self._remember(profile)
 
     def _remember(self, profile: SlackProfile) -> None:
         from bot.services.people import remember

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -136,6 +137,17 @@ class Pacer:
         self._buckets: dict[str, tuple[float, float]] = {}  # method -> (tokens, last refill)
         self._next_post: dict[str, float] = {}  # channel -> earliest next post time
 
+    def available(self, method: str) -> bool:
+        """Whether a call of `method` could go out now without waiting (nothing is reserved)."""
+        now = time.monotonic()
+        with self._lock:
+            info = METHODS.get(method)
+            if info is None or info.tier is None:
+                return True
+            capacity = float(TIER_PER_MINUTE[info.tier])
+            tokens, last = self._buckets.get(method, (capacity, now))
+            return min(capacity, tokens + (now - last) * capacity / (60.0 * self._scale)) >= 1.0
+
     def wait(self, method: str, channel: str | None = None) -> float:
         """Block until the call fits the budgets; return the seconds waited."""
         waited = 0.0
@@ -190,8 +202,8 @@ class PacedWebClient(WebClient):
 def make_client(
     settings: Settings, *, pacer: Pacer, max_retries: int = 3, timeout: int = 10, retry_connection_errors: bool = True
 ) -> PacedWebClient:
-    handlers = [RateLimitErrorRetryHandler(max_retry_count=max_retries)]
-    if retry_connection_errors:
+    handlers: list[RetryHandler] = [RateLimitErrorRetryHandler(max_retry_count=max_retries)] if max_retries else []
+    if retry_connection_errors and max_retries:
         handlers += [
             ConnectionErrorRetryHandler(max_retry_count=max_retries),
             ServerErrorRetryHandler(max_retry_count=max_retries),
@@ -215,6 +227,8 @@ class SlackGateway:
         self.pacer = pacer or Pacer()
         self.client = make_client(settings, pacer=self.pacer)
         self._post_client = make_client(settings, pacer=self.pacer, retry_connection_errors=False)
+        #: For lookups inside a request that must be acknowledged within 3 s: no retries, a short timeout.
+        self._quick_client = make_client(settings, pacer=self.pacer, max_retries=0, timeout=2)
         self._profiles: dict[str, tuple[float, SlackProfile]] = {}
         self._dm_channels: dict[str, str] = {}
         self._bot_user_id: str | None = None
@@ -222,10 +236,11 @@ class SlackGateway:
 
     # --- people ------------------------------------------------------------------------------
 
-    def profile(self, user_id: str) -> SlackProfile | None:
+    def profile(self, user_id: str, *, quick: bool = False) -> SlackProfile | None:
         """A user's locale, email and name (`users.info` with `include_locale`), cached for an hour.
 
-        None when Slack does not know the user.
+        None when Slack does not know the user. `quick`: no retries and a short timeout, for a lookup inside
+        a request that must be acknowledged within 3 seconds.
         """
         now = time.monotonic()
         with self._lock:
@@ -233,7 +248,7 @@ class SlackGateway:
         if cached and now - cached[0] < self.PROFILE_TTL_SECONDS:
             return cached[1]
         try:
-            response = self.client.users_info(user=user_id, include_locale=True)
+            response = (self._quick_client if quick else self.client).users_info(user=user_id, include_locale=True)
         except SlackApiError as error:
             if error.response.get("error") == "user_not_found":
                 return None

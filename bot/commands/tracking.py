@@ -668,7 +668,17 @@ def _parse_outcome_report(args: Args) -> Request:
 register(
     Subcommand("update", Rule.MEMBER, _parse_update, club_scoped=True, aliases=("소식", "활동"), options=UPDATE_OPTIONS)
 )
-register(Subcommand("output", Rule.MEMBER, _parse_output, club_scoped=True, aliases=("성과",), options=OUTPUT_OPTIONS))
+register(
+    Subcommand(
+        "output",
+        Rule.MEMBER,
+        _parse_output,
+        club_scoped=True,
+        aliases=("성과",),
+        options=OUTPUT_OPTIONS,
+        list_options=frozenset({"with"}),  # `with:@kim @lee` as Slack's autocomplete writes it
+    )
+)
 register(
     Subcommand(
         "meeting", Rule.MEMBER, _parse_meeting, club_scoped=True, aliases=("회의", "모임"), options=MEETING_OPTIONS
