@@ -15,10 +15,11 @@ SUBSCRIBED_EVENTS: frozenset[str] = frozenset()
 
 def register_all(app: App, runtime: Runtime) -> None:
     """Attach every feature's listeners: each feature module has `register(app, router, runtime)`."""
+    from handlers import digests as digests_feature
     from handlers import help as help_feature
     from handlers.router import CommandRouter
 
     router = CommandRouter(runtime)
-    for feature in (help_feature,):
+    for feature in (help_feature, digests_feature):
         feature.register(app, router, runtime)
     router.attach(app)

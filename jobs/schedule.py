@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import outbox
+from jobs import digest, feeds, outbox
 from jobs.base import PeriodicJob, RecurringTask
 
-SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK,)
+SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK, feeds.TASK, digest.JOB)

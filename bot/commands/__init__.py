@@ -58,3 +58,6 @@ __all__ = [
     "tokenize",
     "unescape",
 ]
+
+# Feature modules register their subcommands when imported.
+from bot.commands import digests  # noqa: F401
