@@ -327,15 +327,36 @@ def _insert(session: Session) -> Callable[..., object]:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def _store_entries(session: Session, feed_id: int, entries: Iterable[ParsedEntry], now: datetime) -> int:
-    """Insert entries not yet stored for this feed (by entry key); the number inserted."""
+def _stored_keys(session: Session, feed_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The entry keys already stored for each of these feeds, in one query per 500 feeds."""
+    stored: dict[int, set[str]] = {feed_id: set() for feed_id in feed_ids}
+    ids = list(feed_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(FeedItem.feed_id, FeedItem.entry_key).where(FeedItem.feed_id.in_(ids[start : start + 500]))
+        )
+        for feed_id, key in rows:
+            stored[feed_id].add(key)
+    return stored
+
+
+def _store_entries(
+    session: Session,
+    feed_id: int,
+    entries: Iterable[ParsedEntry],
+    now: datetime,
+    existing: set[str] | None = None,
+) -> int:
+    """Insert entries not yet stored for this feed (by entry key); the number inserted. `existing`: the
+    feed's stored keys when the caller already read them."""
     entries = list(entries)
     if not entries:
         return 0
-    keys = [e.key for e in entries]
-    existing = set(
-        session.scalars(select(FeedItem.entry_key).where(FeedItem.feed_id == feed_id, FeedItem.entry_key.in_(keys)))
-    )
+    if existing is None:
+        keys = [e.key for e in entries]
+        existing = set(
+            session.scalars(select(FeedItem.entry_key).where(FeedItem.feed_id == feed_id, FeedItem.entry_key.in_(keys)))
+        )
     rows = [
         {
             "feed_id": feed_id,
@@ -433,24 +454,45 @@ def refresh_feeds(
         return RefreshReport((), ())
     fetched = fetcher([FetchRequest(url, etag, modified) for _, url, etag, modified in planned])
 
-    outcomes: list[FeedOutcome] = []
     with sessions() as session:
-        feeds = {f.id: f for f in session.scalars(select(Feed).where(Feed.id.in_([p[0] for p in planned])))}
-        for (feed_id, url, _, _), item in zip(planned, fetched, strict=True):
-            try:
-                with session.begin_nested():
-                    outcomes.append(
-                        _apply(session, feeds.get(feed_id), feed_id, url, item, now, unhealthy_after, retention)
-                    )
-            except Exception as exc:  # one feed's bad data must not lose the others' results
-                log.exception("storing feed %s failed", url)
-                outcomes.append(
-                    FeedOutcome(
-                        feed_id, url, "failed", error=FeedError(FeedErrorKind.CONNECTION_FAILED, str(exc)[:200])
-                    )
-                )
+        stored = _stored_keys(session, [p[0] for p, item in zip(planned, fetched, strict=True) if item.feed])
+        try:  # all feeds in one go (the feeds' updates flushed together) ...
+            with session.begin_nested():
+                outcomes = _apply_all(session, planned, fetched, stored, now, unhealthy_after, retention)
+        except Exception:  # ... and if one feed's data breaks that, feed by feed so it loses nobody else's
+            log.warning("storing the refresh in one transaction failed; storing feed by feed", exc_info=True)
+            outcomes = _apply_all(session, planned, fetched, stored, now, unhealthy_after, retention, one_by_one=True)
         notices = _pending_notices(session, [o.feed_id for o in outcomes])
     return RefreshReport(tuple(outcomes), notices)
+
+
+def _apply_all(
+    session: Session,
+    planned: Sequence[tuple[int, str, str | None, str | None]],
+    fetched: Sequence[Fetched],
+    stored: dict[int, set[str]],
+    now: datetime,
+    unhealthy_after: int,
+    retention: timedelta,
+    *,
+    one_by_one: bool = False,
+) -> list[FeedOutcome]:
+    feeds = {f.id: f for f in session.scalars(select(Feed).where(Feed.id.in_([p[0] for p in planned])))}
+    outcomes: list[FeedOutcome] = []
+    for (feed_id, url, _, _), item in zip(planned, fetched, strict=True):
+        args = (session, feeds.get(feed_id), feed_id, url, item, now, unhealthy_after, retention, stored.get(feed_id))
+        if not one_by_one:
+            outcomes.append(_apply(*args))
+            continue
+        try:
+            with session.begin_nested():
+                outcomes.append(_apply(*args))
+        except Exception as exc:  # one feed's bad data must not lose the others' results
+            log.exception("storing feed %s failed", url)
+            error = FeedError(FeedErrorKind.CONNECTION_FAILED, str(exc)[:200])
+            outcomes.append(FeedOutcome(feed_id, url, "failed", error=error))
+    session.flush()
+    return outcomes
 
 
 def _apply(
@@ -462,6 +504,7 @@ def _apply(
     now: datetime,
     unhealthy_after: int,
     retention: timedelta,
+    stored_keys: set[str] | None = None,
 ) -> FeedOutcome:
     if feed is None:  # removed meanwhile
         return FeedOutcome(feed_id, url, "failed", error=FeedError(FeedErrorKind.INVALID_URL, "feed removed"))
@@ -481,7 +524,7 @@ def _apply(
     _mark_success(feed, result, parsed, now)
     if parsed is None:
         return FeedOutcome(feed_id, url, "not_modified", moved_to=moved_to)
-    new = _store_entries(session, feed.id, parsed.entries, now)
+    new = _store_entries(session, feed.id, parsed.entries, now, stored_keys)
     if first_today:  # a retention of months needs checking once a day, not at every refresh
         _prune_unlisted(session, feed.id, [e.key for e in parsed.entries], now - retention)
     return FeedOutcome(feed_id, url, "updated", new_items=new, problem=parsed.problem, moved_to=moved_to)

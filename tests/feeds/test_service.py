@@ -579,3 +579,25 @@ def test_a_notice_is_acknowledged_by_only_one_of_two_racing_refreshes(database, 
         assert service.acknowledge_notices(session, [feed_id], NOW) == [feed_id]
     with database.session() as session:
         assert service.acknowledge_notices(session, [feed_id], NOW) == []  # the other one tells nobody
+
+
+def test_a_feed_whose_items_cannot_be_stored_loses_nothing_of_the_others(
+    database, club, feed_server, fetcher, monkeypatch
+):
+    good = follow(database, club, feed_server.url("/samples/pet_atom.xml"))
+    bad = follow(database, club, feed_server.url("/samples/SamRuby.xml"))
+    original = service._store_entries
+
+    def breaks_on_one_feed(session, feed_id, *args, **kwargs):
+        if feed_id == bad:
+            raise ValueError("a value the database refuses")
+        return original(session, feed_id, *args, **kwargs)
+
+    monkeypatch.setattr(service, "_store_entries", breaks_on_one_feed)
+    report = service.refresh_feeds(database, fetcher, NOW)
+    by_feed = {o.feed_id: o for o in report.outcomes}
+    assert by_feed[good].outcome == "updated" and by_feed[good].new_items == 10
+    assert by_feed[bad].outcome == "failed" and "refuses" in by_feed[bad].error.detail
+    with database.session() as session:
+        assert {i.feed_id for i in session.scalars(select(FeedItem))} == {good}
+        assert session.get(Feed, good).last_success_at == NOW and session.get(Feed, bad).last_success_at is None
