@@ -3,6 +3,7 @@ through the outbox to the stand-in, with feeds served on loopback."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from jobs import digest as digest_job
 from jobs import feeds as feeds_task
 from jobs import runs
 from jobs.digest import GRACE
+from jobs.inspect import print_schedule, run_by_hand
 from storage.models import Club, ClubFeed, Digest, DigestEntry, Feed, JobRun, OutboxMessage, SharedItem
 from tests.digests.conftest import QUANTUM_ITEMS, deliver, posts, rss, run_digest, slot_just_passed
 from tests.factories import make_club
@@ -230,3 +232,22 @@ def test_a_closed_club_or_a_club_without_a_channel_is_not_owed_a_digest(slack, c
     assert run_digest(slack) == {}
     with slack.db.session() as session:
         assert session.scalar(select(func.count()).select_from(DigestEntry)) == 0
+
+
+def test_an_operator_can_run_a_weeks_digest_by_hand_and_it_still_posts_once(slack, club, feed_server):
+    follow(slack, club, feed_server.route("/q.xml", body=rss("Q", QUANTUM_ITEMS)), "Q")
+    [due] = digest_job.JOB.due(slack.runtime, datetime.now(UTC))
+    out = io.StringIO()
+    assert run_by_hand(slack.runtime, "digest", due.period, out=out) == 0
+    assert run_by_hand(slack.runtime, "digest", due.period, out=out) == 0
+    assert out.getvalue().splitlines() == [
+        f"digest {due.period} club:{club.ref.id}: done",
+        f"digest {due.period} club:{club.ref.id}: skipped",
+    ]
+    assert run_digest(slack) == {"skipped": 1}  # the clock finds it done too
+    deliver(slack)
+    assert len(digest_posts(slack, club)) == 1
+    listing = io.StringIO()
+    print_schedule(slack.runtime, out=listing)
+    assert "digest: post each club's weekly news digest" in listing.getvalue()
+    assert f"last: {due.period} club:{club.ref.id} done" in listing.getvalue()
