@@ -12,9 +12,9 @@ broken feeds and pruning old items. It runs on a migrated database (a temporary 
 PostgreSQL database with --database-url) where one club follows the 300 feeds. The first pass learns the
 ETags and stores 6,000 items; the second (conditional requests; the measured one, the steady state)
 finds nothing new. For comparison: the same refresh with every body parsed after the last fetch, in the
-calling process (how `refresh_feeds` worked before), and the naive `feedparser.parse(url)` loop (no
-validators, no database). The floor is what the concurrency limit allows: ceil(300 / effective
-concurrency) x 200 ms.
+calling process (how `refresh_feeds` fetched and parsed before; its storage is today's), and the
+naive `feedparser.parse(url)` loop (no validators, no database). The floor is what the concurrency
+limit allows: ceil(300 / effective concurrency) x 200 ms.
 
     .venv/bin/python bench/digest.py [--feeds 300] [--delay 0.2] [--database-url URL] [--skip-baseline]
 """
@@ -288,8 +288,8 @@ def main() -> None:
     rows = [
         ("production first pass (no validators yet)", "production first"),
         ("**production second pass** ({not_modified} answered 304)", "production second"),
-        ("before: parse after fetching, first pass", "before first"),
-        ("before: parse after fetching, second pass", "before second"),
+        ("parse after fetching (the old pipeline), first pass", "before first"),
+        ("parse after fetching (the old pipeline), second pass", "before second"),
     ]
     for label, key in rows:
         elapsed, report = median(key)
