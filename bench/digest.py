@@ -16,7 +16,7 @@ calling process (how `refresh_feeds` fetched and parsed before; its storage is t
 naive `feedparser.parse(url)` loop (no validators, no database). The floor is what the concurrency
 limit allows: ceil(300 / effective concurrency) x 200 ms.
 
-    .venv/bin/python bench/digest.py [--feeds 300] [--delay 0.2] [--database-url URL] [--skip-baseline]
+    .venv/bin/python bench/digest.py [--feeds 300] [--delay 0.2] [--rounds 3] [--database-url URL] [--skip-baseline]
 """
 
 from __future__ import annotations
