@@ -1,39 +1,55 @@
-"""Benchmark: refreshing 300 feeds with the feed engine vs. the naive `feedparser.parse(url)` loop.
+"""Benchmark: refreshing 300 feeds with the production path (`bot.services.feeds.refresh_feeds`).
 
 A loopback server (in its own process, so it does not share the GIL with the client) answers every
 request after 200 ms. The 300 feeds are spread over 150 loopback addresses (127.0.0.2 ... 127.0.0.151,
 same port), so the per-host limit (2) does not bind and the total limit (20) does. A fifth of the feeds
 answer 304 to a conditional request carrying their ETag; the others ignore validators.
 
-The engine runs a first pass to learn the ETags (timed and shown too), then the measured second pass:
-fetch with conditional requests and parse every changed body, as `refresh_feeds` does. The naive
-baseline fetches and parses each feed in turn with `feedparser.parse(url)` (it sends no validators).
-Both run in the same process, in the same run. The floor is what the concurrency limit allows:
-ceil(300 / effective concurrency) x 200 ms.
+What is timed is what the clock's hourly `feeds` task runs, `bot.services.digests.refresh_all`: the
+production `refresh_feeds` (read the feeds, fetch them with conditional requests while worker processes
+parse each body as it arrives, then store the new items and each feed's health), then telling leaders of
+broken feeds and pruning old items. It runs on a migrated database (a temporary SQLite file, or a scratch
+PostgreSQL database with --database-url) where one club follows the 300 feeds. The first pass learns the
+ETags and stores 6,000 items; the second (conditional requests; the measured one, the steady state)
+finds nothing new. For comparison: the same refresh with every body parsed after the last fetch, in the
+calling process (how `refresh_feeds` fetched and parsed before; its storage is today's), and the
+naive `feedparser.parse(url)` loop (no validators, no database). The floor is what the concurrency
+limit allows: ceil(300 / effective concurrency) x 200 ms.
 
-    .venv/bin/python bench/digest.py [--feeds 300] [--delay 0.2] [--skip-baseline]
+    .venv/bin/python bench/digest.py [--feeds 300] [--delay 0.2] [--rounds 3] [--database-url URL] [--skip-baseline]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import math
 import multiprocessing
 import platform
 import socket
+import statistics
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import feedparser
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
 
-from bot.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
-from bot.feeds.parse import FeedParseError, parse_feed
+from bot.domain import FieldKey
+from bot.feeds.fetch import FetchOptions, FetchRequest, fetch_many
+from bot.feeds.pipeline import Fetched, default_workers, read_result
+from bot.services.digests import refresh_all
+from bot.services.feeds import Fetcher, RefreshReport, refresh_feeds
+from storage import db as storage_db
+from storage.models import Club, ClubFeed, Feed, FeedItem
 
 HOSTS = 150
 
@@ -115,28 +131,88 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# --- the two contenders ---------------------------------------------------------------------------------
+# --- the database ------------------------------------------------------------------------------------------
 
 
-def engine_pass(requests: list[FetchRequest], options: FetchOptions) -> tuple[float, list[FetchResult], int]:
-    """Fetch all concurrently and parse each changed body as soon as it arrives, in a parsing process
-    (the second core), so parsing neither waits for the last response nor slows the event loop."""
-    entries = 0
+@contextmanager
+def scratch_database(url: str | None) -> Iterator[storage_db.Database]:
+    """A migrated, empty database: a temporary SQLite file, or a new database on the PostgreSQL server of `url`."""
+    with tempfile.TemporaryDirectory() as folder:
+        if not url or url.startswith("sqlite"):
+            target = f"sqlite:///{folder}/bench.db"
+            storage_db.upgrade(target)
+            database = storage_db.Database(target)
+            try:
+                yield database
+            finally:
+                database.dispose()
+            return
+        admin = make_url(storage_db.normalize_database_url(url))
+        name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            target = admin.set(database=name).render_as_string(hide_password=False)
+            storage_db.upgrade(target)
+            database = storage_db.Database(target)
+            try:
+                yield database
+            finally:
+                database.dispose()
+        finally:
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            engine.dispose()
+
+
+def follow_all(database: storage_db.Database, urls: Sequence[str]) -> None:
+    """One club following every feed, none fetched yet."""
+    with database.session() as session:
+        club = Club(name="bench", field=FieldKey.QUANTUM, keywords="trapped ion")
+        session.add(club)
+        session.flush()
+        session.execute(insert(Feed), [{"url": url, "title": None} for url in urls])
+        ids = session.scalars(select(Feed.id)).all()
+        session.execute(insert(ClubFeed), [{"club_id": club.id, "feed_id": feed_id} for feed_id in ids])
+
+
+def reset_feeds(database: storage_db.Database) -> None:
+    """Forget the items and validators, so the next pass is a first pass again."""
+    with database.session() as session:
+        session.execute(FeedItem.__table__.delete())
+        session.execute(Feed.__table__.update().values(etag=None, last_modified=None))
+
+
+# --- the contenders ---------------------------------------------------------------------------------------
+
+
+def parse_after_fetching(options: FetchOptions) -> Fetcher:
+    """How `refresh_feeds` worked before: every body parsed after the last fetch, in the calling process."""
+
+    def fetch(requests: Sequence[FetchRequest], /) -> list[Fetched]:
+        results = fetch_many(requests, options)
+        return [Fetched(r, (reading := read_result(r)).feed, reading.error, reading.alternates) for r in results]
+
+    return fetch
+
+
+Refresh = Callable[[storage_db.Database, datetime], RefreshReport]
+
+
+def production(database: storage_db.Database, now: datetime) -> RefreshReport:
+    """Exactly what the clock's hourly `feeds` task runs (`jobs.feeds.refresh`, without a Slack runtime)."""
+    return refresh_all(database, now, allow_private=True).report  # loopback on purpose
+
+
+def before(options: FetchOptions) -> Refresh:
+    return lambda database, now: refresh_feeds(database, parse_after_fetching(options), now)
+
+
+def refresh_pass(database: storage_db.Database, refresh: Refresh, now: datetime) -> tuple[float, RefreshReport]:
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=1) as parser:
-        futures = []
-
-        def on_result(_index: int, result: FetchResult) -> None:
-            if result.ok and not result.not_modified:
-                futures.append(
-                    parser.submit(parse_feed, result.body, content_type=result.content_type, url=result.final_url)
-                )
-
-        results = fetch_many(requests, options, on_result=on_result)
-        for future in futures:
-            with contextlib.suppress(FeedParseError):
-                entries += len(future.result().entries)
-    return time.perf_counter() - started, results, entries
+    report = refresh(database, now)
+    return time.perf_counter() - started, report
 
 
 def naive_pass(urls: list[str]) -> tuple[float, int]:
@@ -147,10 +223,22 @@ def naive_pass(urls: list[str]) -> tuple[float, int]:
     return time.perf_counter() - started, entries
 
 
+def two_passes(
+    database: storage_db.Database, refresh: Refresh, now: datetime
+) -> tuple[tuple[float, RefreshReport], tuple[float, RefreshReport]]:
+    reset_feeds(database)
+    first = refresh_pass(database, refresh, now)
+    assert first[1].counts.get("updated") == len(first[1].outcomes), first[1].counts
+    second = refresh_pass(database, refresh, now + timedelta(hours=1))
+    return first, second
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--feeds", type=int, default=300)
     parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--rounds", type=int, default=3, help="repeat each contender; the median is shown")
+    parser.add_argument("--database-url", help="postgresql://… for a scratch database there (default: SQLite)")
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()
 
@@ -160,41 +248,64 @@ def main() -> None:
     server.start()
     if not ready.wait(20):
         raise SystemExit("the benchmark server did not start")
+    options = FetchOptions(allow_private=True)  # loopback on purpose
+    concurrency = min(options.total, HOSTS * options.per_host)
+    floor = math.ceil(args.feeds / concurrency) * args.delay
+    runs: dict[str, list[tuple[float, RefreshReport]]] = {}
     try:
         urls = [f"http://{host_for(i)}:{port}/feed/{i}.xml" for i in range(args.feeds)]
-        options = FetchOptions(allow_private=True)  # loopback on purpose
-        concurrency = min(options.total, HOSTS * options.per_host)
-        floor = math.ceil(args.feeds / concurrency) * args.delay
-
-        first_time, first, first_entries = engine_pass([FetchRequest(u) for u in urls], options)
-        assert all(r.ok for r in first), [r.error for r in first if not r.ok][:3]
-        conditional = [FetchRequest(u, etag=r.etag) for u, r in zip(urls, first, strict=True)]
-        second_time, second, second_entries = engine_pass(conditional, options)
-        not_modified = sum(r.not_modified for r in second)
+        with scratch_database(args.database_url) as database:
+            dialect = database.engine.dialect.name
+            follow_all(database, urls)
+            now = datetime.now(UTC)
+            contenders: dict[str, Refresh] = {"production": production, "before": before(options)}
+            for _ in range(args.rounds):
+                for name, refresh in contenders.items():
+                    first, second = two_passes(database, refresh, now)
+                    runs.setdefault(f"{name} first", []).append(first)
+                    runs.setdefault(f"{name} second", []).append(second)
+            with database.session() as session:
+                stored = session.scalar(select(func.count()).select_from(FeedItem))
         naive_time, naive_entries = (float("nan"), 0) if args.skip_baseline else naive_pass(urls)
     finally:
         stop.set()
         server.join(5)
 
+    def median(key: str) -> tuple[float, RefreshReport]:
+        timings = runs[key]
+        middle = statistics.median_low([t for t, _ in timings])
+        return next(run for run in timings if run[0] == middle)
+
     print(
         f"\n{args.feeds} feeds, {args.delay * 1000:.0f} ms per response, {HOSTS} loopback hosts, "
-        f"limits: {options.per_host} per host, {options.total} in total; "
+        f"limits: {options.per_host} per host, {options.total} in total; {dialect}; "
+        f"{default_workers()} parsing worker(s); median of {args.rounds} rounds; "
         f"Python {platform.python_version()}, {platform.machine()}, {multiprocessing.cpu_count()} CPUs\n"
     )
-    print("| run | time | entries parsed | vs. floor | naive / this |")
+    print("| run | time | feeds parsed | new items stored | vs. floor |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    print(f"| floor: ceil({args.feeds}/{concurrency}) x {args.delay * 1000:.0f} ms | {floor:.2f} s | | 1.00x | |")
+    print(f"| floor: ceil({args.feeds}/{concurrency}) x {args.delay * 1000:.0f} ms | {floor:.2f} s | | | 1.00x |")
+    rows = [
+        ("production first pass (no validators yet)", "production first"),
+        ("**production second pass** ({not_modified} answered 304)", "production second"),
+        ("parse after fetching (the old pipeline), first pass", "before first"),
+        ("parse after fetching (the old pipeline), second pass", "before second"),
+    ]
+    for label, key in rows:
+        elapsed, report = median(key)
+        counts = report.counts
+        print(
+            f"| {label.format(not_modified=counts.get('not_modified', 0))} | {elapsed:.2f} s | "
+            f"{counts.get('updated', 0)} | {report.new_items} | {elapsed / floor:.2f}x |"
+        )
     print(
-        f"| engine, first pass (no validators yet) | {first_time:.2f} s | {first_entries} | "
-        f"{first_time / floor:.2f}x | {naive_time / first_time:.1f}x |"
+        f"| naive `feedparser.parse(url)` loop (no database) | {naive_time:.2f} s | {naive_entries} entries | | "
+        f"{naive_time / floor:.2f}x |"
     )
     print(
-        f"| engine, second pass ({not_modified} answered 304) | {second_time:.2f} s | {second_entries} | "
-        f"{second_time / floor:.2f}x | {naive_time / second_time:.1f}x |"
-    )
-    print(
-        f"| naive `feedparser.parse(url)` loop | {naive_time:.2f} s | {naive_entries} | "
-        f"{naive_time / floor:.2f}x | 1.0x |"
+        f"\n({stored} items stored after the last pass; all rounds: "
+        + "; ".join(f"{k}: " + ", ".join(f"{t:.2f}" for t, _ in v) for k, v in runs.items())
+        + ")"
     )
 
 

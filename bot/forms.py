@@ -73,6 +73,10 @@ class FormValues:
         raw = self._element(block_id).get("selected_date")
         return date.fromisoformat(raw) if raw else None
 
+    def time(self, block_id: str) -> str | None:
+        """A time picker's value, `HH:MM` (None when empty)."""
+        return self._element(block_id).get("selected_time") or None
+
     def number(self, block_id: str) -> str:
         return str(self._element(block_id).get("value") or "").strip()
 

@@ -11,7 +11,8 @@ dispatcher sends due rows:
    after `max_attempts` it is `dead`, listed by `clubbot outbox`, and the secretariat is told;
 5. when the outcome is unknown (dropped connection, timeout, 5xx) the channel's history is searched
    for the row's id before anything is sent again; a row left `sending` by a process that died is
-   resolved the same way once it is stale.
+   resolved the same way once it is stale (a row this process is still sending, e.g. waiting out a
+   rate limit, is not stale).
 
 File uploads (`enqueue_file`, kind `file`) follow Slack's three steps: `files.getUploadURLExternal`
 gives a file id, which is written into the row (and committed) *before* the bytes are uploaded and
@@ -199,6 +200,9 @@ class Dispatcher:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.stale_after = stale_after
+        #: Rows this process is sending right now (a long rate-limit wait is not a dead process).
+        self._in_flight: set[int] = set()
+        self._in_flight_lock = threading.Lock()
 
     # --- entry points --------------------------------------------------------------------------
 
@@ -236,6 +240,8 @@ class Dispatcher:
                     )
                 )
             ]
+        with self._in_flight_lock:
+            rows = [row for row in rows if row.id not in self._in_flight]
         report = DispatchReport()
         for row in rows:
             report = report + self._resolve_unknown(row, reason="stale claim")
@@ -262,6 +268,15 @@ class Dispatcher:
             return OutboxRow.of(row)
 
     def _send(self, row: OutboxRow) -> DispatchReport:
+        with self._in_flight_lock:
+            self._in_flight.add(row.id)
+        try:
+            return self._send_claimed(row)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight.discard(row.id)
+
+    def _send_claimed(self, row: OutboxRow) -> DispatchReport:
         try:
             if row.kind == KIND_UPDATE:
                 ts = self._send_update(row)

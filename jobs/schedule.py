@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from jobs import outbox, reports, tracking
+from jobs import digest, feeds, outbox, reports, tracking
 from jobs.base import PeriodicJob, RecurringTask
 
-SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (outbox.TASK, *tracking.JOBS, *reports.JOBS)
+SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (
+    outbox.TASK,
+    feeds.TASK,
+    digest.JOB,
+    *tracking.JOBS,
+    *reports.JOBS,
+)

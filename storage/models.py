@@ -431,6 +431,10 @@ class Feed(TimestampMixin, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_problem: Mapped[str | None] = mapped_column(Text)
     unhealthy_notified_at: Mapped[datetime | None]
+    #: The first failed fetch since the last success (None while the feed works).
+    failing_since: Mapped[datetime | None]
+    #: The server asked (429/503 with `Retry-After`) not to be fetched again before this instant.
+    retry_not_before: Mapped[datetime | None]
 
 
 class ClubFeed(TimestampMixin, Base):

@@ -12,7 +12,7 @@ from bot.slack import METHODS
 ROOT = Path(__file__).resolve().parent.parent
 _FAMILY = r"(auth|users|chat|conversations|views|pins|files|team|reactions|bookmarks)_([a-zA-Z]+(?:_v2)?)"
 #: A Web API call: slack_sdk's method on a client (`client.chat_postMessage(`) or named for the gateway's `_call`.
-SDK_CALL = re.compile(rf"client\.{_FAMILY}\(|_call\(\s*[\w.]+,\s*\"{_FAMILY}\"")
+SDK_CALL = re.compile(rf"(?:client|\))\.{_FAMILY}\(|_call\(\s*[\w.]+,\s*\"{_FAMILY}\"")
 #: slack_sdk helpers that call more than one Web API method.
 COMPOSITE = {"files.upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal")}
 

@@ -135,3 +135,21 @@ def test_direct_messages_go_to_the_persons_im(slack):
         outbox.enqueue_dm(session, kim, Message(text="reminder"))
     slack.runtime.outbox.dispatcher.dispatch_due()
     assert [m.text for m in slack.standin.messages(slack.standin.dm_channel(kim))] == ["reminder"]
+
+
+def test_a_post_waiting_out_a_rate_limit_is_not_taken_for_stale_and_sent_twice(slack):
+    import threading
+
+    channel = slack.channel("club", [slack.person("kim")])
+    [row_id] = enqueue_posts(slack, [channel], per_channel=1)
+    # two 1-second Retry-After waits: longer than the test app's stale_after (1 s)
+    slack.standin.inject(FaultPlan(kind="ratelimited", rate=1.0, methods={"chat.postMessage"}, count=2, retry_after=1))
+    dispatcher = slack.runtime.outbox.dispatcher
+    sender = threading.Thread(target=dispatcher.dispatch_due)
+    sender.start()
+    while sender.is_alive():  # meanwhile the same process keeps resolving stale claims
+        dispatcher.dispatch_due()
+        time.sleep(0.05)
+    sender.join()
+    dispatch_until_done(slack)
+    assert posted_outbox_ids(slack, channel) == [row_id]

@@ -61,4 +61,5 @@ __all__ = [
     "unescape",
 ]
 
-from bot.commands import tracking  # noqa: F401
+# Feature modules register their subcommands (with their rules) when imported.
+from bot.commands import clubs, digests, reports, tracking  # noqa: F401

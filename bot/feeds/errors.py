@@ -23,6 +23,7 @@ class FeedErrorKind(StrEnum):
     CONNECTION_FAILED = "connection_failed"
     NOT_A_FEED = "not_a_feed"
     UNSAFE_XML = "unsafe_xml"
+    UNSUPPORTED_ENCODING = "unsupported_encoding"
 
 
 @dataclass(frozen=True)

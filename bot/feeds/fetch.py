@@ -6,9 +6,17 @@ returns one `FetchResult` per request, in order. One bad feed never affects the 
 becomes a typed `FeedError` on that feed's result.
 
 Limits (all in `FetchOptions`): connect and read timeouts, an overall deadline per fetch (so an
-endless slow body ends), a body size cap (the body is streamed and reading stops past it, the
-decompressed size counts), redirects followed by hand within a limit so every hop is checked, at
-most `per_host` requests at once to one host name and `total` at once overall.
+endless slow body ends), a body size cap (the body is streamed and reading stops past it), redirects
+followed by hand within a limit so every hop is checked, at most `per_host` requests at once to one
+host name and `total` at once overall.
+
+Compressed bodies: only `gzip` and `deflate` are asked for, and the bot decompresses them itself,
+incrementally, never producing more than the cap allows (`_BoundedDecoder`): a small compressed
+chunk that would expand to gigabytes stops at `max_bytes` + 1 bytes of output, so a "zip bomb"
+cannot exhaust memory. Both the compressed and the decompressed sizes count against the cap.
+
+Politeness: a 429 or 503 answer's `Retry-After` (seconds or an HTTP date) is returned as
+`FetchResult.retry_after`, capped at `MAX_RETRY_AFTER`, so the caller does not ask again before then.
 
 SSRF and DNS rebinding: httpx connects through `_GuardedBackend`, an httpcore network backend that
 resolves the host name itself, refuses the connection when any resolved address is not public
@@ -29,10 +37,13 @@ import ipaddress
 import logging
 import socket
 import ssl
+import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -52,6 +63,11 @@ ACCEPT = (
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _NOT_FEED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/gzip")
+#: The content codings asked for (and the only ones decoded): both are in the standard library.
+ACCEPT_ENCODING = "gzip, deflate"
+#: The longest `Retry-After` honoured, in seconds; a server asking for more is asked again after this.
+MAX_RETRY_AFTER = 7 * 24 * 3600.0
+_RETRY_STATUSES = frozenset({429, 503})
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -104,6 +120,8 @@ class FetchResult:
     elapsed: float = 0.0
     redirects: int = 0
     error: FeedError | None = None
+    #: Seconds the server asked to wait before the next request (`Retry-After` on a 429 or 503).
+    retry_after: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -298,6 +316,7 @@ class _Progress:
     leading_permanent: bool = True
     status: int | None = None
     deadline_at: float | None = None
+    retry_after: float | None = None
 
 
 def _check_url(url: str, policy: AddressPolicy) -> str:
@@ -325,18 +344,101 @@ def _request_headers(request: FetchRequest) -> dict[str, str]:
     return headers
 
 
+class _BoundedDecoder:
+    """Undo a response's content coding incrementally, never producing more than `limit` bytes in total.
+
+    zlib's `max_length` bounds each call's output, so however much a chunk would expand, at most
+    `limit` + 1 bytes are ever held before the body is refused as too large.
+    """
+
+    def __init__(self, coding: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._raw = coding in ("", "identity")
+        self._deflate = coding == "deflate"
+        self._first = True
+        if self._raw:
+            self._zlib = None
+        elif coding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._zlib = zlib.decompressobj()
+        else:
+            raise _Failure(FeedError(FeedErrorKind.UNSUPPORTED_ENCODING, f"content encoding {coding[:40]!r}"))
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _Failure(FeedError(FeedErrorKind.TOO_LARGE, f"more than {self.limit} bytes"))
+        return data
+
+    def decode(self, chunk: bytes) -> bytes:
+        if self._zlib is None:
+            return self._count(chunk)
+        try:
+            return self._inflate(chunk)
+        except zlib.error:
+            if self._deflate and self._first:  # "deflate" sent without its zlib header: raw deflate
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                return self._inflate(chunk)
+            raise
+        finally:
+            self._first = False
+
+    def _inflate(self, chunk: bytes) -> bytes:
+        assert self._zlib is not None
+        parts: list[bytes] = []
+        data = chunk
+        while data:
+            # max_length is at least 1 (0 would mean "no limit")
+            parts.append(self._count(self._zlib.decompress(data, self.limit - self.size + 1)))
+            data = self._zlib.unconsumed_tail
+        return b"".join(parts)
+
+    def flush(self) -> bytes:
+        if self._zlib is None:
+            return b""
+        return self._count(self._zlib.flush(self.limit - self.size + 1))
+
+
 async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise _Failure(FeedError(FeedErrorKind.TOO_LARGE, f"declared {declared} bytes, limit {max_bytes}"))
+    coding = response.headers.get("content-encoding", "").strip().lower()
+    decoder = _BoundedDecoder(coding, max_bytes)
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise _Failure(FeedError(FeedErrorKind.TOO_LARGE, f"more than {max_bytes} bytes"))
-        chunks.append(chunk)
+    received = 0
+    try:
+        async for chunk in response.aiter_raw():  # as sent: the content coding is undone here, bounded
+            received += len(chunk)
+            if received > max_bytes:
+                raise _Failure(FeedError(FeedErrorKind.TOO_LARGE, f"more than {max_bytes} bytes"))
+            chunks.append(decoder.decode(chunk))
+        chunks.append(decoder.flush())
+    except zlib.error as exc:
+        raise _Failure(FeedError(FeedErrorKind.NOT_A_FEED, f"corrupt {coding} body: {exc}"[:300])) from None
     return b"".join(chunks)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A `Retry-After` header as seconds from `now` (it is a number of seconds or an HTTP date), capped
+    at `MAX_RETRY_AFTER`; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 async def _fetch_one(
@@ -390,6 +492,8 @@ async def _fetch_one(
                             )
                         else:
                             phrase = response.reason_phrase or ""
+                            if response.status_code in _RETRY_STATUSES:
+                                progress.retry_after = retry_after_seconds(response.headers.get("retry-after"))
                             raise _Failure(
                                 FeedError(
                                     FeedErrorKind.HTTP_STATUS,
@@ -410,7 +514,7 @@ async def _fetch_one(
                 progress.leading_permanent = False
             progress.url = next_url
     except _Failure as failure:
-        return result(error=failure.error)
+        return result(error=failure.error, retry_after=progress.retry_after)
     except BlockedAddressError as exc:
         return result(error=FeedError(FeedErrorKind.BLOCKED_ADDRESS, str(exc)))
     except (TimeoutError, httpx.TimeoutException):
@@ -441,16 +545,23 @@ def _client(options: FetchOptions, policy: AddressPolicy) -> httpx.AsyncClient:
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,
-        headers={"User-Agent": options.user_agent, "Accept": ACCEPT},
+        headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
     )
+
+
+OnResult = Callable[[int, FetchResult], "FetchResult | None"]
 
 
 async def fetch_all_async(
     requests: Sequence[FetchRequest],
     options: FetchOptions,
-    on_result: Callable[[int, FetchResult], None] | None = None,
+    on_result: OnResult | None = None,
 ) -> list[FetchResult]:
-    """Fetch every request concurrently within the limits; `on_result(index, result)` as each one ends."""
+    """Fetch every request concurrently within the limits; `on_result(index, result)` as each one ends.
+
+    When `on_result` returns a `FetchResult`, that is what is kept and returned for the request (e.g. the
+    result without its body, once the body has been handed on), so memory is not held for the rest.
+    """
     policy = AddressPolicy.from_options(options)
     limiter = _Limiter(options.per_host, options.total)
     results: list[FetchResult | None] = [None] * len(requests)
@@ -458,9 +569,8 @@ async def fetch_all_async(
 
         async def one(index: int, request: FetchRequest) -> None:
             outcome = await _fetch_one(client, limiter, policy, request, options)
-            results[index] = outcome
-            if on_result is not None:
-                on_result(index, outcome)
+            kept = on_result(index, outcome) if on_result is not None else None
+            results[index] = kept if isinstance(kept, FetchResult) else outcome
 
         async with asyncio.TaskGroup() as group:
             for index, request in enumerate(requests):
@@ -485,7 +595,7 @@ def fetch_many(
     requests: Sequence[FetchRequest],
     options: FetchOptions | None = None,
     *,
-    on_result: Callable[[int, FetchResult], None] | None = None,
+    on_result: OnResult | None = None,
 ) -> list[FetchResult]:
     """Fetch all `requests` concurrently; one `FetchResult` per request, in the same order."""
     if not requests:

@@ -33,8 +33,8 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from bot.feeds.errors import FeedError, FeedErrorKind
-from bot.feeds.normalize import unwrap_redirector
-from bot.feeds.text import collapse_whitespace, plain_text, slack_escape
+from bot.feeds.normalize import title_key, unwrap_redirector, url_key
+from bot.feeds.text import collapse_whitespace, plain_text, slack_escape, truncate
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 600
@@ -59,6 +59,9 @@ class ParsedEntry:
     url: str | None
     summary: str
     published_at: datetime | None
+    #: Hashes of the normalised link and title (`bot.feeds.normalize`), computed with the parse.
+    url_key: str | None = None
+    title_key: str = ""
 
     @property
     def title_mrkdwn(self) -> str:
@@ -348,6 +351,8 @@ def _make_entry(
         url=link,
         summary=summary,
         published_at=published_at,
+        url_key=url_key(link),
+        title_key=title_key(title),
     )
 
 
@@ -454,3 +459,47 @@ def discover_feed_links(body: bytes, *, base_url: str, content_type: str | None 
         if absolute and absolute not in found:
             found.append(absolute)
     return found
+
+
+class _TitleFinder(HTMLParser):
+    """A page's `og:title` / `twitter:title` meta tag, else its `<title>` (in the document head)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: str | None = None
+        self.title_parts: list[str] = []
+        self._in_title = False
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title" and not self.title_parts:
+            self._in_title = True
+        elif tag == "meta" and self.meta is None:
+            values = {name: (value or "") for name, value in attrs}
+            if (values.get("property") or values.get("name") or "").lower() in {"og:title", "twitter:title"}:
+                self.meta = values.get("content") or None
+        elif tag == "body":
+            self.done = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag == "head":
+            self.done = True
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title_parts.append(data)
+
+
+def html_title(body: bytes, content_type: str | None = None) -> str | None:
+    """The title of a web page (its `og:title`, else `<title>`), as one line of plain text; None if it has none.
+
+    Only the first 256 KB are read: the title is in the document's head."""
+    text, _, _ = decode_document(body[:256_000], content_type)
+    finder = _TitleFinder()
+    for start in range(0, len(text), 8192):  # stop reading once the head is over
+        finder.feed(text[start : start + 8192])
+        if finder.done or finder.meta:
+            break
+    return truncate(collapse_whitespace(finder.meta or "".join(finder.title_parts)), TITLE_LIMIT) or None

@@ -27,6 +27,7 @@ from bot.domain import ClubRole, ClubStatus, FieldKey, Language, MembershipStatu
 from bot.errors import UserError
 from bot.naming import channel_name, name_variants
 from bot.participants.values import contains_hangul
+from bot.services.digests import subscribe_new_club
 from bot.services.standing import ClubRef, ClubWithRole, clubs_of, participant_of
 from bot.settings import Settings
 from bot.slack import SlackChannel, SlackGateway, SlackProfile, SlackRefused
@@ -256,7 +257,7 @@ def provision_club(db: Database, slack: SlackGateway, settings: Settings, reques
             session.add(club)
             session.flush()
             ref = ClubRef.of(club)
-            _subscribe_catalog_feeds(session, club.id, request.field)
+            subscribe_new_club(session, club.id)  # the field's catalog feeds, for the club's news digest
             _audit(session, request.actor, "club.create", club.id, name=request.name, channel=channel.id)
     except IntegrityError:
         # the same command ran twice at once: the other run created the club; add the people to it
@@ -268,12 +269,6 @@ def provision_club(db: Database, slack: SlackGateway, settings: Settings, reques
         return ProvisionResult(ref, created=False, channel_reused=True, people=outcomes)
     outcomes = _add_people(db, slack, settings, ref, leaders, members, actor=request.actor, welcome=True)
     return ProvisionResult(ref, created=True, channel_reused=reused, people=outcomes)
-
-
-def _subscribe_catalog_feeds(session: Session, club_id: int, field_key: FieldKey) -> None:
-    from bot.services.feeds import subscribe_catalog
-
-    subscribe_catalog(session, club_id, field_key)
 
 
 def _add_people(

@@ -5,8 +5,14 @@ and returning plain frozen dataclasses; no ORM object leaves this module. Texts 
 made here: errors come back as `FeedError` (with `.describe(lang)` / `.message_key`), digest items as
 Slack-safe plain text (`DraftItem.title` and `.summary` are already escaped for mrkdwn).
 
-Refreshing never holds a database transaction open while the network is used: feeds are read in one
-short session, fetched and parsed with none open, and the results written in another.
+Neither refreshing nor adding a feed holds a database transaction open while the network is used:
+feeds are read in one short session, fetched and parsed with none open (each body parsed as it
+arrives, in worker processes: `bot.feeds.pipeline`), and the results written in another.
+
+Retention: a feed item nobody posted is deleted `RETENTION` (90 days) after it was first seen, once
+its feed no longer lists it (an item still listed would otherwise come back as new; checked at a
+feed's first successful refresh of each UTC day), or once no active club follows its feed
+(`prune_feed_items`).
 """
 
 from __future__ import annotations
@@ -16,10 +22,10 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, exists, select, update
+from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +34,10 @@ from sqlalchemy.orm import Session
 from bot.domain import ClubStatus, FeedStatus, FieldKey, Language
 from bot.feeds.catalog import CatalogFeed, load_catalog, load_vocabulary
 from bot.feeds.errors import FeedError, FeedErrorKind
-from bot.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
+from bot.feeds.fetch import FetchOptions, FetchRequest, FetchResult
 from bot.feeds.normalize import is_distinctive_title, title_key, url_key
-from bot.feeds.parse import FeedParseError, ParsedEntry, ParsedFeed, discover_feed_links, parse_feed
+from bot.feeds.parse import ParsedEntry, ParsedFeed
+from bot.feeds.pipeline import Fetched, fetch_and_parse
 from bot.feeds.rank import Candidate, RankConfig, SharedCandidate, build_profile, plan_digest
 from bot.feeds.text import collapse_whitespace, plain_text, slack_escape, slack_link_url, truncate
 from storage.db import Database
@@ -53,19 +60,22 @@ LOOKBACK = timedelta(days=14)
 MAX_AGE = timedelta(days=30)
 MAX_CANDIDATES = 5000
 SUMMARY_LINE = 240
+RETENTION = timedelta(days=90)
 
 
 class Fetcher(Protocol):
-    """Fetches many URLs at once, one result per request in order (`bot.feeds.fetch.fetch_many`)."""
+    """Fetches and parses many feeds at once, one `Fetched` per request in order
+    (`bot.feeds.pipeline.fetch_and_parse`)."""
 
-    def __call__(self, requests: Sequence[FetchRequest], /) -> Sequence[FetchResult]: ...
+    def __call__(self, requests: Sequence[FetchRequest], /) -> Sequence[Fetched]: ...
 
 
-def http_fetcher(options: FetchOptions | None = None) -> Fetcher:
-    """The real fetcher, with `options` (e.g. `FetchOptions(allow_private=settings.allow_private_feeds)`)."""
+def http_fetcher(options: FetchOptions | None = None, *, parse_workers: int | None = None) -> Fetcher:
+    """The real fetcher, with `options` (e.g. `FetchOptions(allow_private=settings.allow_private_feeds)`);
+    bodies are parsed in `parse_workers` processes as they arrive (default: the CPUs left over)."""
 
-    def fetch(requests: Sequence[FetchRequest], /) -> Sequence[FetchResult]:
-        return fetch_many(requests, options)
+    def fetch(requests: Sequence[FetchRequest], /) -> Sequence[Fetched]:
+        return fetch_and_parse(requests, options, workers=parse_workers)
 
     return fetch
 
@@ -88,6 +98,11 @@ class FeedView:
     consecutive_failures: int
     error: FeedError | None
     problem: str | None
+    last_fetched_at: datetime | None = None
+    #: The first failed fetch since the last success (None while it works).
+    failing_since: datetime | None = None
+    #: Not fetched again before this instant, as the server asked (`Retry-After`).
+    retry_not_before: datetime | None = None
 
 
 def _view(feed: Feed, club_feed: ClubFeed | None = None) -> FeedView:
@@ -102,7 +117,16 @@ def _view(feed: Feed, club_feed: ClubFeed | None = None) -> FeedView:
         consecutive_failures=feed.consecutive_failures,
         error=FeedError.from_text(feed.last_error),
         problem=feed.last_problem,
+        last_fetched_at=feed.last_fetched_at,
+        failing_since=feed.failing_since,
+        retry_not_before=feed.retry_not_before,
     )
+
+
+def _club_view(session: Session, club_id: int, feed: Feed) -> FeedView:
+    """The feed as this club follows it (with the club's keywords for it)."""
+    club_feed = session.scalar(select(ClubFeed).where(ClubFeed.club_id == club_id, ClubFeed.feed_id == feed.id))
+    return _view(feed, club_feed)
 
 
 def _club(session: Session, club_id: int) -> Club:
@@ -184,18 +208,19 @@ def _as_url(text: str) -> str:
     return text if "://" in text else f"https://{text}"
 
 
-def _fetch_and_parse(fetcher: Fetcher, url: str) -> tuple[FetchResult, ParsedFeed | None, FeedError | None]:
-    (result,) = fetcher([FetchRequest(url)])
-    if result.error is not None:
-        return result, None, result.error
-    try:
-        return result, parse_feed(result.body, content_type=result.content_type, url=result.final_url), None
-    except FeedParseError as exc:
-        return result, None, exc.error
+def _fetch_feed(fetcher: Fetcher, url: str) -> tuple[str, Fetched]:
+    """Fetch and read `url`; a web page that advertises a feed is followed to that feed."""
+    (fetched,) = fetcher([FetchRequest(url)])
+    if fetched.feed is None and fetched.error is not None and fetched.error.kind is FeedErrorKind.NOT_A_FEED:
+        for link in fetched.alternates[:2]:
+            (followed,) = fetcher([FetchRequest(link)])
+            if followed.feed is not None:
+                return link, followed
+    return url, fetched
 
 
 def add_feed(
-    session: Session,
+    database: Database | SessionFactory,
     club_id: int,
     url: str,
     *,
@@ -208,35 +233,44 @@ def add_feed(
 
     Refused, with the reason, when the address does not answer, is blocked, answers an HTTP error, or is
     not a feed. A web page that advertises a feed (`<link rel="alternate">`) is followed to that feed.
+    A feed the bot already reads successfully is subscribed to without fetching it again. No database
+    transaction is open while the address is fetched: the club and known feeds are read in one short
+    session, and the feed is written in another after the fetch.
     """
-    _club(session, club_id)
+    sessions = _sessions(database)
     url = _as_url(url)
-    known = session.scalar(select(Feed).where(Feed.url == url))
-    if known is not None and known.status == FeedStatus.OK and known.last_success_at is not None:
-        added = _subscribe(session, club_id, known, keywords=keywords, added_by=added_by)
-        return AddFeedResult(feed=_view(known), already=not added)
-    result, parsed, error = _fetch_and_parse(fetcher, url)
-    if error is not None and error.kind is FeedErrorKind.NOT_A_FEED and result.body:
-        for link in discover_feed_links(result.body, base_url=result.final_url, content_type=result.content_type)[:2]:
-            result, parsed, error = _fetch_and_parse(fetcher, link)
-            if parsed is not None:
-                url = link
-                break
+    with sessions() as session:
+        _club(session, club_id)
+        known = session.scalar(select(Feed).where(Feed.url == url))
+        if known is not None and known.status == FeedStatus.OK and known.last_success_at is not None:
+            added = _subscribe(session, club_id, known, keywords=keywords, added_by=added_by)
+            return AddFeedResult(feed=_club_view(session, club_id, known), already=not added)
+
+    url, fetched = _fetch_feed(fetcher, url)
+    parsed = fetched.feed
     if parsed is None:
-        return AddFeedResult(error=error or FeedError(FeedErrorKind.NOT_A_FEED))
-    stored_url = result.permanent_url or url
-    feed = session.scalar(select(Feed).where(Feed.url == stored_url))
-    if feed is None:
-        feed = Feed(url=stored_url, is_catalog=False)
-        session.add(feed)
-    club = _club(session, club_id)
-    feed.title = feed.title or parsed.title or urlsplit(stored_url).hostname
-    feed.field = feed.field or club.field
-    _mark_success(feed, result, parsed, now)
-    session.flush()
-    _store_entries(session, feed.id, parsed.entries, now)
-    added = _subscribe(session, club_id, feed, keywords=keywords, added_by=added_by)
-    return AddFeedResult(feed=_view(feed), already=not added)
+        return AddFeedResult(error=fetched.error or FeedError(FeedErrorKind.NOT_A_FEED))
+
+    stored_url = fetched.result.permanent_url or url
+    with sessions() as session:
+        club = _club(session, club_id)
+        feed = session.scalar(select(Feed).where(Feed.url == stored_url))
+        if feed is None:
+            try:
+                with session.begin_nested():
+                    feed = Feed(url=stored_url, is_catalog=False)
+                    session.add(feed)
+                    session.flush()
+            except IntegrityError:  # added by someone else meanwhile
+                feed = session.scalar(select(Feed).where(Feed.url == stored_url))
+                assert feed is not None
+        feed.title = feed.title or parsed.title or urlsplit(stored_url).hostname
+        feed.field = feed.field or club.field
+        _mark_success(feed, fetched.result, parsed, now)
+        session.flush()
+        _store_entries(session, feed.id, parsed.entries, now)
+        added = _subscribe(session, club_id, feed, keywords=keywords, added_by=added_by)
+        return AddFeedResult(feed=_club_view(session, club_id, feed), already=not added)
 
 
 # --- refreshing ---------------------------------------------------------------------------------------
@@ -293,23 +327,44 @@ def _insert(session: Session) -> Callable[..., object]:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def _store_entries(session: Session, feed_id: int, entries: Iterable[ParsedEntry], now: datetime) -> int:
-    """Insert entries not yet stored for this feed (by entry key); the number inserted."""
+def _stored_keys(session: Session, feed_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The entry keys already stored for each of these feeds, in one query per 500 feeds."""
+    stored: dict[int, set[str]] = {feed_id: set() for feed_id in feed_ids}
+    ids = list(feed_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(FeedItem.feed_id, FeedItem.entry_key).where(FeedItem.feed_id.in_(ids[start : start + 500]))
+        )
+        for feed_id, key in rows:
+            stored[feed_id].add(key)
+    return stored
+
+
+def _store_entries(
+    session: Session,
+    feed_id: int,
+    entries: Iterable[ParsedEntry],
+    now: datetime,
+    existing: set[str] | None = None,
+) -> int:
+    """Insert entries not yet stored for this feed (by entry key); the number inserted. `existing`: the
+    feed's stored keys when the caller already read them."""
     entries = list(entries)
     if not entries:
         return 0
-    keys = [e.key for e in entries]
-    existing = set(
-        session.scalars(select(FeedItem.entry_key).where(FeedItem.feed_id == feed_id, FeedItem.entry_key.in_(keys)))
-    )
+    if existing is None:
+        keys = [e.key for e in entries]
+        existing = set(
+            session.scalars(select(FeedItem.entry_key).where(FeedItem.feed_id == feed_id, FeedItem.entry_key.in_(keys)))
+        )
     rows = [
         {
             "feed_id": feed_id,
             "entry_key": e.key,
             "url": e.url[:2000] if e.url else None,
-            "url_key": url_key(e.url),
+            "url_key": e.url_key,
             "title": e.title,
-            "title_key": title_key(e.title),
+            "title_key": e.title_key or title_key(e.title),
             "summary": e.summary or None,
             "published_at": min(e.published_at, now) if e.published_at else None,
             "first_seen_at": now,
@@ -319,9 +374,14 @@ def _store_entries(session: Session, feed_id: int, entries: Iterable[ParsedEntry
     ]
     if not rows:
         return 0
-    statement = _insert(session)(FeedItem).values(rows)
-    result = session.execute(statement.on_conflict_do_nothing(index_elements=["feed_id", "entry_key"]))  # type: ignore[attr-defined]
-    return int(result.rowcount or 0) if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+    # one cached statement run for many rows (not a fresh multi-VALUES statement per feed, which
+    # SQLAlchemy would compile each time); RETURNING counts what was really inserted
+    statement = (
+        _insert(session)(FeedItem.__table__)
+        .on_conflict_do_nothing(index_elements=["feed_id", "entry_key"])  # type: ignore[attr-defined]
+        .returning(FeedItem.__table__.c.id)
+    )
+    return len(session.execute(statement, rows).all())
 
 
 def _mark_success(feed: Feed, result: FetchResult, parsed: ParsedFeed | None, now: datetime) -> None:
@@ -330,6 +390,8 @@ def _mark_success(feed: Feed, result: FetchResult, parsed: ParsedFeed | None, no
     feed.consecutive_failures = 0
     feed.status = FeedStatus.OK
     feed.last_error = None
+    feed.failing_since = None
+    feed.retry_not_before = None
     feed.unhealthy_notified_at = None  # a later outage is told again
     if result.etag:
         feed.etag = result.etag[:500]
@@ -341,35 +403,30 @@ def _mark_success(feed: Feed, result: FetchResult, parsed: ParsedFeed | None, no
             feed.title = parsed.title[:500]
 
 
-def _mark_failure(feed: Feed, error: FeedError, now: datetime, unhealthy_after: int) -> None:
+def _mark_failure(
+    feed: Feed, error: FeedError, now: datetime, unhealthy_after: int, retry_after: float | None = None
+) -> None:
     feed.last_fetched_at = now
     feed.consecutive_failures = (feed.consecutive_failures or 0) + 1
     feed.last_error = error.to_text()
+    feed.failing_since = feed.failing_since or now
+    feed.retry_not_before = now + timedelta(seconds=retry_after) if retry_after else None
     if error.kind is FeedErrorKind.HTTP_STATUS and error.status == 410:
         feed.status = FeedStatus.DISABLED
     elif feed.consecutive_failures >= unhealthy_after and feed.status == FeedStatus.OK:
         feed.status = FeedStatus.UNHEALTHY
 
 
-def _feeds_to_refresh(feed_ids: Sequence[int] | None) -> Select[tuple[Feed]]:
-    followed = exists().where(
-        ClubFeed.feed_id == Feed.id, ClubFeed.club_id == Club.id, Club.status == ClubStatus.ACTIVE
-    )
-    query = select(Feed).where(Feed.status != FeedStatus.DISABLED, followed).order_by(Feed.id)
+def _followed() -> Any:
+    return exists().where(ClubFeed.feed_id == Feed.id, ClubFeed.club_id == Club.id, Club.status == ClubStatus.ACTIVE)
+
+
+def _feeds_to_refresh(feed_ids: Sequence[int] | None, now: datetime) -> Select[tuple[Feed]]:
+    waiting = Feed.retry_not_before.is_not(None) & (Feed.retry_not_before > now)
+    query = select(Feed).where(Feed.status != FeedStatus.DISABLED, _followed(), ~waiting).order_by(Feed.id)
     if feed_ids is not None:
         query = query.where(Feed.id.in_(list(feed_ids)))
     return query
-
-
-def _parse(result: FetchResult) -> tuple[ParsedFeed | None, FeedError | None]:
-    if result.error is not None:
-        return None, result.error
-    if result.not_modified:
-        return None, None
-    try:
-        return parse_feed(result.body, content_type=result.content_type, url=result.final_url), None
-    except FeedParseError as exc:
-        return None, exc.error
 
 
 def refresh_feeds(
@@ -379,54 +436,81 @@ def refresh_feeds(
     feed_ids: Sequence[int] | None = None,
     *,
     unhealthy_after: int = UNHEALTHY_AFTER,
+    retention: timedelta = RETENTION,
 ) -> RefreshReport:
     """Fetch every feed some active club follows (or `feed_ids`), once each, and store what is new.
 
     Conditional requests use the stored ETag / Last-Modified; a 304 stores nothing. A permanent redirect
     moves the stored URL. After `unhealthy_after` failures in a row a feed becomes `unhealthy`; a 410 Gone
-    disables it at once. Feeds that became unhealthy or disabled and whose leaders have not been told are
-    in `RefreshReport.notices` until `acknowledge_notices` is called for them.
+    disables it at once. A 429 or 503 with `Retry-After` keeps the feed out of refreshes until then.
+    Feeds that became unhealthy or disabled and whose leaders have not been told are in
+    `RefreshReport.notices` until `acknowledge_notices` is called for them. Unposted items older than
+    `retention` that their feed no longer lists are deleted.
     """
     sessions = _sessions(database)
     with sessions() as session:
-        planned = [(f.id, f.url, f.etag, f.last_modified) for f in session.scalars(_feeds_to_refresh(feed_ids))]
+        planned = [(f.id, f.url, f.etag, f.last_modified) for f in session.scalars(_feeds_to_refresh(feed_ids, now))]
     if not planned:
         return RefreshReport((), ())
-    results = fetcher([FetchRequest(url, etag, modified) for _, url, etag, modified in planned])
-    parsed = [_parse(result) for result in results]
+    fetched = fetcher([FetchRequest(url, etag, modified) for _, url, etag, modified in planned])
 
-    outcomes: list[FeedOutcome] = []
     with sessions() as session:
-        for (feed_id, url, _, _), result, (feed_data, error) in zip(planned, results, parsed, strict=True):
-            try:
-                with session.begin_nested():
-                    outcomes.append(_apply(session, feed_id, url, result, feed_data, error, now, unhealthy_after))
-            except Exception as exc:  # one feed's bad data must not lose the others' results
-                log.exception("storing feed %s failed", url)
-                outcomes.append(
-                    FeedOutcome(
-                        feed_id, url, "failed", error=FeedError(FeedErrorKind.CONNECTION_FAILED, str(exc)[:200])
-                    )
-                )
+        stored = _stored_keys(session, [p[0] for p, item in zip(planned, fetched, strict=True) if item.feed])
+        try:  # all feeds in one go (the feeds' updates flushed together) ...
+            with session.begin_nested():
+                outcomes = _apply_all(session, planned, fetched, stored, now, unhealthy_after, retention)
+        except Exception:  # ... and if one feed's data breaks that, feed by feed so it loses nobody else's
+            log.warning("storing the refresh in one transaction failed; storing feed by feed", exc_info=True)
+            outcomes = _apply_all(session, planned, fetched, stored, now, unhealthy_after, retention, one_by_one=True)
         notices = _pending_notices(session, [o.feed_id for o in outcomes])
     return RefreshReport(tuple(outcomes), notices)
 
 
-def _apply(
+def _apply_all(
     session: Session,
-    feed_id: int,
-    url: str,
-    result: FetchResult,
-    parsed: ParsedFeed | None,
-    error: FeedError | None,
+    planned: Sequence[tuple[int, str, str | None, str | None]],
+    fetched: Sequence[Fetched],
+    stored: dict[int, set[str]],
     now: datetime,
     unhealthy_after: int,
+    retention: timedelta,
+    *,
+    one_by_one: bool = False,
+) -> list[FeedOutcome]:
+    feeds = {f.id: f for f in session.scalars(select(Feed).where(Feed.id.in_([p[0] for p in planned])))}
+    outcomes: list[FeedOutcome] = []
+    for (feed_id, url, _, _), item in zip(planned, fetched, strict=True):
+        args = (session, feeds.get(feed_id), feed_id, url, item, now, unhealthy_after, retention, stored.get(feed_id))
+        if not one_by_one:
+            outcomes.append(_apply(*args))
+            continue
+        try:
+            with session.begin_nested():
+                outcomes.append(_apply(*args))
+        except Exception as exc:  # one feed's bad data must not lose the others' results
+            log.exception("storing feed %s failed", url)
+            error = FeedError(FeedErrorKind.CONNECTION_FAILED, str(exc)[:200])
+            outcomes.append(FeedOutcome(feed_id, url, "failed", error=error))
+    session.flush()
+    return outcomes
+
+
+def _apply(
+    session: Session,
+    feed: Feed | None,
+    feed_id: int,
+    url: str,
+    fetched: Fetched,
+    now: datetime,
+    unhealthy_after: int,
+    retention: timedelta,
+    stored_keys: set[str] | None = None,
 ) -> FeedOutcome:
-    feed = session.get(Feed, feed_id)
     if feed is None:  # removed meanwhile
         return FeedOutcome(feed_id, url, "failed", error=FeedError(FeedErrorKind.INVALID_URL, "feed removed"))
+    result, parsed, error = fetched.result, fetched.feed, fetched.error
     if error is not None:
-        _mark_failure(feed, error, now, unhealthy_after)
+        _mark_failure(feed, error, now, unhealthy_after, result.retry_after)
         outcome = "disabled" if feed.status == FeedStatus.DISABLED else "failed"
         return FeedOutcome(feed_id, url, outcome, error=error)
     moved_to = None
@@ -436,11 +520,40 @@ def _apply(
             feed.url = moved_to = result.permanent_url
         else:
             feed.last_problem = f"moved permanently to {result.permanent_url}, already followed as feed {taken}"
+    first_today = feed.last_success_at is None or feed.last_success_at.date() < now.date()
     _mark_success(feed, result, parsed, now)
     if parsed is None:
         return FeedOutcome(feed_id, url, "not_modified", moved_to=moved_to)
-    new = _store_entries(session, feed.id, parsed.entries, now)
+    new = _store_entries(session, feed.id, parsed.entries, now, stored_keys)
+    if first_today:  # a retention of months needs checking once a day, not at every refresh
+        _prune_unlisted(session, feed.id, [e.key for e in parsed.entries], now - retention)
     return FeedOutcome(feed_id, url, "updated", new_items=new, problem=parsed.problem, moved_to=moved_to)
+
+
+def _never_posted() -> Any:
+    return ~exists().where(DigestEntry.feed_item_id == FeedItem.id)
+
+
+def _prune_unlisted(session: Session, feed_id: int, listed: Sequence[str], cutoff: datetime) -> int:
+    """Delete this feed's unposted items first seen before `cutoff` that the feed no longer lists."""
+    statement = delete(FeedItem).where(FeedItem.feed_id == feed_id, FeedItem.first_seen_at < cutoff, _never_posted())
+    if listed:
+        statement = statement.where(FeedItem.entry_key.not_in(list(listed)))
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def prune_feed_items(session: Session, now: datetime, *, retention: timedelta = RETENTION) -> int:
+    """Delete unposted items first seen more than `retention` ago from feeds that are no longer read
+    (disabled, or followed by no active club); the number deleted. Items of feeds still read are
+    pruned by `refresh_feeds` once their feed stops listing them."""
+    not_read = select(Feed.id).where((Feed.status == FeedStatus.DISABLED) | ~_followed())
+    result = session.execute(
+        delete(FeedItem)
+        .where(FeedItem.feed_id.in_(not_read), FeedItem.first_seen_at < now - retention, _never_posted())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _pending_notices(session: Session, feed_ids: Sequence[int]) -> tuple[FeedNotice, ...]:
@@ -477,11 +590,21 @@ def _pending_notices(session: Session, feed_ids: Sequence[int]) -> tuple[FeedNot
     return tuple(notices)
 
 
-def acknowledge_notices(session: Session, feed_ids: Iterable[int], now: datetime) -> None:
-    """Record that the leaders were told about these feeds (call it with the outbox write)."""
-    ids = list(feed_ids)
-    if ids:
-        session.execute(update(Feed).where(Feed.id.in_(ids)).values(unhealthy_notified_at=now))
+def acknowledge_notices(session: Session, feed_ids: Iterable[int], now: datetime) -> list[int]:
+    """Record that the leaders are being told about these feeds (call it with the outbox write); the ids
+    this call acknowledged. A feed another process acknowledged first is left out, so when two refreshes
+    report the same notice, only the one that gets it here tells the leaders."""
+    acknowledged: list[int] = []
+    for feed_id in sorted(set(feed_ids)):
+        result = session.execute(
+            update(Feed)
+            .where(Feed.id == feed_id, Feed.unhealthy_notified_at.is_(None))
+            .values(unhealthy_notified_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            acknowledged.append(feed_id)
+    return acknowledged
 
 
 # --- digests ------------------------------------------------------------------------------------------

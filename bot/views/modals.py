@@ -164,6 +164,16 @@ def date_input(
     return _input(block_id, label, element, optional=optional, hint=hint)
 
 
+def time_input(
+    block_id: str, label: str, *, initial: str | None = None, optional: bool = False, hint: str | None = None
+) -> dict[str, Any]:
+    """A time picker; `initial` and the value read back (`FormValues.time`) are `HH:MM`."""
+    element: dict[str, Any] = {"type": "timepicker"}
+    if initial:
+        element["initial_time"] = initial
+    return _input(block_id, label, element, optional=optional, hint=hint)
+
+
 def number_input(
     block_id: str,
     label: str,

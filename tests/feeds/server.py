@@ -15,15 +15,22 @@ Every file in `../shared/feeds/` is served at `/samples/<name>` with the headers
 | `/html`, `/binary`, `/empty`, `/image` | a web page, random bytes, an empty body, a PNG |
 | `/billion-laughs`, `/xxe`, `/quadratic` | XML entity-expansion attacks |
 | `/wrong-encoding` | an EUC-KR feed served as `charset=utf-8` |
+| `/gzip/<name>`, `/deflate/<name>`, `/raw-deflate/<name>` | a sample, compressed (`Content-Encoding`) |
+| `/gzip-bomb` | 200 KB of gzip that expands to 200 MB, sent as one piece |
+| `/brotli` | a body claiming `Content-Encoding: br` |
+| `/retry/<code>?after=V` | answers `<code>` with `Retry-After: V` |
 
 Tests can also install their own routes with `server.route(path, ...)` and count requests per path.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import threading
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -70,6 +77,23 @@ WRONG_ENCODING = (
     "<item><title>양자 컴퓨터 오류 정정 연구</title><link>https://example.org/kr/1</link>"
     "<description>초전도 큐비트의 오류율을 낮추었다.</description></item></channel></rss>"
 ).encode("euc-kr")
+
+
+@functools.cache
+def gzip_bomb(megabytes: int = 200) -> bytes:
+    """Gzip of `megabytes` MB of zeros (about 1/1000 of that on the wire), built without holding the expansion."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = b"\0" * (1024 * 1024)
+    return b"".join([*(packer.compress(zeros) for _ in range(megabytes)), packer.flush()])
+
+
+def compressed(coding: str, body: bytes) -> bytes:
+    if coding == "gzip":
+        return gzip.compress(body)
+    if coding == "deflate":
+        return zlib.compress(body)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate, as some servers send it
+    return packer.compress(body) + packer.flush()
 
 
 @dataclass
@@ -189,6 +213,26 @@ def _handler_for(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 body = file.read_bytes()
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 self._send_conditional(body, content_type_for(name, body), etag, LAST_MODIFIED)
+                return
+            head, _, name = path.lstrip("/").partition("/")
+            if head in {"gzip", "deflate", "raw-deflate"} and (SAMPLES / name).is_file() and "/" not in name:
+                body = (SAMPLES / name).read_bytes()
+                coding = "deflate" if head == "raw-deflate" else head
+                self._send(
+                    200,
+                    compressed(head, body),
+                    {"Content-Type": content_type_for(name, body), "Content-Encoding": coding},
+                )
+                return
+            if path == "/gzip-bomb":
+                self._send(200, gzip_bomb(), {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"})
+                return
+            if path == "/brotli":
+                self._send(200, b"\x1b\x00\x00", {"Content-Type": "application/rss+xml", "Content-Encoding": "br"})
+                return
+            if path.startswith("/retry/"):
+                code = int(path.rsplit("/", 1)[1])
+                self._send(code, b"busy", {"Content-Type": "text/plain", "Retry-After": query["after"][0]})
                 return
             if path.startswith("/redirect/"):
                 code = int(path.rsplit("/", 1)[1])

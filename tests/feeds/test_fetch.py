@@ -101,6 +101,68 @@ def test_an_oversized_body_is_cut_off(feed_server, options):
     assert declared.error is not None and declared.error.kind is FeedErrorKind.TOO_LARGE
 
 
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "raw-deflate"])
+def test_compressed_bodies_are_decompressed(feed_server, options, coding):
+    result = fetch_one(feed_server.url(f"/{coding}/SamRuby.xml"), options)
+    assert result.ok and result.body == (SAMPLES / "SamRuby.xml").read_bytes()
+    _, headers = feed_server.requests[-1]
+    assert headers["accept-encoding"] == "gzip, deflate"  # only what the bot decodes itself
+
+
+def test_a_gzip_bomb_is_refused_without_ever_holding_its_expansion(feed_server, options):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = fetch_one(feed_server.url("/gzip-bomb"), options)  # 200 KB that would become 200 MB
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.error is not None and result.error.kind is FeedErrorKind.TOO_LARGE
+    assert peak < 4 * options.max_bytes  # bounded by the 5 MB cap, not by what the bytes expand to
+
+
+def test_a_single_compressed_chunk_is_inflated_only_up_to_the_cap():
+    from tests.feeds.server import gzip_bomb
+
+    decoder = fetch_module._BoundedDecoder("gzip", limit=1024 * 1024)
+    with pytest.raises(fetch_module._Failure) as caught:
+        decoder.decode(gzip_bomb(8))  # one chunk, 8 MB once inflated
+    assert caught.value.error.kind is FeedErrorKind.TOO_LARGE
+    assert decoder.size == 1024 * 1024 + 1  # it stopped one byte past the cap
+
+
+def test_an_unsupported_content_encoding_is_refused_with_its_reason(feed_server, options):
+    result = fetch_one(feed_server.url("/brotli"), options)
+    assert result.error is not None and result.error.kind is FeedErrorKind.UNSUPPORTED_ENCODING
+
+
+@pytest.mark.parametrize("code", [429, 503])
+def test_retry_after_is_reported_on_429_and_503(feed_server, options, code):
+    result = fetch_one(feed_server.url(f"/retry/{code}?after=120"), options)
+    assert result.error.status == code and result.retry_after == 120.0
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        ("Mon, 23 Nov 2026 00:10:00 GMT", 600.0),
+        ("Sun, 22 Nov 2026 23:00:00 GMT", 0.0),  # a date in the past: ask again now
+        ("99999999", fetch_module.MAX_RETRY_AFTER),  # capped
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_header_values(header, seconds):
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+    assert fetch_module.retry_after_seconds(header, now) == seconds
+
+
 def test_a_binary_content_type_is_not_a_feed(feed_server, options):
     result = fetch_one(feed_server.url("/image"), options)
     assert result.error is not None and result.error.kind is FeedErrorKind.NOT_A_FEED

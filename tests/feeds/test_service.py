@@ -94,20 +94,19 @@ def test_subscribing_a_club_to_its_field_catalog_is_idempotent_and_shares_feed_r
 
 def test_adding_a_feed_checks_it_first_and_stores_its_items(database, club, feed_server, fetcher):
     url = feed_server.url("/samples/pet_atom.xml")
-    with database.session() as session:
-        added = service.add_feed(session, club, url, fetcher=fetcher, now=NOW, added_by="U1", keywords="dogs")
+    added = service.add_feed(database, club, url, fetcher=fetcher, now=NOW, added_by="U1", keywords="dogs")
     assert added.ok and not added.already and added.feed.title == "Pet Secret Shopper"
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(FeedItem)) == 10
         views = service.list_feeds(session, club)
         assert [(v.url, v.keywords) for v in views] == [(url, "dogs")]
-        again = service.add_feed(session, club, url, fetcher=fetcher, now=NOW)
+    again = service.add_feed(database, club, url, fetcher=fetcher, now=NOW)
     assert again.ok and again.already
+    assert feed_server.hits["/samples/pet_atom.xml"] == 1  # a feed already read is not fetched again
 
 
 def test_adding_a_web_page_follows_the_feed_it_advertises(database, club, feed_server, fetcher):
-    with database.session() as session:
-        added = service.add_feed(session, club, feed_server.url("/html"), fetcher=fetcher, now=NOW)
+    added = service.add_feed(database, club, feed_server.url("/html"), fetcher=fetcher, now=NOW)
     assert added.ok and added.feed.url == feed_server.url("/samples/pet_atom.xml")
 
 
@@ -124,22 +123,21 @@ def test_adding_a_feed_is_refused_with_a_reason(database, club, feed_server, fet
     feed_server.route(
         "/plain-page", body=b"<html><body>No feed here</body></html>", headers={"Content-Type": "text/html"}
     )
+    added = service.add_feed(database, club, feed_server.url(path), fetcher=fetcher, now=NOW)
+    assert not added.ok and added.error.kind is kind
+    assert added.error.describe("en") and added.error.describe("ko")
     with database.session() as session:
-        added = service.add_feed(session, club, feed_server.url(path), fetcher=fetcher, now=NOW)
-        assert not added.ok and added.error.kind is kind
-        assert added.error.describe("en") and added.error.describe("ko")
         assert service.list_feeds(session, club) == []
 
 
 def test_adding_a_private_address_is_refused_when_private_feeds_are_not_allowed(database, club):
-    with database.session() as session:
-        added = service.add_feed(
-            session,
-            club,
-            "http://169.254.169.254/latest/meta-data/",
-            fetcher=service.http_fetcher(FetchOptions()),
-            now=NOW,
-        )
+    added = service.add_feed(
+        database,
+        club,
+        "http://169.254.169.254/latest/meta-data/",
+        fetcher=service.http_fetcher(FetchOptions()),
+        now=NOW,
+    )
     assert added.error.kind is FeedErrorKind.BLOCKED_ADDRESS
     assert "169.254.169.254" not in added.error.describe("en")  # the reason is for people, not a leak
 
@@ -468,3 +466,138 @@ def test_record_digest_is_idempotent_per_period(database, club, feed_server, fet
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Digest)) == 1
         assert session.scalar(select(func.count()).select_from(DigestEntry)) == 1
+
+
+# --- politeness, health history, retention -----------------------------------------------------------------
+
+
+def test_a_feed_that_asks_to_retry_later_is_not_fetched_again_before_then(database, club, feed_server, fetcher):
+    url = feed_server.url("/retry/429?after=7200")
+    feed_id = follow(database, club, url)
+    report = service.refresh_feeds(database, fetcher, NOW)
+    assert report.outcomes[0].error.status == 429
+    assert feed_row(database, feed_id).retry_not_before == NOW + timedelta(hours=2)
+
+    assert service.refresh_feeds(database, fetcher, NOW + timedelta(hours=1)).outcomes == ()  # not asked again
+    assert feed_server.hits["/retry/429"] == 1
+    later = service.refresh_feeds(database, fetcher, NOW + timedelta(hours=2))
+    assert [o.feed_id for o in later.outcomes] == [feed_id] and feed_server.hits["/retry/429"] == 2
+
+
+def test_a_feed_remembers_since_when_it_fails_until_it_works_again(database, club, feed_server, fetcher):
+    feed_server.route("/wobbly.xml", status=503, body=b"down")
+    feed_id = follow(database, club, feed_server.url("/wobbly.xml"))
+    service.refresh_feeds(database, fetcher, NOW)
+    service.refresh_feeds(database, fetcher, NOW + timedelta(hours=1))
+    with database.session() as session:
+        (view,) = service.list_feeds(session, club)
+    assert view.failing_since == NOW and view.consecutive_failures == 2 and view.retry_not_before is None
+    feed_server.route("/wobbly.xml", body=rss("W", [{"title": "Up", "link": "https://w.example/1"}]))
+    service.refresh_feeds(database, fetcher, NOW + timedelta(hours=2))
+    assert feed_row(database, feed_id).failing_since is None
+
+
+def test_old_items_nobody_posted_are_pruned_once_their_feed_stops_listing_them(database, club, feed_server, fetcher):
+    items = [{"title": f"Quantum item {i}", "link": f"https://p.example/{i}", "guid": f"p-{i}"} for i in range(4)]
+    url = feed_server.route("/p.xml", body=rss("P", items))
+    follow(database, club, url)
+    service.refresh_feeds(database, fetcher, NOW)
+    with database.session() as session:
+        posted = session.scalar(select(FeedItem).where(FeedItem.entry_key == "p-0"))
+        service.record_digest(
+            session,
+            club,
+            "2026-W48",
+            service.Draft(
+                club,
+                NOW,
+                (
+                    service.DraftItem(
+                        title=posted.title,
+                        url=None,
+                        source=None,
+                        date=None,
+                        summary="",
+                        sharer=None,
+                        score=1.0,
+                        reasons=(),
+                        feed_item_id=posted.id,
+                        entry_key=posted.entry_key,
+                        title_key=posted.title_key,
+                    ),
+                ),
+            ),
+        )
+    # 100 days later the feed lists only items 2 and 3: item 1 goes, item 0 stays (it was posted)
+    feed_server.route("/p.xml", body=rss("P", items[2:]))
+    service.refresh_feeds(database, fetcher, NOW + timedelta(days=100))
+    with database.session() as session:
+        keys = set(session.scalars(select(FeedItem.entry_key)))
+    assert keys == {"p-0", "p-2", "p-3"}
+
+
+def test_items_of_feeds_no_club_reads_any_more_are_pruned_after_the_retention(database, club, feed_server, fetcher):
+    kept = follow(database, club, feed_server.url("/samples/pet_atom.xml"))
+    dropped = follow(database, club, feed_server.url("/samples/SamRuby.xml"))
+    service.refresh_feeds(database, fetcher, NOW)
+    with database.session() as session:
+        service.remove_feed(session, club, dropped)
+        assert service.prune_feed_items(session, NOW + timedelta(days=89)) == 0
+        assert service.prune_feed_items(session, NOW + timedelta(days=91)) > 0
+        remaining = set(session.scalars(select(FeedItem.feed_id)))
+    assert remaining == {kept}  # the followed feed's items are still listed by it, so they stay
+
+
+def test_adding_a_feed_holds_no_database_connection_while_fetching(database, club, feed_server, fetcher):
+    checked_out_during_fetch = []
+
+    def watching(requests):
+        checked_out_during_fetch.append(database.engine.pool.checkedout())
+        return fetcher(requests)
+
+    added = service.add_feed(database, club, feed_server.url("/samples/pet_atom.xml"), fetcher=watching, now=NOW)
+    assert added.ok and checked_out_during_fetch == [0]
+
+
+def test_refreshing_holds_no_database_connection_while_fetching(database, club, feed_server, fetcher):
+    follow(database, club, feed_server.url("/samples/pet_atom.xml"))
+    checked_out_during_fetch = []
+
+    def watching(requests):
+        checked_out_during_fetch.append(database.engine.pool.checkedout())
+        return fetcher(requests)
+
+    assert service.refresh_feeds(database, watching, NOW).new_items == 10
+    assert checked_out_during_fetch == [0]
+
+
+def test_a_notice_is_acknowledged_by_only_one_of_two_racing_refreshes(database, club, feed_server, fetcher):
+    feed_id = follow(database, club, feed_server.url("/status/410"))
+    first = service.refresh_feeds(database, fetcher, NOW)
+    assert [n.feed_id for n in first.notices] == [feed_id]
+    with database.session() as session:
+        assert service.acknowledge_notices(session, [feed_id], NOW) == [feed_id]
+    with database.session() as session:
+        assert service.acknowledge_notices(session, [feed_id], NOW) == []  # the other one tells nobody
+
+
+def test_a_feed_whose_items_cannot_be_stored_loses_nothing_of_the_others(
+    database, club, feed_server, fetcher, monkeypatch
+):
+    good = follow(database, club, feed_server.url("/samples/pet_atom.xml"))
+    bad = follow(database, club, feed_server.url("/samples/SamRuby.xml"))
+    original = service._store_entries
+
+    def breaks_on_one_feed(session, feed_id, *args, **kwargs):
+        if feed_id == bad:
+            raise ValueError("a value the database refuses")
+        return original(session, feed_id, *args, **kwargs)
+
+    monkeypatch.setattr(service, "_store_entries", breaks_on_one_feed)
+    report = service.refresh_feeds(database, fetcher, NOW)
+    by_feed = {o.feed_id: o for o in report.outcomes}
+    assert by_feed[good].outcome == "updated" and by_feed[good].new_items == 10
+    assert by_feed[bad].outcome == "failed" and "refuses" in by_feed[bad].error.detail
+    with database.session() as session:
+        assert {i.feed_id for i in session.scalars(select(FeedItem))} == {good}
+        assert session.get(Feed, good).last_success_at == NOW and session.get(Feed, bad).last_success_at is None

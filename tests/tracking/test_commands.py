@@ -186,10 +186,10 @@ def test_a_member_files_from_elsewhere_with_club_name(slack):
 
 
 def test_people_outside_the_club_cannot_file(slack):
-    club = make_club(slack)
-    outsider = slack.person("outsider")
-    slack.standin.join_channel(outsider, club.channel)
-    reply = seen_by_user(slack.command(outsider, club.channel, "update Hello"))
+    make_club(slack)
+    outsider = slack.person("outsider")  # (joining the club's channel would make them a member)
+    elsewhere = slack.channel("random", [outsider])
+    reply = seen_by_user(slack.command(outsider, elsewhere, 'update club:"Quantum Hardware Club" Hello'))
     assert "only a member of the club may do this" in reply
     assert count(slack, Update) == 0
 

@@ -1,0 +1,113 @@
+"""Fixtures for the digest feature end to end: the loopback feed server, fresh feeds, a club whose digest
+time has just passed, and helpers to run the digest job and deliver the outbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.domain import OutboxStatus
+from bot.services import digests as digest_service
+from bot.views.text import render_message
+from jobs import clock
+from jobs import digest as digest_job
+from storage.models import Club, OutboxMessage
+from tests.feeds.server import SAMPLES, FeedServer
+from tests.support import World
+
+
+@pytest.fixture(scope="session")
+def _digest_feed_server() -> Iterator[FeedServer]:
+    assert SAMPLES.is_dir(), f"the shared feed samples are missing at {SAMPLES}"
+    server = FeedServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def feed_server(_digest_feed_server: FeedServer) -> FeedServer:
+    _digest_feed_server.reset()
+    return _digest_feed_server
+
+
+def rss(title: str, items: list[dict[str, object]]) -> bytes:
+    """An RSS 2.0 feed; each item has a title and link, optionally a guid, a `hours_ago` date and a summary."""
+    now = datetime.now(UTC)
+    parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>']
+    for item in items:
+        guid = f'<guid isPermaLink="false">{item["guid"]}</guid>' if "guid" in item else ""
+        when = now - timedelta(hours=float(item.get("hours_ago", 2)))  # type: ignore[arg-type]
+        parts.append(
+            f"<item><title>{item['title']}</title><link>{item['link']}</link>{guid}"
+            f"<pubDate>{format_datetime(when, usegmt=True)}</pubDate>"
+            f"<description>{item.get('summary', '')}</description></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+QUANTUM_ITEMS = [
+    {
+        "title": "Logical qubits below threshold with trapped ion error correction",
+        "link": "https://journal.example/q/1",
+        "summary": "A &lt;b&gt;trapped-ion&lt;/b&gt; processor keeps logical errors low.",
+    },
+    {"title": "Quantum sensing with nitrogen-vacancy centres in diamond", "link": "https://journal.example/q/2"},
+    {"title": "Superconducting qubit coherence passes one millisecond", "link": "https://journal.example/q/3"},
+]
+
+
+def slot_just_passed(world: World, club_id: int, *, minutes_ago: int = 30) -> None:
+    """Set the club's digest day and time to `minutes_ago` minutes ago (in its time zone)."""
+    with world.db.session() as session:
+        club = session.get(Club, club_id)
+        tz = digest_service.club_tz(club.timezone, world.runtime.settings.timezone)
+        local = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).astimezone(tz)
+        club.digest_weekday, club.digest_hour, club.digest_minute = local.weekday(), local.hour, local.minute
+
+
+def club_tz(world: World, club_id: int) -> ZoneInfo:
+    with world.db.session() as session:
+        club = session.get(Club, club_id)
+        return digest_service.club_tz(club.timezone, world.runtime.settings.timezone)
+
+
+def run_digest(world: World, *, at: datetime | None = None, owner: str = "clock:test:1", runtime=None) -> dict:
+    return clock.run_due(runtime or world.runtime, digest_job.JOB, owner=owner, at=at)
+
+
+def deliver(world: World, *, timeout: float = 60.0) -> None:
+    """Send the outbox until every post is sent (retrying through injected faults)."""
+    dispatcher = world.runtime.outbox.dispatcher
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        dispatcher.dispatch_due()
+        with world.db.session() as session:
+            waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)).all()
+            if not waiting:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"still undelivered: {[(r.id, r.status, r.last_error) for r in waiting]}")
+
+
+def posts(world: World, channel: str) -> list[str]:
+    """The bot's posts in a channel, oldest first, as a person reads them."""
+    bot = world.standin.bot_user_id
+    return [
+        render_message(m.text, m.blocks)
+        for m in world.standin.messages(channel)
+        if m.user == bot and not m.subtype and not m.thread_ts
+    ]
+
+
+def answer(delivery, *, timeout: float = 30.0) -> str:
+    """What the person was told after the ack (a command that acks first and answers later)."""
+    responses = delivery.wait_for_responses(n=1, timeout=timeout)
+    assert responses, f"no answer after the ack {delivery.body!r}"
+    return render_message(responses[-1].get("text"), responses[-1].get("blocks"))
