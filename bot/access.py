@@ -15,6 +15,8 @@ class Caller:
     user_id: str
     is_admin: bool = False
     club_role: ClubRole | None = None
+    #: The caller's participant record, when they have one (resolved with their role).
+    participant_id: int | None = None
 
 
 def allowed(rule: Rule, caller: Caller) -> bool:
@@ -30,3 +32,26 @@ def allowed(rule: Rule, caller: Caller) -> bool:
             return caller.club_role is ClubRole.LEADER
         case Rule.ADMIN:
             return False
+
+
+# --- forms (modal submissions) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormRule:
+    """Who may submit a form. A club-scoped form carries its club in `private_metadata["club"]`."""
+
+    rule: Rule
+    club_scoped: bool
+
+
+#: Every modal the app accepts, with its rule; the guard refuses a submission of any other form. Filled by the
+#: features when they register their listeners (`register_form`).
+FORMS: dict[str, FormRule] = {}
+
+
+def register_form(callback_id: str, rule: Rule, *, club_scoped: bool) -> None:
+    existing = FORMS.get(callback_id)
+    if existing is not None and existing != FormRule(rule, club_scoped):
+        raise ValueError(f"form {callback_id!r} registered with two rules")
+    FORMS[callback_id] = FormRule(rule, club_scoped)

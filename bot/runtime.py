@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+LOCALE_MEMORY_SECONDS = 3600.0
+
 
 @dataclass
 class Runtime:
@@ -24,6 +27,8 @@ class Runtime:
     db: Database
     slack: SlackGateway
     outbox: OutboxWorker
+    #: Locales read from the database, kept in this process for an hour.
+    _locales: dict[str, tuple[float, str | None]] = field(default_factory=dict)
     #: One thread for best-effort writes that no request should wait for (caches).
     _background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="clubbot-aside")
@@ -62,9 +67,13 @@ class Runtime:
         profile = self.slack.cached_profile(user_id)
         if profile is not None:
             return language_for_locale(profile.locale, default=self.settings.language)
+        remembered = self._locales.get(user_id)
+        if remembered is not None and time.monotonic() - remembered[0] < LOCALE_MEMORY_SECONDS:
+            return language_for_locale(remembered[1], default=self.settings.language)
         with self.db.session() as session:
             known, locale = stored_locale(session, user_id)
         if known:
+            self._locales[user_id] = (time.monotonic(), locale)
             return language_for_locale(locale, default=self.settings.language)
         if not self.slack.pacer.available("users.info"):
             # Asking now would mean waiting for Slack's rate budget inside a request that must be acknowledged

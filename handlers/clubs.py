@@ -11,6 +11,8 @@ from slack_bolt import Ack, App
 from sqlalchemy.exc import DBAPIError
 
 from bot import outbox
+from bot.access import register_form
+from bot.commands import Rule
 from bot.commands.clubs import (
     ArchiveRequest,
     ClubsRequest,
@@ -52,6 +54,11 @@ EVENTS = frozenset(
         "app_home_opened",
     }
 )
+
+
+# Who may submit this feature's forms (checked by handlers.forms before any listener runs).
+register_form(views.NEW_CLUB_CALLBACK, Rule.ADMIN, club_scoped=False)
+register_form(views.RECORD_CALLBACK, Rule.ANYONE, club_scoped=False)  # self, their leaders, staff: see the service
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:

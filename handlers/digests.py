@@ -12,7 +12,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.access import Caller
+from bot.access import Caller, register_form
+from bot.commands import Rule
 from bot.commands.digests import (
     AddFeedRequest,
     DigestNowRequest,
@@ -38,6 +39,10 @@ from handlers.router import CommandContext, CommandRouter
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
+
+
+# Who may submit this feature's forms (checked by handlers.forms before any listener runs).
+register_form(views.SETTINGS_CALLBACK, Rule.LEADER, club_scoped=True)
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:

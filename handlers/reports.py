@@ -6,6 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.access import register_form
+from bot.commands import Rule
 from bot.commands.reports import ReportRequest, ReportStatusRequest
 from bot.errors import UserError
 from bot.forms import FieldErrors, FormValues, metadata
@@ -17,6 +19,9 @@ from bot.views.modals import field_errors
 from handlers.modals import open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 from storage.models import utcnow
+
+# Who may submit this feature's forms (checked by handlers.forms before any listener runs).
+register_form(service.NARRATIVE_CALLBACK, Rule.LEADER, club_scoped=True)
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:

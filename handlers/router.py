@@ -21,7 +21,7 @@ from bot.commands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
 from bot.domain import Language
 from bot.errors import UserError
 from bot.runtime import Runtime
-from bot.services.standing import ClubRef, resolve_club, role_in
+from bot.services.standing import ClubRef, resolve_club, standing_in
 from bot.views import Message
 from bot.views.help import command_error, refusal, try_again, user_error
 
@@ -90,10 +90,15 @@ class CommandRouter:
         return decorate
 
     def attach(self, app: App) -> None:
+        """Register the `/club` listener. Call it before the features register theirs: Bolt tries listeners in
+        order, and commands are the most frequent requests."""
+        app.command("/club")(self.handle)
+
+    def verify(self) -> None:
+        """Every subcommand in the table has a handler (called once all features are registered)."""
         missing = sorted(set(SUBCOMMANDS) - set(self._handlers))
         if missing:
             raise RuntimeError(f"subcommands without a handler: {', '.join(missing)}")
-        app.command("/club")(self.handle)
 
     # the Bolt listener
     def handle(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -127,8 +132,10 @@ class CommandRouter:
                     context.club = resolve_club(
                         session, user_id=context.user_id, channel_id=context.channel_id, club_name=parsed.request.club
                     )
-                    role = role_in(session, context.club.id, context.user_id)
-                context.caller = Caller(context.user_id, is_admin=context.caller.is_admin, club_role=role)
+                    participant_id, role = standing_in(session, context.club.id, context.user_id)
+                context.caller = Caller(
+                    context.user_id, is_admin=context.caller.is_admin, club_role=role, participant_id=participant_id
+                )
             if not allowed(spec.rule, context.caller):
                 context.reply(refusal(context.lang, spec.rule))
                 return

@@ -18,7 +18,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import outbox
-from bot.commands import CommandError, readable_text
+from bot.access import register_form
+from bot.commands import CommandError, Rule, readable_text
 from bot.commands.tracking import (
     DeleteRequest,
     EditRequest,
@@ -564,6 +565,12 @@ def _first(pattern: str, text: str) -> str | None:
 
 #: Events API subscriptions these listeners need (message events for engagement counts).
 EVENTS = frozenset({"message.channels", "message.groups", "reaction_added"})
+
+
+# Who may submit this feature's forms (checked by handlers.forms before any listener runs).
+for form in (views.UPDATE_FORM, views.PLAN_FORM, views.MEETING_FORM, views.OUTPUT_FORM):
+    register_form(form, Rule.MEMBER, club_scoped=True)
+register_form(views.SURVEY_FORM, Rule.ANYONE, club_scoped=False)  # the invited attendees: see the service
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:

@@ -80,6 +80,21 @@ def role_in(session: Session, club_id: int, user_id: str) -> ClubRole | None:
     )
 
 
+def standing_in(session: Session, club_id: int, user_id: str) -> tuple[int | None, ClubRole | None]:
+    """The caller's participant id and active role in the club, in one query."""
+    row = session.execute(
+        select(Participant.id, Membership.role)
+        .outerjoin(
+            Membership,
+            (Membership.participant_id == Participant.id)
+            & (Membership.club_id == club_id)
+            & (Membership.status == MembershipStatus.ACTIVE),
+        )
+        .where(Participant.slack_user_id == user_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def clubs_of(session: Session, user_id: str) -> list[ClubWithRole]:
     """The active clubs a person belongs to, with their role, by name."""
     rows = session.execute(

@@ -313,8 +313,12 @@ def _is_leader(caller: Caller) -> bool:
     return caller.is_admin or caller.club_role is ClubRole.LEADER
 
 
-def _filer(session: Session, user_id: str) -> Participant:
-    person = participant_of(session, user_id)
+def _filer(session: Session, caller: Caller) -> Participant:
+    """The participant filing, known to the router already (or looked up for callers from forms and jobs)."""
+    if caller.participant_id is not None:
+        person = session.get(Participant, caller.participant_id)
+    else:
+        person = participant_of(session, caller.user_id)
     if person is None:
         raise UserError("tracking.error.no_participant_record")
     return person
@@ -452,7 +456,7 @@ def file_update(session: Session, club: ClubRef, caller: Caller, text: str, *, n
     _require_member(caller)
     if not text.strip():
         raise FieldErrors({"text": ("tracking.error.update_needs_text", {})})
-    author = _filer(session, caller.user_id)
+    author = _filer(session, caller)
     row = Update(club_id=club.id, author_id=author.id, text=text.strip(), created_at=now, updated_at=now)
     session.add(row)
     session.flush()
@@ -466,7 +470,7 @@ def file_plan(session: Session, club: ClubRef, caller: Caller, text: str, *, now
     _require_member(caller)
     if not text.strip():
         raise FieldErrors({"text": ("tracking.error.plan_needs_text", {})})
-    author = _filer(session, caller.user_id)
+    author = _filer(session, caller)
     row = Plan(club_id=club.id, author_id=author.id, text=text.strip(), created_at=now, updated_at=now)
     session.add(row)
     session.flush()
@@ -481,7 +485,7 @@ def file_meeting(
 ) -> Filed:
     _require_member(caller)
     _raise(meeting_problems(draft, today))
-    author = _filer(session, caller.user_id)
+    author = _filer(session, caller)
     row = ClubMeeting(
         club_id=club.id,
         filed_by_id=author.id,
@@ -546,7 +550,7 @@ def file_output(
     `form_problems`: what reading the form found wrong, shown together with the checks made here."""
     _require_member(caller)
     _raise({**output_problems(draft, today), **(form_problems or {})})
-    author = _filer(session, caller.user_id)
+    author = _filer(session, caller)
     status = draft.status or default_status(draft.type)
     if draft.doi:
         existing = session.scalar(select(Output).where(Output.club_id == club.id, Output.doi == draft.doi))

@@ -216,3 +216,13 @@ def field_errors(lang: Language, errors: dict[str, tuple[str, dict[str, object]]
         "response_action": "errors",
         "errors": {block: t(lang, key, **params) for block, (key, params) in errors.items()},
     }
+
+
+def notice(lang: Language, text: str) -> dict[str, Any]:
+    """A small modal pushed on top of a form to say why it was not accepted (closing it returns to the form)."""
+    return modal(
+        "notice",
+        t(lang, "modal.notice_title"),
+        [{"type": "section", "text": {"type": "mrkdwn", "text": ":information_source: " + text}}],
+        close=t(lang, "modal.close"),
+    )

@@ -20,6 +20,7 @@ from bot.views.modals import (
     PLAIN_INPUT_LIMIT,
     date_input,
     modal,
+    notice,
     number_input,
     radio,
     select,
@@ -695,12 +696,7 @@ def saved_view(lang: Language | str, text: str) -> dict[str, Any]:
 
 
 def notice_view(lang: Language | str, text: str) -> dict[str, Any]:
-    return modal(
-        "tracking:notice",
-        t(lang, "tracking.form.notice_title"),
-        [section(":information_source: " + text)],
-        close=t(lang, "modal.close"),
-    )
+    return notice(Language(str(lang)), text)
 
 
 # --- reminders ------------------------------------------------------------------------------------------------

@@ -303,7 +303,7 @@ def test_a_leader_who_stepped_down_before_saving_changes_nothing(slack, club):
         )
         membership.role = ClubRole.MEMBER
     delivery = slack.standin.submit_view(leader, view.id, {"max_items": {"max_items": "3"}})
-    assert "Only a leader of the club can change its digest settings" in str(delivery.json["view"]["blocks"])
+    assert "Sorry, only a leader of the club may do this." in str(delivery.json["view"]["blocks"])
     assert settings(slack, club) == (0, 9, 0, 8)
 
 

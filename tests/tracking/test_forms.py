@@ -163,7 +163,7 @@ def test_someone_else_cannot_open_an_items_form(slack):
     slack.command(other, club.channel, "edit u1")
     view = top_view(slack, other)
     assert "Only the author of u1, a leader or secretariat staff may change it." in view_text(slack, view)
-    assert view.callback_id == "tracking:notice"
+    assert view.callback_id == "notice"
     leader = club.leaders[0]
     slack.command(leader, club.channel, "edit u1")
     assert top_view(slack, leader).callback_id == "tracking:update_form"  # leaders may
@@ -357,6 +357,6 @@ def test_a_refused_form_keeps_what_was_typed_underneath(slack):
     assert delivery.json["response_action"] == "push"
     form, notice = slack.standin.views(member)
     assert form.id == view.id and form.state["values"]["text"]["text"]["value"] == "A long note worth keeping"
-    assert "Only members of the club can do this." in view_text(slack, notice)
+    assert "Sorry, only a member of the club may do this." in view_text(slack, notice)
     with slack.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Update)) == 0

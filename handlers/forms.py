@@ -1,0 +1,45 @@
+"""The guard on modal submissions: before any feature's listener, the submitter's standing is checked against
+the form's rule (`bot.access.FORMS`), exactly as the router checks subcommands. A refusal opens a notice on
+top of the form, so closing it returns to what was typed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltResponse
+
+from bot.access import FORMS, Caller, allowed
+from bot.forms import metadata
+from bot.i18n import t
+from bot.runtime import Runtime
+from bot.services.standing import standing_in
+from bot.views.help import refusal
+from bot.views.modals import notice
+
+log = logging.getLogger(__name__)
+
+
+def form_guard(runtime: Runtime) -> Callable[..., BoltResponse | None]:
+    def guard(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        if body.get("type") != "view_submission":
+            return next()
+        view = body.get("view") or {}
+        user_id = (body.get("user") or {}).get("id", "")
+        form = FORMS.get(view.get("callback_id", ""))
+        caller = Caller(user_id, is_admin=runtime.settings.is_admin(user_id))
+        if form is not None and form.club_scoped:
+            club_id = metadata(view).get("club")
+            if isinstance(club_id, int):
+                with runtime.db.session() as session:
+                    participant_id, role = standing_in(session, club_id, user_id)
+                caller = Caller(user_id, is_admin=caller.is_admin, club_role=role, participant_id=participant_id)
+        if form is not None and allowed(form.rule, caller):
+            return next()
+        log.warning("refused a submission of form %s by %s", view.get("callback_id"), user_id)
+        lang = runtime.language_of(user_id)
+        text = refusal(lang, form.rule).text if form else t(lang, "error.unknown_form")
+        return BoltResponse(status=200, body={"response_action": "push", "view": notice(lang, text)})
+
+    return guard
