@@ -21,7 +21,7 @@ from bot.commands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
 from bot.domain import Language
 from bot.errors import UserError
 from bot.runtime import Runtime
-from bot.services.standing import ClubRef, resolve_club, standing_in
+from bot.services.standing import ClubRef, resolve_standing
 from bot.views import Message
 from bot.views.help import command_error, refusal, try_again, user_error
 
@@ -129,10 +129,9 @@ class CommandRouter:
         try:
             if spec.club_scoped:
                 with self.runtime.db.session() as session:
-                    context.club = resolve_club(
+                    context.club, participant_id, role = resolve_standing(
                         session, user_id=context.user_id, channel_id=context.channel_id, club_name=parsed.request.club
                     )
-                    participant_id, role = standing_in(session, context.club.id, context.user_id)
                 context.caller = Caller(
                     context.user_id, is_admin=context.caller.is_admin, club_role=role, participant_id=participant_id
                 )

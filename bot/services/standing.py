@@ -129,6 +129,31 @@ def find_club(session: Session, name: str) -> ClubRef | None:
     return ClubRef.of(club) if club else None
 
 
+def resolve_standing(
+    session: Session, *, user_id: str, channel_id: str, club_name: str | None
+) -> tuple[ClubRef, int | None, ClubRole | None]:
+    """The club a command acts on, with the caller's participant id and role in it. In the club's own channel
+    (the usual case) this is one query."""
+    if not club_name:
+        row = session.execute(
+            select(Club, Participant.id, Membership.role)
+            .select_from(Club)
+            .outerjoin(Participant, Participant.slack_user_id == user_id)
+            .outerjoin(
+                Membership,
+                (Membership.participant_id == Participant.id)
+                & (Membership.club_id == Club.id)
+                & (Membership.status == MembershipStatus.ACTIVE),
+            )
+            .where(Club.channel_id == channel_id)
+        ).first()
+        if row is not None:
+            return ClubRef.of(row[0]), row[1], row[2]
+    club = resolve_club(session, user_id=user_id, channel_id=channel_id, club_name=club_name)
+    participant_id, role = standing_in(session, club.id, user_id)
+    return club, participant_id, role
+
+
 def resolve_club(session: Session, *, user_id: str, channel_id: str, club_name: str | None) -> ClubRef:
     """The club a club subcommand acts on. Raises UserError naming the problem and the way out."""
     if club_name:
