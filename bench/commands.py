@@ -45,6 +45,7 @@ from bot.standin import SlackStandIn
 from storage import db as storage_db
 from storage.models import Club, Membership, Output, Participant, Update
 
+FLOOR_TARGET = "floor_app:create()"
 SAVED = re.compile(r"\*[uo]\d+\*")
 POSTGRES = os.environ.get("CLUBBOT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = secrets.token_hex(16)
@@ -59,6 +60,8 @@ class Result:
     saved: int = 0  # acknowledged as saved (the person was told the item's ID)
     statuses: dict[int, int] = field(default_factory=dict)
     elapsed: float = 0.0
+    #: Ack times of the heavy commands (report, digest now), by command.
+    heavy: dict[str, list[float]] = field(default_factory=dict)
 
     def p(self, q: float) -> float:
         return percentile(self.latencies, q) * 1000
@@ -68,6 +71,12 @@ class Result:
 class Member:
     user_id: str
     channel_id: str
+    leader: bool = False
+
+
+#: Every this many requests, a club leader sends one of the heavy commands instead (their ack time is reported).
+HEAVY_EVERY = 50
+HEAVY = ("report", "digest now")
 
 
 def free_port() -> int:
@@ -134,7 +143,7 @@ def seed(standin: SlackStandIn, url: str, clubs: int) -> list[Member]:
                         ),
                     ]
                 )
-                members.append(Member(user_id, channel))
+                members.append(Member(user_id, channel, leader=i == 0))
     database.dispose()
     return members
 
@@ -251,6 +260,7 @@ async def drive(
     concurrency: int,
     response_url: str,
     every_member_first: bool = False,
+    heavy: bool = False,
 ) -> Result:
     """Send `requests` commands over `concurrency` keep-alive connections; time each from send to answer."""
     result = Result("")
@@ -258,8 +268,12 @@ async def drive(
     generator = texts()
     chosen = list(members) if every_member_first else []
     chosen += [random.choice(members) for _ in range(max(0, requests - len(chosen)))]
-    for member in chosen:
-        queue.put_nowait((member, next(generator)))
+    leaders = [m for m in members if m.leader]
+    for n, member in enumerate(chosen):
+        if heavy and n % HEAVY_EVERY == HEAVY_EVERY - 1 and leaders:
+            queue.put_nowait((random.choice(leaders), HEAVY[(n // HEAVY_EVERY) % len(HEAVY)]))
+        else:
+            queue.put_nowait((member, next(generator)))
 
     async def worker() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -278,7 +292,13 @@ async def drive(
                     writer.close()
                     reader, writer = await asyncio.open_connection("127.0.0.1", port)
                     continue
-                result.latencies.append(time.perf_counter() - started)
+                elapsed = time.perf_counter() - started
+                if text_ in HEAVY:
+                    result.heavy.setdefault(text_, []).append(elapsed)
+                    if status != 200:
+                        result.errors += 1
+                    continue
+                result.latencies.append(elapsed)
                 result.statuses[status] = result.statuses.get(status, 0) + 1
                 if status != 200:
                     result.errors += 1
@@ -344,13 +364,13 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
         }
         response_url = standin.base_url + "/response/none"
         results = []
-        for name, target in (("floor: bare Bolt ack", "floor_app:create()"), ("clubbot", "bot.web:create_wsgi_app()")):
+        for name, target in (("floor: bare Bolt ack", FLOOR_TARGET), ("clubbot", "bot.web:create_wsgi_app()")):
             port = free_port()
             server = start_server(target, port, env)
             try:
                 common = {"concurrency": args.concurrency, "response_url": response_url}
                 warm = load(port, members, requests=args.warmup, every_member_first=True, **common)
-                result = load(port, members, requests=args.requests, **common)
+                result = load(port, members, requests=args.requests, heavy=target != FLOOR_TARGET, **common)
                 result.name = warm.name = name
                 results.append((result, warm))
             finally:
@@ -389,6 +409,11 @@ def main() -> int:
             )
         print(f"{label:<16} p99 ratio to the floor: {ratio:.2f}; records stored minus acknowledged: {unaccounted}")
         print(f"{label:<16} HTTP statuses: floor {floor.statuses}, clubbot {app.statuses}")
+        for command, times in sorted(app.heavy.items()):
+            print(
+                f"{label:<16} /club {command} under the load: n={len(times)} max ack {max(times) * 1000:.0f} ms "
+                f"(Slack's limit 3000 ms)"
+            )
         rows.append((label, floor, app, ratio, unaccounted))
     table = [
         "| database | server | requests | p50 | p95 | p99 | errors | throughput | p99 / floor | stored − acked |",
@@ -402,12 +427,22 @@ def main() -> int:
                 f"{result.p(99):.1f} ms | {result.errors} | {len(result.latencies) / result.elapsed:.0f}/s | "
                 f"{extra[0]} | {extra[1]} |"
             )
+    heavy_lines = [
+        f"- {label}: `/club {command}` sent by leaders during the load: {len(times)} commands, slowest "
+        f"acknowledgment {max(times) * 1000:.0f} ms (Slack's limit: 3,000 ms)."
+        for label, _, app, _, _ in rows
+        for command, times in sorted(app.heavy.items())
+    ]
     print("\n".join(table))
+    print("\n".join(heavy_lines))
     if args.write_docs:
         body = (
             f"### Commands under load\n\n{args.requests} signed `/club update` / `/club output` requests from "
             f"{args.clubs} clubs, {args.concurrency} concurrent clients, gunicorn {args.workers} workers × "
-            f"{args.threads} threads, after {args.warmup} warm-up requests.\n\n" + "\n".join(table)
+            f"{args.threads} threads, after {args.warmup} warm-up requests.\n\n"
+            + "\n".join(table)
+            + "\n\n"
+            + "\n".join(heavy_lines)
         )
         write_section("benchmarks.md", "commands", body, command="python bench/commands.py --write-docs")
     print(machine())

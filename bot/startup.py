@@ -81,6 +81,14 @@ def configure_logging(level: str = "INFO") -> None:
     )
     # every HTTP request at INFO would drown the bot's own log lines
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # the Slack and HTTP libraries log whole request and response bodies at DEBUG (profiles with emails,
+    # what people typed): never, even when the bot itself runs at DEBUG
+    for wire in WIRE_LOGGERS:
+        logging.getLogger(wire).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+#: Libraries whose DEBUG output is the wire itself.
+WIRE_LOGGERS = ("slack_sdk", "slack_bolt", "httpcore", "urllib3", "sqlalchemy.engine")
 
 
 def _describe(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,21 @@ def shorten(text: str, limit: int) -> str:
     if space > limit * 0.6:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MAILTO = re.compile(r"<mailto:[^>|]+(?:\|[^>]*)?>")
+
+
+def without_emails(text: str) -> str:
+    """Text a person typed, made fit for a channel post: email addresses become `[email]` (the stored item keeps
+    them, for the secretariat's report; a channel is no place for an address)."""
+    return _EMAIL.sub("[email]", _MAILTO.sub("[email]", text))
+
+
+def public_text(text: str, limit: int) -> str:
+    """Free text for a channel post: without email addresses, shortened, with Slack's control characters escaped."""
+    return escape(shorten(without_emails(text), limit))
 
 
 def escape(text: str) -> str:

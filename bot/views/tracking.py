@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.commands.tracking import ItemKind, ItemRef
 from bot.domain import OUTPUT_STATUSES, Language, MeetingFormat, OutputStatus, OutputType, Quarter
 from bot.i18n import format_date, format_number, format_percent, t
-from bot.views import Message, context, divider, escape, header, section, shorten
+from bot.views import Message, context, divider, escape, header, public_text, section, shorten, without_emails
 from bot.views.modals import (
     PLAIN_INPUT_LIMIT,
     date_input,
@@ -166,11 +166,11 @@ def item_card(lang: Language | str, item: AnyItem) -> Message:
             return _output_card(lang, item)
         case UpdateItem():
             label = t(lang, "tracking.card.update")
-            body = escape(shorten(item.text, CARD_TEXT_LIMIT))
+            body = public_text(item.text, CARD_TEXT_LIMIT)
             lines = [f"{KIND_EMOJI[ItemKind.UPDATE]} *{label}* · {ref} · {author}", body]
         case PlanItem():
             label = t(lang, "tracking.card.plan")
-            body = escape(shorten(item.text, CARD_TEXT_LIMIT))
+            body = public_text(item.text, CARD_TEXT_LIMIT)
             lines = [f"{KIND_EMOJI[ItemKind.PLAN]} *{label}* · {ref} · {author}", body]
         case MeetingItem():
             label = t(lang, "tracking.card.meeting")
@@ -179,7 +179,7 @@ def item_card(lang: Language | str, item: AnyItem) -> Message:
                 facts.append(t(lang, "tracking.card.attendees", count=item.attendees))
             lines = [
                 f"{KIND_EMOJI[ItemKind.MEETING]} *{label}* · {ref} · {' · '.join(facts)}",
-                escape(shorten(item.summary, CARD_TEXT_LIMIT)),
+                public_text(item.summary, CARD_TEXT_LIMIT),
             ]
     blocks = [section("\n".join(lines))]
     if isinstance(item, MeetingItem):
@@ -188,7 +188,7 @@ def item_card(lang: Language | str, item: AnyItem) -> Message:
 
 
 def _output_card(lang: Language | str, item: OutputItem) -> Message:
-    title = escape(shorten(item.title, TITLE_LIMIT))
+    title = public_text(item.title, TITLE_LIMIT)
     head = f"{TYPE_EMOJI[item.type]} *{type_name(lang, item.type)}* · `{item.ref}`"
     lines = [head, f"*{_link(item.link, title)}*"]
     facts = [t(lang, "tracking.card.status", status=status_name(lang, item.status))]
@@ -202,7 +202,7 @@ def _output_card(lang: Language | str, item: OutputItem) -> Message:
     if item.doi:
         lines.append(f"DOI: <{safe_url('https://doi.org/' + item.doi)}|{escape(item.doi)}>")
     if item.note:
-        lines.append("_" + escape(shorten(item.note, CARD_TEXT_LIMIT)) + "_")
+        lines.append("_" + public_text(item.note, CARD_TEXT_LIMIT) + "_")
     blocks: list[dict[str, Any]] = [section("\n".join(lines))]
     if item.confirmed:
         by = _who(item.confirmed_by_user_id, None) if item.confirmed_by_user_id else ""
@@ -224,7 +224,12 @@ def _output_card(lang: Language | str, item: OutputItem) -> Message:
                 ],
             }
         )
-    text = t(lang, "tracking.card.output_fallback", type=type_name(lang, item.type), title=shorten(item.title, 150))
+    text = t(
+        lang,
+        "tracking.card.output_fallback",
+        type=type_name(lang, item.type),
+        title=shorten(without_emails(item.title), 150),
+    )
     return Message(text=text, blocks=blocks)
 
 
