@@ -4,13 +4,18 @@ scripts and never typed by hand."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import os
 import platform
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -74,3 +79,45 @@ def write_section(document: str, name: str, body: str, *, command: str) -> Path:
     text = pattern.sub(lambda _: stamped, text) if pattern.search(text) else text.rstrip() + "\n\n" + stamped + "\n"
     path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     return path
+
+
+class _Tee(io.TextIOBase):
+    def __init__(self, *streams: TextIO) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def documented(name: str, document: str = "benchmarks.md") -> Callable[[Callable[[], int | None]], Callable[[], int]]:
+    """Give a script's `main` a `--write-docs` flag: what it prints becomes its section of `docs/<document>`, under
+    the first paragraph of the script's docstring (one section per database when `--database-url` names one)."""
+
+    def decorate(main: Callable[[], int | None]) -> Callable[[], int]:
+        @functools.wraps(main)
+        def wrapper() -> int:
+            write = "--write-docs" in sys.argv
+            if write:
+                sys.argv.remove("--write-docs")
+            command = "python " + " ".join([Path(sys.argv[0]).relative_to(ROOT).as_posix(), *sys.argv[1:]])
+            captured = io.StringIO()
+            with contextlib.redirect_stdout(_Tee(sys.stdout, captured)):
+                status = main() or 0
+            if write and status == 0:
+                module = sys.modules[main.__module__]
+                about = (module.__doc__ or "").strip().split("\n\n")[0]
+                section = name + ("-postgresql" if any("postgresql" in a for a in sys.argv) else "")
+                database = "PostgreSQL" if section.endswith("-postgresql") else "SQLite"
+                body = f"### {about.splitlines()[0]} ({database})\n\n```text\n{captured.getvalue().strip()}\n```"
+                write_section(document, section, body, command=command + " --write-docs")
+            return status
+
+        return wrapper
+
+    return decorate

@@ -24,6 +24,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import documented
 
 from bot.domain import FieldKey
 from bot.participants import sheets
@@ -106,6 +109,7 @@ def run(url: str, count: int, folder: Path) -> None:
     database.dispose()
 
 
+@documented("import-participants")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)

@@ -35,6 +35,9 @@ from sqlalchemy import create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import documented
 
 from bot.domain import (
     OUTPUT_STATUSES,
@@ -380,6 +383,7 @@ def run(url: str, args: argparse.Namespace) -> None:
     print("largest files: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in largest))
 
 
+@documented("report")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clubs", type=int, default=1000)

@@ -36,6 +36,9 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import documented
 
 from bot.app import create_app
 from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus, OutputType
@@ -129,6 +132,7 @@ def a_year_of_data(database: storage_db.Database, club_id: int, people: list[str
                 tracking.file_output(session, club, caller, draft, now=when, today=when.date())
 
 
+@documented("tracking")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--commands", type=int, default=100)
