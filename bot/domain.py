@@ -8,6 +8,7 @@ rules between them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -17,6 +18,12 @@ from zoneinfo import ZoneInfo
 class Language(StrEnum):
     KO = "ko"
     EN = "en"
+
+
+#: The program's time zone, when neither the club nor the settings name one.
+DEFAULT_TIMEZONE = "Asia/Seoul"
+#: Finds the language to write to a Slack user in (their locale; see `Runtime.language_of`).
+LanguageOf = Callable[[str], "Language"]
 
 
 class ReviewArea(StrEnum):

@@ -382,7 +382,7 @@ def publish_home(runtime: Runtime, user_id: str) -> None:
     lang = runtime.language_of(user_id)
     is_admin = runtime.settings.is_admin(user_id)
     with runtime.db.session() as session:
-        data = home_data(session, user_id, is_admin=is_admin, lang=lang, now=datetime.now(UTC))
+        data = home_data(session, user_id, is_admin=is_admin, lang=lang, now=datetime.now(UTC), tz=runtime.settings.tz)
     runtime.slack.publish_home(user_id, views.home(lang, data.clubs, data.due, is_admin=is_admin, name=data.name))
 
 

@@ -20,7 +20,7 @@ every sync. The feeds are first read by the hourly `feeds` task, or right before
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.access import Caller, allowed
 from bot.commands import Rule
-from bot.domain import ClubRole, ClubStatus, FeedStatus, FieldKey, Language, MembershipStatus
+from bot.domain import ClubStatus, FeedStatus, FieldKey, Language, LanguageOf
 from bot.errors import UserError
 from bot.feeds.fetch import FetchOptions, fetch_one
 from bot.feeds.normalize import url_key
@@ -41,11 +41,11 @@ from bot.feeds.rank import split_keywords
 from bot.forms import FieldErrors
 from bot.services import feeds as feed_service
 from bot.services.feeds import AddFeedResult, Draft, FeedNotice, FeedView, RefreshReport
-from bot.services.standing import participant_of, role_in
+from bot.services.standing import club_leaders, language_for_person, participant_of, role_in
 from bot.views.digests import digest_post, feed_problem_dm
 from jobs.periods import latest_weekly
 from storage.db import Database
-from storage.models import AuditEntry, Club, ClubFeed, Digest, Feed, Membership, Participant, SharedItem
+from storage.models import AuditEntry, Club, ClubFeed, Digest, Feed, Participant, SharedItem
 
 log = logging.getLogger(__name__)
 
@@ -289,31 +289,14 @@ class RefreshSummary:
         )
 
 
-LanguageOf = Callable[[str], Language]
-
-
 def _leaders(session: Session, club_id: int, language_of: LanguageOf | None) -> list[tuple[str, Language]]:
     """The club's active leaders' Slack ids, with the language to write to each in: the one recorded for
     them, else their Slack locale's (`language_of`), else the club's."""
     club = _club(session, club_id)
-    rows = session.execute(
-        select(Participant.slack_user_id, Participant.language)
-        .join(Membership, Membership.participant_id == Participant.id)
-        .where(
-            Membership.club_id == club_id,
-            Membership.role == ClubRole.LEADER,
-            Membership.status == MembershipStatus.ACTIVE,
-            Participant.slack_user_id.is_not(None),
-        )
-        .order_by(Participant.id)
-    ).all()
-
-    def language(user_id: str, recorded: str | None) -> Language:
-        if recorded in ("ko", "en"):
-            return Language(recorded)
-        return language_of(user_id) if language_of is not None else Language(club.language)
-
-    return [(user_id, language(user_id, recorded)) for user_id, recorded in rows]
+    return [
+        (str(leader.slack_user_id), language_for_person(leader, language_of, default=club.language))
+        for leader in club_leaders(session, club_id)
+    ]
 
 
 def notify_feed_problems(

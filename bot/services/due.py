@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
+
+from bot.domain import DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,8 @@ class DueItem:
     action_value: str | None = None
 
 
-DueProvider = Callable[[Session, int, datetime], list[DueItem]]
-#: Providers registered by the features (participant id, now) → items.
+DueProvider = Callable[[Session, int, datetime, ZoneInfo], list[DueItem]]
+#: Providers registered by the features: (participant id, now, the program's time zone) → items.
 PROVIDERS: list[DueProvider] = []
 
 
@@ -33,7 +36,11 @@ def register(provider: DueProvider) -> DueProvider:
     return provider
 
 
-def due_for(session: Session, participant_id: int, now: datetime) -> list[DueItem]:
-    """Everything due from a person, soonest first."""
-    items = [item for provider in PROVIDERS for item in provider(session, participant_id, now)]
+PROGRAM_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def due_for(session: Session, participant_id: int, now: datetime, tz: ZoneInfo = PROGRAM_ZONE) -> list[DueItem]:
+    """Everything due from a person, soonest first. `tz` is the program's time zone (`CLUBBOT_TIMEZONE`); a
+    club's own time zone, when it has one, wins for that club's items."""
+    items = [item for provider in PROVIDERS for item in provider(session, participant_id, now, tz)]
     return sorted(items, key=lambda item: (item.due_on, item.club_name or ""))

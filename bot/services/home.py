@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,10 @@ class HomeData:
     is_admin: bool
 
 
-def home_data(session: Session, user_id: str, *, is_admin: bool, lang: Language, now: datetime) -> HomeData:
+def home_data(
+    session: Session, user_id: str, *, is_admin: bool, lang: Language, now: datetime, tz: ZoneInfo
+) -> HomeData:
     person = participant_of(session, user_id)
-    due = due_for(session, person.id, now) if person else []
+    due = due_for(session, person.id, now, tz) if person else []
     name = display_name(person, lang) if person else ""
     return HomeData(name=name, clubs=club_summaries(session, user_id, is_admin=is_admin), due=due, is_admin=is_admin)

@@ -34,10 +34,10 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.access import Caller
-from bot.domain import ClubRole, ClubStatus, Language, MembershipStatus
+from bot.domain import DEFAULT_TIMEZONE, ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
 from bot.services import due
-from bot.services.standing import ClubRef, participant_of
+from bot.services.standing import ClubRef, club_leaders, language_for_person, participant_of
 from storage.models import AuditEntry, Club, Meeting, Membership, OutboxMessage, Participant, Reminder
 
 SNOOZE_DAYS = 2
@@ -45,9 +45,6 @@ SNOOZE_DAYS = 2
 DUE_LIST_WINDOW = timedelta(days=21)
 #: How long after its due date an undone deadline still shows there.
 OVERDUE_LIST_WINDOW = timedelta(days=30)
-DEFAULT_TZ = "Asia/Seoul"
-
-LanguageOf = Callable[[str], Language]
 
 
 @dataclass(frozen=True)
@@ -57,23 +54,6 @@ class Deadline:
     subject: str  # what is due, unique across kinds, e.g. "outcome-report:meeting:3" (at most 80 characters)
     due_on: date
     params: dict[str, object] = field(default_factory=dict)  # for the kind's texts
-
-
-def club_leaders(session: Session, club: ClubRef) -> list[Participant]:
-    """The club's active leaders who are in Slack."""
-    return list(
-        session.scalars(
-            select(Participant)
-            .join(Membership, Membership.participant_id == Participant.id)
-            .where(
-                Membership.club_id == club.id,
-                Membership.role == ClubRole.LEADER,
-                Membership.status == MembershipStatus.ACTIVE,
-                Participant.slack_user_id.is_not(None),
-            )
-            .order_by(Participant.id)
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +73,7 @@ class ReminderKind:
     #: A button on the reminder that does the thing (its action id; the value is `club:<id>`).
     done_action_id: str | None = None
     done_label_key: str | None = None
-    recipients: Callable[[Session, ClubRef], list[Participant]] = club_leaders
+    recipients: Callable[[Session, ClubRef], list[Participant]] = lambda session, club: club_leaders(session, club.id)
 
 
 KINDS: dict[str, ReminderKind] = {}
@@ -250,11 +230,7 @@ def _card(session: Session, reminder_id: int) -> OutboxMessage | None:
 
 
 def _person_language(person: Participant, language_of: LanguageOf | None) -> Language:
-    if person.language in ("ko", "en"):
-        return Language(person.language)
-    if language_of is not None and person.slack_user_id:
-        return language_of(person.slack_user_id)
-    return Language.KO
+    return language_for_person(person, language_of)
 
 
 @dataclass(frozen=True)
@@ -437,11 +413,11 @@ def _led_clubs(session: Session, participant_id: int) -> list[ClubRef]:
 
 
 @due.register
-def due_from_leader(session: Session, participant_id: int, now: datetime) -> list[due.DueItem]:
+def due_from_leader(session: Session, participant_id: int, now: datetime, tz: ZoneInfo) -> list[due.DueItem]:
     """Deadlines a leader owes: from three weeks before their due date until done (or a month overdue)."""
     items = []
     for club in _led_clubs(session, participant_id):
-        today = now.astimezone(ZoneInfo(club.timezone or DEFAULT_TZ)).date()
+        today = now.astimezone(ZoneInfo(club.timezone or DEFAULT_TIMEZONE)).date()
         for kind in KINDS.values():
             for deadline in kind.deadlines(session, club, today):
                 if not deadline.due_on - DUE_LIST_WINDOW <= today <= deadline.due_on + OVERDUE_LIST_WINDOW:

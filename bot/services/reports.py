@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -39,7 +38,7 @@ from bot.reports.load import load_dataset
 from bot.reports.period import Period
 from bot.reports.settings import ReportSettings, load_report_settings
 from bot.services import due
-from bot.services.standing import ClubRef, club_by_channel, find_club, participant_of, role_in
+from bot.services.standing import ClubRef, club_by_channel, club_leaders, find_club, participant_of, role_in
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Club, ClubMeeting, Membership, Output, Participant, Plan, Report, ReportNarrative, Update
@@ -112,22 +111,6 @@ def is_closed(session: Session, period_key: str) -> bool:
     return session.scalar(select(Report.id).where(Report.period == period_key, Report.scope == PROGRAM)) is not None
 
 
-def _leaders(session: Session, club_id: int) -> list[Participant]:
-    return list(
-        session.scalars(
-            select(Participant)
-            .join(Membership, Membership.participant_id == Participant.id)
-            .where(
-                Membership.club_id == club_id,
-                Membership.role == ClubRole.LEADER,
-                Membership.status == MembershipStatus.ACTIVE,
-                Participant.slack_user_id.is_not(None),
-            )
-            .order_by(Participant.id)
-        )
-    )
-
-
 def narrative_asks(session: Session, club_id: int, quarter: Quarter, step: str) -> list[NarrativeAsk]:
     """The DMs a step owes for one club: none when the club answered or the quarter's report is built."""
     period = str(quarter)
@@ -149,7 +132,7 @@ def narrative_asks(session: Session, club_id: int, quarter: Quarter, step: str) 
             step=step,
             due_on=quarter.last_day,
         )
-        for leader in _leaders(session, club_id)
+        for leader in club_leaders(session, club_id)
     ]
 
 
@@ -358,17 +341,9 @@ def narrative_status(session: Session, period: str, lang: Language) -> list[Narr
 # --- the App Home: narratives due --------------------------------------------------------------------------------
 
 
-def _configured_tz() -> ZoneInfo:
-    try:
-        return ZoneInfo(os.environ.get("CLUBBOT_TIMEZONE") or "Asia/Seoul")
-    except (ValueError, KeyError):
-        return ZoneInfo("Asia/Seoul")
-
-
 @due.register
-def narratives_due(session: Session, participant_id: int, now: datetime) -> list[due.DueItem]:
+def narratives_due(session: Session, participant_id: int, now: datetime, tz: ZoneInfo) -> list[due.DueItem]:
     """`report narrative due` for each club the person leads, from the request until the report is built."""
-    tz = _configured_tz()
     quarter = default_narrative_quarter(now, tz)
     period = str(quarter)
     if now < narrative_step_time(quarter, NARRATIVE_STEPS[0][1], tz) or is_closed(session, period):
@@ -604,7 +579,7 @@ def club_leader_ids(session: Session, club_id: int) -> list[tuple[str, Language]
     default = club.language if club else "ko"
     return [
         (str(p.slack_user_id), Language(p.language if p.language in ("ko", "en") else default))
-        for p in _leaders(session, club_id)
+        for p in club_leaders(session, club_id)
     ]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.domain import ClubRole, ClubStatus, FieldKey, Language, MembershipStatus
+from bot.domain import ClubRole, ClubStatus, FieldKey, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
 from storage.models import Club, Membership, Participant
 
@@ -93,6 +93,34 @@ def standing_in(session: Session, club_id: int, user_id: str) -> tuple[int | Non
         .where(Participant.slack_user_id == user_id)
     ).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+def club_leaders(session: Session, club_id: int) -> list[Participant]:
+    """The club's active leaders who are in Slack (they are the ones the bot can write to), oldest first."""
+    return list(
+        session.scalars(
+            select(Participant)
+            .join(Membership, Membership.participant_id == Participant.id)
+            .where(
+                Membership.club_id == club_id,
+                Membership.role == ClubRole.LEADER,
+                Membership.status == MembershipStatus.ACTIVE,
+                Participant.slack_user_id.is_not(None),
+            )
+            .order_by(Participant.id)
+        )
+    )
+
+
+def language_for_person(
+    person: Participant, language_of: LanguageOf | None, default: Language | str = Language.KO
+) -> Language:
+    """The language to write to someone in: the one recorded for them, else their Slack locale's, else `default`."""
+    if person.language in ("ko", "en"):
+        return Language(person.language)
+    if language_of is not None and person.slack_user_id:
+        return language_of(person.slack_user_id)
+    return Language(str(default))
 
 
 def clubs_of(session: Session, user_id: str) -> list[ClubWithRole]:

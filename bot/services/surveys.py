@@ -10,7 +10,7 @@ secretariat staff only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.domain import Language
+from bot.domain import DEFAULT_TIMEZONE, Language, LanguageOf
 from bot.errors import UserError
 from bot.forms import FieldErrors, FormValues
 from bot.services import due
-from bot.services.standing import ClubRef, participant_of
+from bot.services.standing import ClubRef, language_for_person, participant_of
 from storage.models import (
     AuditEntry,
     Club,
@@ -43,9 +43,6 @@ MAX_REMINDERS = 2
 REMINDER_GAP = timedelta(days=3)
 #: The automatic survey opens the day after the meeting ends; a clock that was down still opens it this long after.
 AUTO_OPEN_WINDOW = timedelta(days=7)
-DEFAULT_TZ = "Asia/Seoul"
-
-LanguageOf = Callable[[str], Language]
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ def _zone(club: Club | ClubRef, default_tz: str) -> ZoneInfo:
     return ZoneInfo(club.timezone or default_tz)
 
 
-def _info(session: Session, survey: Survey, default_tz: str = DEFAULT_TZ) -> SurveyInfo:
+def _info(session: Session, survey: Survey, default_tz: str = DEFAULT_TIMEZONE) -> SurveyInfo:
     club = session.get(Club, survey.club_id)
     assert club is not None
     meeting = session.get(Meeting, survey.meeting_id) if survey.meeting_id else None
@@ -83,11 +80,7 @@ def _info(session: Session, survey: Survey, default_tz: str = DEFAULT_TZ) -> Sur
 
 
 def _language(person: Participant, language_of: LanguageOf | None) -> Language:
-    if person.language in ("ko", "en"):
-        return Language(person.language)
-    if language_of is not None and person.slack_user_id:
-        return language_of(person.slack_user_id)
-    return Language.KO
+    return language_for_person(person, language_of)
 
 
 # --- opening ------------------------------------------------------------------------------------------------
@@ -428,7 +421,7 @@ def latest_summary(session: Session, club_id: int, *, now: datetime) -> SurveySu
 
 
 @due.register
-def due_from_attendee(session: Session, participant_id: int, now: datetime) -> list[due.DueItem]:
+def due_from_attendee(session: Session, participant_id: int, now: datetime, tz: ZoneInfo) -> list[due.DueItem]:
     """Open surveys the person was invited to and has not answered."""
     surveys = session.scalars(
         select(Survey)

@@ -143,7 +143,7 @@ def test_leaders_are_asked_once_reminded_unless_answered_and_can_write_and_edit_
     [english] = dm_texts(slack, ai.leaders[0])
     assert "It is time for *AI Safety Club*'s 2026 Q4 operation report" in english
     with slack.db.session() as session:
-        [item] = narratives_due(session, participant(slack, leader).id, REQUEST_AT)
+        [item] = narratives_due(session, participant(slack, leader).id, REQUEST_AT, slack.runtime.settings.tz)
         assert (item.club_name, item.due_on, item.text_key) == (
             "Quantum Hardware Club",
             date(2026, 12, 31),
