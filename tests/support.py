@@ -99,3 +99,26 @@ def post(
     url: str, body: bytes, headers: dict[str, str], content_type: str = "application/x-www-form-urlencoded"
 ) -> httpx.Response:
     return httpx.post(url, content=body, headers={"Content-Type": content_type, **headers}, timeout=10)
+
+
+def deliver_all(world: World, *, timeout: float = 60.0) -> None:
+    """Send the outbox until every post is sent, retrying through injected faults (the app's own outbox thread
+    may be sending too). Fails at once if a post was given up on."""
+    from sqlalchemy import select
+
+    from bot.domain import OutboxStatus
+    from storage.models import OutboxMessage
+
+    dispatcher = world.runtime.outbox.dispatcher
+    deadline = time.monotonic() + timeout
+    waiting: list[OutboxMessage] = []
+    while time.monotonic() < deadline:
+        dispatcher.dispatch_due()
+        with world.db.session() as session:
+            waiting = list(session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)))
+        if not waiting:
+            return
+        if any(row.status is OutboxStatus.DEAD for row in waiting):
+            raise AssertionError(f"given up on: {[(r.id, r.kind, r.last_error) for r in waiting]}")
+        time.sleep(0.05)
+    raise AssertionError(f"still undelivered: {[(r.id, r.status, r.last_error) for r in waiting]}")

@@ -12,6 +12,7 @@ from bot.outbox import EVENT_TYPE
 from bot.standin import FaultPlan
 from bot.views import Message
 from storage.models import OutboxMessage
+from tests.support import deliver_all as dispatch_until_done
 
 
 def enqueue_posts(world, channels: list[str], per_channel: int) -> list[int]:
@@ -21,19 +22,6 @@ def enqueue_posts(world, channels: list[str], per_channel: int) -> list[int]:
             for n in range(per_channel):
                 ids.append(outbox.enqueue(session, channel, Message(text=f"post {channel} {n}")).id)
     return ids
-
-
-def dispatch_until_done(world, *, timeout: float = 60.0) -> None:
-    dispatcher = world.runtime.outbox.dispatcher
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        dispatcher.dispatch_due()
-        with world.db.session() as session:
-            waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)).all()
-            if not waiting:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"still undelivered: {[(r.id, r.status, r.last_error) for r in waiting]}")
 
 
 def posted_outbox_ids(world, channel: str) -> list[int]:

@@ -3,21 +3,18 @@ time has just passed, and helpers to run the digest job and deliver the outbox."
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
-from bot.domain import OutboxStatus
 from bot.services import digests as digest_service
 from bot.views.text import render_message
 from jobs import clock
 from jobs import digest as digest_job
-from storage.models import Club, OutboxMessage
+from storage.models import Club
 from tests.feeds.server import SAMPLES, FeedServer
 from tests.support import World
 
@@ -80,20 +77,6 @@ def club_tz(world: World, club_id: int) -> ZoneInfo:
 
 def run_digest(world: World, *, at: datetime | None = None, owner: str = "clock:test:1", runtime=None) -> dict:
     return clock.run_due(runtime or world.runtime, digest_job.JOB, owner=owner, at=at)
-
-
-def deliver(world: World, *, timeout: float = 60.0) -> None:
-    """Send the outbox until every post is sent (retrying through injected faults)."""
-    dispatcher = world.runtime.outbox.dispatcher
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        dispatcher.dispatch_due()
-        with world.db.session() as session:
-            waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)).all()
-            if not waiting:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"still undelivered: {[(r.id, r.status, r.last_error) for r in waiting]}")
 
 
 def posts(world: World, channel: str) -> list[str]:

@@ -19,8 +19,9 @@ from jobs import runs
 from jobs.digest import GRACE
 from jobs.inspect import print_schedule, run_by_hand
 from storage.models import Club, ClubFeed, Digest, DigestEntry, Feed, JobRun, OutboxMessage, SharedItem
-from tests.digests.conftest import QUANTUM_ITEMS, deliver, posts, rss, run_digest, slot_just_passed
+from tests.digests.conftest import QUANTUM_ITEMS, posts, rss, run_digest, slot_just_passed
 from tests.factories import make_club
+from tests.support import deliver_all as deliver
 from tests.support import seen_by_user
 
 

@@ -33,8 +33,9 @@ def write_csv(path: Path, rows: Sequence[Sequence[str]], *, encoding: str = "utf
     return path
 
 
-def write_xlsx(path: Path, rows: Sequence[Sequence[object]], *, title: str = "Sheet1",
-               before: Sequence[str] = ()) -> Path:
+def write_xlsx(
+    path: Path, rows: Sequence[Sequence[object]], *, title: str = "Sheet1", before: Sequence[str] = ()
+) -> Path:
     workbook = Workbook()
     workbook.active.title = before[0] if before else title
     for name in before[1:]:
@@ -49,9 +50,15 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[object]], *, title: str = "Sh
 @pytest.fixture
 def meeting(database: Database) -> Meeting:
     with database.session() as session:
-        record = Meeting(code=MEETING_CODE, title_ko="양자 하드웨어", title_en="Quantum Hardware",
-                         field=FieldKey.QUANTUM, venue="Gyeongju", starts_on=date(2026, 5, 20),
-                         ends_on=date(2026, 5, 22))
+        record = Meeting(
+            code=MEETING_CODE,
+            title_ko="양자 하드웨어",
+            title_en="Quantum Hardware",
+            field=FieldKey.QUANTUM,
+            venue="Gyeongju",
+            starts_on=date(2026, 5, 20),
+            ends_on=date(2026, 5, 22),
+        )
         session.add(record)
     return record
 

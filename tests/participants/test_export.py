@@ -22,8 +22,10 @@ NAMES = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "+Kim", "-Lee"]  # a name needs a le
 def imported(tmp_path: Path, meeting, database, run_cli):
     """Four people whose names and affiliations are formula-like, imported from XLSX formula cells."""
     rows = [["Name", "Email", "Affiliation", "Country", "Career stage", "Role", "ORCID", "Overseas Korean"]]
-    rows += [[name, f"p{i}@x.org", text, "KR", "senior", "speaker", ORCID_A if i == 0 else None, "N"]
-             for i, (name, text) in enumerate(zip(NAMES, FORMULAS, strict=True))]
+    rows += [
+        [name, f"p{i}@x.org", text, "KR", "senior", "speaker", ORCID_A if i == 0 else None, "N"]
+        for i, (name, text) in enumerate(zip(NAMES, FORMULAS, strict=True))
+    ]
     rows.append(["김서연", "seoyeon@kaist.ac.kr", "KAIST", "대한민국", "신진", "조직위원장", None, "Y"])
     run = run_cli("import", "participants", str(write_xlsx(tmp_path / "in.xlsx", rows)), "--meeting", MEETING_CODE)
     assert run.code == 0, run.err
@@ -32,10 +34,22 @@ def imported(tmp_path: Path, meeting, database, run_cli):
         session.add(club)
         session.flush()
         people = {p.email: p for p in session.query(Participant)}
-        session.add(Membership(club_id=club.id, participant_id=people["seoyeon@kaist.ac.kr"].id, role=ClubRole.LEADER,
-                               status=MembershipStatus.ACTIVE))
-        session.add(Membership(club_id=club.id, participant_id=people["p1@x.org"].id, role=ClubRole.MEMBER,
-                               status=MembershipStatus.LEFT))
+        session.add(
+            Membership(
+                club_id=club.id,
+                participant_id=people["seoyeon@kaist.ac.kr"].id,
+                role=ClubRole.LEADER,
+                status=MembershipStatus.ACTIVE,
+            )
+        )
+        session.add(
+            Membership(
+                club_id=club.id,
+                participant_id=people["p1@x.org"].id,
+                role=ClubRole.MEMBER,
+                status=MembershipStatus.LEFT,
+            )
+        )
         gone = Participant(name_en="Gone", email=None, forgotten_at=utcnow())
         session.add(gone)
     return people
@@ -52,16 +66,38 @@ def test_csv_export_in_korean_to_stdout_is_neutralised(imported, run_cli):
     data = run_cli("export", "participants", "--lang", "ko", "--meeting", MEETING_CODE, binary=True).raw
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == ["한글 이름", "영문 이름", "이메일", "소속", "국가", "경력 단계", "재외한인", "재외한인 협회",
-                       "ORCID", "행사 역할", "클럽(역할)"]
+    assert rows[0] == [
+        "한글 이름",
+        "영문 이름",
+        "이메일",
+        "소속",
+        "국가",
+        "경력 단계",
+        "재외한인",
+        "재외한인 협회",
+        "ORCID",
+        "행사 역할",
+        "클럽(역할)",
+    ]
     body = rows[1:]
     assert len(body) == 5  # the forgotten person is not exported
     for row in body[:4]:
         assert row[1].startswith("'") and row[3].startswith("'")
         assert row[1][1:] in NAMES and row[3][1:] in FORMULAS
     kim = body[4]
-    assert kim == ["김서연", "", "seoyeon@kaist.ac.kr", "KAIST", "대한민국", "신진", "예", "", "", "조직위원장",
-                   "Quantum Hardware Club (리더)"]
+    assert kim == [
+        "김서연",
+        "",
+        "seoyeon@kaist.ac.kr",
+        "KAIST",
+        "대한민국",
+        "신진",
+        "예",
+        "",
+        "",
+        "조직위원장",
+        "Quantum Hardware Club (리더)",
+    ]
     assert body[0][8] == ORCID_A and body[0][9] == "연사"
 
 

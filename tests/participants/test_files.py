@@ -31,7 +31,12 @@ def test_csv_encodings_are_detected(tmp_path: Path, encoding: str, detected: str
     assert not sheet.errors
     first = sheet.records[0]
     assert (first.name_ko, first.email, first.country, first.career_stage, first.role) == (
-        "김서연", "seoyeon.kim@kaist.ac.kr", "KR", CareerStage.SENIOR, MeetingRole.ORGANIZER)
+        "김서연",
+        "seoyeon.kim@kaist.ac.kr",
+        "KR",
+        CareerStage.SENIOR,
+        MeetingRole.ORGANIZER,
+    )
     assert sheet.records[1].name_ko == "박지우" and sheet.records[1].overseas_korean is False
 
 
@@ -59,8 +64,17 @@ def test_xlsx_with_english_headers_and_a_title_row_on_a_named_sheet(tmp_path: Pa
         tmp_path / "people.xlsx",
         [
             ["2026 X-Lab Day attendees"],
-            ["Name", "E-mail", "Institution", "Country", "Career Stage", "Role", "ORCID iD", "Overseas Korean",
-             "Notes"],
+            [
+                "Name",
+                "E-mail",
+                "Institution",
+                "Country",
+                "Career Stage",
+                "Role",
+                "ORCID iD",
+                "Overseas Korean",
+                "Notes",
+            ],
             ["Seoyeon Kim", "seoyeon@kaist.ac.kr", "KAIST", "KOR", "Senior", "Organizer", 1234, True, "vip"],
             [None],
             ["David Park", "david@mit.edu", "MIT", "United States", "mid-career", "Speaker", None, "Y", None],
@@ -78,28 +92,37 @@ def test_xlsx_with_english_headers_and_a_title_row_on_a_named_sheet(tmp_path: Pa
 
 
 def test_formula_cells_are_read_as_their_text_never_evaluated(tmp_path: Path):
-    path = make_xlsx(tmp_path / "formulas.xlsx", [
-        ["name", "email", "affiliation"],
-        ["=cmd|' /C calc'!A0", "a@x.org", "=1+1"],
-        ["@SUM(1+1)", "b@x.org", "+1"],
-        ["Kim", "c@x.org", "-1"],
-    ])
+    path = make_xlsx(
+        tmp_path / "formulas.xlsx",
+        [
+            ["name", "email", "affiliation"],
+            ["=cmd|' /C calc'!A0", "a@x.org", "=1+1"],
+            ["@SUM(1+1)", "b@x.org", "+1"],
+            ["Kim", "c@x.org", "-1"],
+        ],
+    )
     assert load_workbook(path)["Sheet1"]["A2"].data_type == "f"  # openpyxl wrote a real formula cell
     sheet = sheets.read_participants(read_table(path))
     assert not sheet.errors
     assert [(r.name_en, r.affiliation) for r in sheet.records] == [
-        ("=cmd|' /C calc'!A0", "=1+1"), ("@SUM(1+1)", "+1"), ("Kim", "-1")]
+        ("=cmd|' /C calc'!A0", "=1+1"),
+        ("@SUM(1+1)", "+1"),
+        ("Kim", "-1"),
+    ]
 
 
 def test_every_bad_cell_is_reported_with_row_column_and_reason(tmp_path: Path):
-    path = make_csv(tmp_path / "bad.csv", [
-        ["이름", "이메일", "국가", "경력단계", "역할", "ORCID"],
-        ["김서연", "seoyeon@kaist.ac.kr", "KR", "시니어", "연사", ORCID_A],
-        ["", "nobody@x.org", "KR", "", "", ""],
-        ["이몽룡", "bad@", "Atlantis", "guru", "boss", "0000-0002-1825-0098"],
-        ["성춘향", "SEOYEON@kaist.ac.kr", "", "", "", ORCID_A],
-        ["홍길동", "", "", "", "", ""],
-    ])
+    path = make_csv(
+        tmp_path / "bad.csv",
+        [
+            ["이름", "이메일", "국가", "경력단계", "역할", "ORCID"],
+            ["김서연", "seoyeon@kaist.ac.kr", "KR", "시니어", "연사", ORCID_A],
+            ["", "nobody@x.org", "KR", "", "", ""],
+            ["이몽룡", "bad@", "Atlantis", "guru", "boss", "0000-0002-1825-0098"],
+            ["성춘향", "SEOYEON@kaist.ac.kr", "", "", "", ORCID_A],
+            ["홍길동", "", "", "", "", ""],
+        ],
+    )
     sheet = sheets.read_participants(read_table(path))
     found = {(e.row, e.column, e.key) for e in sheet.errors}
     assert found == {
@@ -130,25 +153,32 @@ def test_files_without_the_needed_columns(tmp_path: Path):
 
 
 def test_separate_korean_and_english_name_columns(tmp_path: Path):
-    path = make_csv(tmp_path / "names.csv", [
-        ["한글이름", "영문이름", "email"],
-        ["김서연", "Seoyeon Kim", "s@x.org"],
-        ["", "David Park", "d@x.org"],
-    ])
+    path = make_csv(
+        tmp_path / "names.csv",
+        [
+            ["한글이름", "영문이름", "email"],
+            ["김서연", "Seoyeon Kim", "s@x.org"],
+            ["", "David Park", "d@x.org"],
+        ],
+    )
     records = sheets.read_participants(read_table(path)).records
     assert [(r.name_ko, r.name_en) for r in records] == [("김서연", "Seoyeon Kim"), (None, "David Park")]
 
 
 def test_meeting_file(tmp_path: Path):
-    path = make_csv(tmp_path / "meetings.csv", [
-        ["행사코드", "국문 제목", "영문 제목", "분야", "장소", "시작일", "종료일", "조직위원장"],
-        ["XL-2026-05", "양자 하드웨어", "Quantum Hardware", "양자", "경주", "2026.5.20", "2026-05-22", "김서연"],
-        ["XL-2026-06", "", "Batteries", "Secondary Battery", "Yeosu", "2026-06-10", "2026-06-09", ""],
-        ["XL 7", "", "", "Alchemy", "", "someday", "", ""],
-    ])
+    path = make_csv(
+        tmp_path / "meetings.csv",
+        [
+            ["행사코드", "국문 제목", "영문 제목", "분야", "장소", "시작일", "종료일", "조직위원장"],
+            ["XL-2026-05", "양자 하드웨어", "Quantum Hardware", "양자", "경주", "2026.5.20", "2026-05-22", "김서연"],
+            ["XL-2026-06", "", "Batteries", "Secondary Battery", "Yeosu", "2026-06-10", "2026-06-09", ""],
+            ["XL 7", "", "", "Alchemy", "", "someday", "", ""],
+        ],
+    )
     sheet = sheets.read_meetings(read_table(path))
     assert [(r.code, r.field.value, str(r.starts_on), str(r.ends_on)) for r in sheet.records] == [
-        ("XL-2026-05", "quantum", "2026-05-20", "2026-05-22")]
+        ("XL-2026-05", "quantum", "2026-05-20", "2026-05-22")
+    ]
     assert {(e.row, e.key) for e in sheet.errors} == {
         (3, "participants.error.dates_order"),
         (4, "participants.error.bad_code"),
@@ -180,9 +210,13 @@ def test_xlsx_export_has_no_formula_cells():
 
 def test_an_exported_csv_imports_back_unchanged(tmp_path: Path):
     stream = io.BytesIO()
-    write_csv(stream, sheets.export_header("ko"), [
-        ["김서연", "", "=a@x.org", "KAIST", "대한민국", "시니어", "예", "KSEA", ORCID_A, "연사", "Quantum (리더)"],
-    ])
+    write_csv(
+        stream,
+        sheets.export_header("ko"),
+        [
+            ["김서연", "", "=a@x.org", "KAIST", "대한민국", "시니어", "예", "KSEA", ORCID_A, "연사", "Quantum (리더)"],
+        ],
+    )
     path = tmp_path / "export.csv"
     path.write_bytes(stream.getvalue())
     sheet = sheets.read_participants(read_table(path))
@@ -191,7 +225,12 @@ def test_an_exported_csv_imports_back_unchanged(tmp_path: Path):
     record = sheet.records[0]
     assert record.email == "=a@x.org"  # the leading ' added on export is taken off again
     assert (record.name_ko, record.country, record.career_stage, record.role, record.overseas_korean) == (
-        "김서연", "KR", CareerStage.SENIOR, MeetingRole.SPEAKER, True)
+        "김서연",
+        "KR",
+        CareerStage.SENIOR,
+        MeetingRole.SPEAKER,
+        True,
+    )
     assert record.overseas_association == "KSEA" and record.orcid == ORCID_A
 
 

@@ -42,58 +42,114 @@ ERASED_VALUES = (EMAIL, NAME_KO, NAME_EN, "Kim Seoyeon", AFFILIATION, SLACK_ID, 
 def world(database: Database) -> dict[str, int]:
     """Kim, a colleague, a meeting, a club with outputs, updates, activity, a survey, audit entries, a post."""
     with database.session() as session:
-        meeting = Meeting(code="XL-2026-09", field=FieldKey.QUANTUM, starts_on=date(2026, 9, 14),
-                          ends_on=date(2026, 9, 16), organizers=f"{NAME_KO} (KAIST); David Park (MIT)")
-        kim = Participant(name_ko=NAME_KO, name_en=NAME_EN, email=EMAIL, affiliation=AFFILIATION, country="US",
-                          orcid=ORCID_A, slack_user_id=SLACK_ID, overseas_korean=True,
-                          overseas_association=ASSOCIATION)
+        meeting = Meeting(
+            code="XL-2026-09",
+            field=FieldKey.QUANTUM,
+            starts_on=date(2026, 9, 14),
+            ends_on=date(2026, 9, 16),
+            organizers=f"{NAME_KO} (KAIST); David Park (MIT)",
+        )
+        kim = Participant(
+            name_ko=NAME_KO,
+            name_en=NAME_EN,
+            email=EMAIL,
+            affiliation=AFFILIATION,
+            country="US",
+            orcid=ORCID_A,
+            slack_user_id=SLACK_ID,
+            overseas_korean=True,
+            overseas_association=ASSOCIATION,
+        )
         park = Participant(name_en="David Park", email="dpark@mit.example", affiliation="MIT", slack_user_id="U0PARK")
         session.add_all([meeting, kim, park])
         session.flush()
         club = Club(name="Quantum Hardware Club", field=FieldKey.QUANTUM, meeting_id=meeting.id, created_by=SLACK_ID)
         session.add(club)
         session.flush()
-        session.add_all([
-            MeetingAttendance(meeting_id=meeting.id, participant_id=kim.id, role=MeetingRole.ORGANIZER),
-            Membership(club_id=club.id, participant_id=kim.id, role=ClubRole.LEADER, status=MembershipStatus.ACTIVE),
-            Membership(club_id=club.id, participant_id=park.id, status=MembershipStatus.ACTIVE),
-            SlackUser(user_id=SLACK_ID, email=EMAIL, real_name=NAME_EN, locale="ko-KR"),
-            SlackUser(user_id="U0PARK", email="dpark@mit.example", real_name="David Park"),
-            Update(club_id=club.id, author_id=kim.id, text="Shared the new qubit results"),
-            Update(club_id=club.id, author_id=park.id,
-                   text=f"Met <@{SLACK_ID}> (kim seoyeon, {EMAIL}) and 김서연 교수님 at the lab"),
-            Update(club_id=club.id, author_id=park.id, text="Draft", deleted_at=utcnow(), deleted_by=SLACK_ID),
-        ])
-        paper = Output(club_id=club.id, filed_by_id=kim.id, type=OutputType.PAPER, title="Joint paper",
-                       status="published", note=f"ORCID {ORCID_A}")
-        paper.people = [OutputPerson(participant_id=kim.id, name=NAME_EN, email=EMAIL),
-                        OutputPerson(participant_id=park.id, name="David Park", email="dpark@mit.example")]
+        session.add_all(
+            [
+                MeetingAttendance(meeting_id=meeting.id, participant_id=kim.id, role=MeetingRole.ORGANIZER),
+                Membership(
+                    club_id=club.id, participant_id=kim.id, role=ClubRole.LEADER, status=MembershipStatus.ACTIVE
+                ),
+                Membership(club_id=club.id, participant_id=park.id, status=MembershipStatus.ACTIVE),
+                SlackUser(user_id=SLACK_ID, email=EMAIL, real_name=NAME_EN, locale="ko-KR"),
+                SlackUser(user_id="U0PARK", email="dpark@mit.example", real_name="David Park"),
+                Update(club_id=club.id, author_id=kim.id, text="Shared the new qubit results"),
+                Update(
+                    club_id=club.id,
+                    author_id=park.id,
+                    text=f"Met <@{SLACK_ID}> (kim seoyeon, {EMAIL}) and 김서연 교수님 at the lab",
+                ),
+                Update(club_id=club.id, author_id=park.id, text="Draft", deleted_at=utcnow(), deleted_by=SLACK_ID),
+            ]
+        )
+        paper = Output(
+            club_id=club.id,
+            filed_by_id=kim.id,
+            type=OutputType.PAPER,
+            title="Joint paper",
+            status="published",
+            note=f"ORCID {ORCID_A}",
+        )
+        paper.people = [
+            OutputPerson(participant_id=kim.id, name=NAME_EN, email=EMAIL),
+            OutputPerson(participant_id=park.id, name="David Park", email="dpark@mit.example"),
+        ]
         visit = Output(club_id=club.id, filed_by_id=park.id, type=OutputType.EXCHANGE, title="Visit", status="done")
         visit.people = [OutputPerson(name=None, email=EMAIL.upper()), OutputPerson(name=NAME_KO)]
         session.add_all([paper, visit])
-        survey = Survey(club_id=club.id, meeting_id=meeting.id, opens_at=utcnow(),
-                        closes_at=utcnow() + timedelta(days=7), created_by=SLACK_ID)
+        survey = Survey(
+            club_id=club.id,
+            meeting_id=meeting.id,
+            opens_at=utcnow(),
+            closes_at=utcnow() + timedelta(days=7),
+            created_by=SLACK_ID,
+        )
         session.add(survey)
         session.flush()
-        session.add(SurveyResponse(survey_id=survey.id, participant_id=kim.id, overall=5, program=4, speakers=5,
-                                   networking=4, comment=f"Great, thanks — {NAME_KO}"))
+        session.add(
+            SurveyResponse(
+                survey_id=survey.id,
+                participant_id=kim.id,
+                overall=5,
+                program=4,
+                speakers=5,
+                networking=4,
+                comment=f"Great, thanks — {NAME_KO}",
+            )
+        )
         for day in range(3):
             session.add(ActivityDay(club_id=club.id, slack_user_id=SLACK_ID, day=date(2026, 10, 1 + day), messages=2))
         session.add(ActivityDay(club_id=club.id, slack_user_id="U0PARK", day=date(2026, 10, 1), messages=1))
-        session.add_all([
-            AuditEntry(actor=SLACK_ID, action="output.create", entity="output", club_id=club.id,
-                       details={"title": "Joint paper", "with": [NAME_EN, EMAIL], EMAIL: {"by": NAME_KO}}),
-            AuditEntry(actor="U0PARK", action="member.invite", entity="participant", entity_id=str(kim.id),
-                       details={"slack": SLACK_ID, "note": f"invited {NAME_KO} <{EMAIL}>"}),
-        ])
+        session.add_all(
+            [
+                AuditEntry(
+                    actor=SLACK_ID,
+                    action="output.create",
+                    entity="output",
+                    club_id=club.id,
+                    details={"title": "Joint paper", "with": [NAME_EN, EMAIL], EMAIL: {"by": NAME_KO}},
+                ),
+                AuditEntry(
+                    actor="U0PARK",
+                    action="member.invite",
+                    entity="participant",
+                    entity_id=str(kim.id),
+                    details={"slack": SLACK_ID, "note": f"invited {NAME_KO} <{EMAIL}>"},
+                ),
+            ]
+        )
         session.add(OutboxMessage(kind="output", channel="C0CLUB", payload={"text": f"{NAME_EN} filed a paper"}))
         return {"kim": kim.id, "park": park.id, "club": club.id}
 
 
 def _counts(database: Database) -> dict[str, object]:
     with database.session() as session:
+
         def count(model: type) -> int:
             return session.scalar(select(func.count()).select_from(model))
+
         return {
             "participants": count(Participant),
             "memberships": count(Membership),
@@ -103,7 +159,8 @@ def _counts(database: Database) -> dict[str, object]:
             "attendance": count(MeetingAttendance),
             "survey_scores": session.execute(select(SurveyResponse.overall, SurveyResponse.program)).all(),
             "activity": session.execute(
-                select(func.count(func.distinct(ActivityDay.slack_user_id)), func.sum(ActivityDay.messages))).one(),
+                select(func.count(func.distinct(ActivityDay.slack_user_id)), func.sum(ActivityDay.messages))
+            ).one(),
         }
 
 
@@ -169,7 +226,13 @@ def test_forget_asks_before_erasing(world, database, run_cli, monkeypatch):
 def test_find_personal_data_names_the_cells(world, database):
     with database.session() as session:
         hits = {(hit.table, hit.column) for hit in find_personal_data(session, [SLACK_ID])}
-        assert {("participants", "slack_user_id"), ("activity_days", "slack_user_id"), ("audit_log", "actor"),
-                ("audit_log", "details"), ("clubs", "created_by"), ("updates", "deleted_by")} <= hits
+        assert {
+            ("participants", "slack_user_id"),
+            ("activity_days", "slack_user_id"),
+            ("audit_log", "actor"),
+            ("audit_log", "details"),
+            ("clubs", "created_by"),
+            ("updates", "deleted_by"),
+        } <= hits
         forget_participant(session, world["kim"])
         assert find_personal_data(session, [SLACK_ID]) == []

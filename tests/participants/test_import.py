@@ -43,7 +43,13 @@ def test_cp949_csv_with_korean_headers_imports_everyone(tmp_path: Path, meeting,
     assert set(people) == {"seoyeon.kim@kaist.ac.kr", "jiwoo@snu.ac.kr", "dpark@mit.edu"}
     kim = people["seoyeon.kim@kaist.ac.kr"]
     assert (kim.name_ko, kim.name_en, kim.country, kim.career_stage, kim.orcid, kim.overseas_korean) == (
-        "김서연", None, "KR", CareerStage.SENIOR, ORCID_A, False)
+        "김서연",
+        None,
+        "KR",
+        CareerStage.SENIOR,
+        ORCID_A,
+        False,
+    )
     assert people["dpark@mit.edu"].name_en == "David Park" and people["dpark@mit.edu"].overseas_korean is True
     assert _roles(database) == {
         "seoyeon.kim@kaist.ac.kr": MeetingRole.ORGANIZER,
@@ -82,8 +88,9 @@ def test_a_changed_row_updates_that_person_matched_by_email(tmp_path: Path, meet
     changed = [row[:] for row in PEOPLE]
     changed[1][2] = "KAIST"  # 박지우 moved
     changed[1][5] = "참가자"  # and is now a researcher at this meeting
-    run = run_cli("import", "participants", str(write_csv(tmp_path / "b.csv", [HEADER, *changed])),
-                  "--meeting", MEETING_CODE)
+    run = run_cli(
+        "import", "participants", str(write_csv(tmp_path / "b.csv", [HEADER, *changed])), "--meeting", MEETING_CODE
+    )
     assert run.code == 0 and "0 created, 1 updated, 2 unchanged" in run.out
     assert _people(database)["jiwoo@snu.ac.kr"].affiliation == "KAIST"
     assert _roles(database)["jiwoo@snu.ac.kr"] is MeetingRole.RESEARCHER
@@ -94,8 +101,9 @@ def test_a_new_email_for_a_person_matched_by_orcid_replaces_theirs(tmp_path: Pat
     changed = [row[:] for row in PEOPLE]
     changed[2][1] = "David.Park@Stanford.edu"
     changed[2][2] = "Stanford"
-    run = run_cli("import", "participants", str(write_csv(tmp_path / "b.csv", [HEADER, *changed])),
-                  "--meeting", MEETING_CODE)
+    run = run_cli(
+        "import", "participants", str(write_csv(tmp_path / "b.csv", [HEADER, *changed])), "--meeting", MEETING_CODE
+    )
     assert run.code == 0 and "0 created, 1 updated, 2 unchanged" in run.out
     people = _people(database)
     assert "dpark@mit.edu" not in people
@@ -142,8 +150,9 @@ def test_bad_rows_import_nothing_and_are_each_printed(tmp_path: Path, meeting, d
 
 def test_korean_messages_for_bad_rows(tmp_path: Path, meeting, database, run_cli):
     rows = [HEADER, ["이몽룡", "bad@", "", "", "", "", "", ""]]
-    run = run_cli("import", "participants", str(write_csv(tmp_path / "bad.csv", rows)), "--meeting", MEETING_CODE,
-                  lang="ko")
+    run = run_cli(
+        "import", "participants", str(write_csv(tmp_path / "bad.csv", rows)), "--meeting", MEETING_CODE, lang="ko"
+    )
     assert run.code == 1
     assert "2행, '이메일' 열: 이메일 주소 형식이 올바르지 않습니다. (입력값: bad@)" in run.err
 
@@ -178,8 +187,9 @@ def test_dry_run_writes_nothing(tmp_path: Path, meeting, database, run_cli):
 
 
 def test_unknown_meeting(tmp_path: Path, meeting, database, run_cli):
-    run = run_cli("import", "participants", str(write_csv(tmp_path / "a.csv", [HEADER, *PEOPLE])),
-                  "--meeting", "XL-1999-01")
+    run = run_cli(
+        "import", "participants", str(write_csv(tmp_path / "a.csv", [HEADER, *PEOPLE])), "--meeting", "XL-1999-01"
+    )
     assert run.code == 1 and "No meeting with code 'XL-1999-01'" in run.err
 
 
@@ -189,12 +199,25 @@ def test_unreadable_file(tmp_path: Path, meeting, run_cli):
 
 
 def test_xlsx_with_english_headers(tmp_path: Path, meeting, database, run_cli):
-    path = write_xlsx(tmp_path / "attendees.xlsx", [
-        ["Name", "Email", "Affiliation", "Country", "Career stage", "Role", "ORCID", "Overseas Korean", "Slack ID"],
-        ["Seoyeon Kim", "seoyeon@kaist.ac.kr", "KAIST", "South Korea", "senior", "organizer",
-         f"https://orcid.org/{ORCID_A}", "no", "U012ABCDEF"],
-        ["Mina Cho", "mina@ethz.ch", "ETH Zurich", "Switzerland", "postdoc", "speaker", None, "yes", None],
-    ], title="Participants")
+    path = write_xlsx(
+        tmp_path / "attendees.xlsx",
+        [
+            ["Name", "Email", "Affiliation", "Country", "Career stage", "Role", "ORCID", "Overseas Korean", "Slack ID"],
+            [
+                "Seoyeon Kim",
+                "seoyeon@kaist.ac.kr",
+                "KAIST",
+                "South Korea",
+                "senior",
+                "organizer",
+                f"https://orcid.org/{ORCID_A}",
+                "no",
+                "U012ABCDEF",
+            ],
+            ["Mina Cho", "mina@ethz.ch", "ETH Zurich", "Switzerland", "postdoc", "speaker", None, "yes", None],
+        ],
+        title="Participants",
+    )
     run = run_cli("import", "participants", str(path), "--meeting", MEETING_CODE)
     assert run.code == 0, run.err
     assert "(XLSX, Participants)" in run.out and "2 created" in run.out
@@ -240,8 +263,16 @@ MEETING_HEADER = ["행사코드", "국문 제목", "영문 제목", "분야", "�
 def test_meeting_file_creates_then_updates_meetings(tmp_path: Path, database, run_cli):
     rows = [
         MEETING_HEADER,
-        ["XL-2026-05", "양자 하드웨어", "Quantum Hardware", "양자", "경주", "2026.5.20", "2026-05-22",
-         "김서연; David Park"],
+        [
+            "XL-2026-05",
+            "양자 하드웨어",
+            "Quantum Hardware",
+            "양자",
+            "경주",
+            "2026.5.20",
+            "2026-05-22",
+            "김서연; David Park",
+        ],
         ["XL-2026-06", "이차전지", "Batteries", "secondary-battery", "Yeosu", "2026-06-10", "", ""],
     ]
     run = run_cli("import", "meeting", str(write_csv(tmp_path / "m.csv", rows)))

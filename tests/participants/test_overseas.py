@@ -22,8 +22,13 @@ def _add_people(database: Database) -> dict[str, int]:
         Participant(name_en="Minho Choi", email="minho@a.example", affiliation="Stanford University"),
         Participant(name_en="Minho Choi", email="minho@b.example", affiliation="Stanford University"),
         Participant(name_ko="한수진", email="sujin@tum.de", affiliation="TU München"),
-        Participant(name_en="Hana Yoon", email="hana@ucla.edu", affiliation="UCLA", overseas_korean=True,
-                    overseas_association="KSEA"),
+        Participant(
+            name_en="Hana Yoon",
+            email="hana@ucla.edu",
+            affiliation="UCLA",
+            overseas_korean=True,
+            overseas_association="KSEA",
+        ),
     ]
     with database.session() as session:
         session.add_all(people)
@@ -39,8 +44,14 @@ def test_each_rule_links_and_ambiguity_is_reported_not_guessed(tmp_path: Path, d
     rows = [
         HEADER,
         ["Seoyeon KIM", "SEOYEON@kaist.ac.kr", "KAIST", "대한민국", "KOFST", ""],  # by email
-        ["박데이비드", "david.park@gmail.com", "Massachusetts Institute of Technology", "USA", "KSEA",
-         f"https://orcid.org/{ORCID_B}"],  # by ORCID
+        [
+            "박데이비드",
+            "david.park@gmail.com",
+            "Massachusetts Institute of Technology",
+            "USA",
+            "KSEA",
+            f"https://orcid.org/{ORCID_B}",
+        ],  # by ORCID
         ["LEE, Ji-woo", "", "University of Toronto", "Canada", "AKCSE", ""],  # by name and affiliation
         ["Choi Minho", "", "Stanford University", "USA", "KSEA", ""],  # two participants match: ambiguous
         ["한 수진", "", "TU Munchen", "Germany", "VeKNI", ""],  # one person ...
@@ -57,9 +68,11 @@ def test_each_rule_links_and_ambiguity_is_reported_not_guessed(tmp_path: Path, d
     assert f"row 3 → #{ids['dpark@mit.edu']} David Park <dpark@mit.edu> (by ORCID, association: KSEA)" in out
     assert f"row 4 → #{ids['jiwoo@utoronto.ca']} Jiwoo Lee" in out and "(by name and affiliation" in out
     assert "Ambiguous, not linked: 2" in out
-    assert (f"row(s) 5 [Choi Minho, Stanford University] ↔ candidate participants: "
-            f"#{ids['minho@a.example']} Minho Choi <minho@a.example>; "
-            f"#{ids['minho@b.example']} Minho Choi <minho@b.example>") in out
+    assert (
+        f"row(s) 5 [Choi Minho, Stanford University] ↔ candidate participants: "
+        f"#{ids['minho@a.example']} Minho Choi <minho@a.example>; "
+        f"#{ids['minho@b.example']} Minho Choi <minho@b.example>"
+    ) in out
     assert "row(s) 6, 7 [한 수진, TU Munchen; 한수진, TU München]" in out
     assert f"#{ids['sujin@tum.de']} 한수진 <sujin@tum.de>" in out
     assert "Database rows matching no participant: 1" in out and "row 8: Nobody Here <nobody@x.org>" in out
@@ -67,7 +80,9 @@ def test_each_rule_links_and_ambiguity_is_reported_not_guessed(tmp_path: Path, d
     with database.session() as session:
         people = {p.email: p for p in session.scalars(select(Participant))}
     assert (people["seoyeon@kaist.ac.kr"].overseas_korean, people["seoyeon@kaist.ac.kr"].overseas_association) == (
-        True, "KOFST")
+        True,
+        "KOFST",
+    )
     assert people["dpark@mit.edu"].overseas_association == "KSEA" and people["dpark@mit.edu"].overseas_korean
     assert people["jiwoo@utoronto.ca"].overseas_association == "AKCSE"
     for email in ("minho@a.example", "minho@b.example", "sujin@tum.de"):
@@ -77,16 +92,20 @@ def test_each_rule_links_and_ambiguity_is_reported_not_guessed(tmp_path: Path, d
 
 def test_a_record_whose_email_and_orcid_name_two_people_is_ambiguous(tmp_path: Path, database):
     ids = _add_people(database)
-    path = write_xlsx(tmp_path / "db.xlsx", [
-        ["name", "email", "affiliation", "association", "orcid"],
-        ["Seoyeon Kim", "seoyeon@kaist.ac.kr", "KAIST", "KSEA", ORCID_B],
-    ])
+    path = write_xlsx(
+        tmp_path / "db.xlsx",
+        [
+            ["name", "email", "affiliation", "association", "orcid"],
+            ["Seoyeon Kim", "seoyeon@kaist.ac.kr", "KAIST", "KSEA", ORCID_B],
+        ],
+    )
     sheet = sheets.read_overseas(read_table(path))
     with database.session() as session:
         result = link_overseas_db(session, sheet)
     assert not result.links
     assert [{p.participant_id for p in item.people} for item in result.ambiguous] == [
-        {ids["seoyeon@kaist.ac.kr"], ids["dpark@mit.edu"]}]
+        {ids["seoyeon@kaist.ac.kr"], ids["dpark@mit.edu"]}
+    ]
 
 
 def test_bad_values_in_the_overseas_file_are_left_out_not_fatal(tmp_path: Path, database, run_cli):

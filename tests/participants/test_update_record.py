@@ -26,16 +26,37 @@ def people(database: Database) -> tuple[int, int]:
 def test_valid_changes_are_applied_and_audited_without_values(people, database):
     kim, _ = people
     with database.session() as session:
-        result = update_participant_record(session, kim, {
-            "name_en": "Seoyeon Kim", "email": " Kim.New@X.org ", "country": "미국", "career_stage": "신진",
-            "orcid": f"https://orcid.org/{ORCID_A}", "overseas_korean": "Y", "affiliation": "KAIST",
-        }, actor="U0ADMIN")
+        result = update_participant_record(
+            session,
+            kim,
+            {
+                "name_en": "Seoyeon Kim",
+                "email": " Kim.New@X.org ",
+                "country": "미국",
+                "career_stage": "신진",
+                "orcid": f"https://orcid.org/{ORCID_A}",
+                "overseas_korean": "Y",
+                "affiliation": "KAIST",
+            },
+            actor="U0ADMIN",
+        )
     assert result.ok and set(result.changed) == {
-        "name_en", "email", "country", "career_stage", "orcid", "overseas_korean"}
+        "name_en",
+        "email",
+        "country",
+        "career_stage",
+        "orcid",
+        "overseas_korean",
+    }
     with database.session() as session:
         person = session.get(Participant, kim)
         assert (person.email, person.country, person.career_stage, person.orcid, person.overseas_korean) == (
-            "kim.new@x.org", "US", CareerStage.EARLY_CAREER, ORCID_A, True)
+            "kim.new@x.org",
+            "US",
+            CareerStage.EARLY_CAREER,
+            ORCID_A,
+            True,
+        )
         entry = session.scalars(select(AuditEntry)).one()
         assert (entry.actor, entry.action, entry.entity_id) == ("U0ADMIN", "participant.update", str(kim))
         assert sorted(entry.details["fields"]) == sorted(result.changed)
@@ -49,8 +70,13 @@ def test_valid_changes_are_applied_and_audited_without_values(people, database):
         ({"email": "PARK@x.org"}, {"email": "participants.error.email_taken"}),
         ({"orcid": ORCID_B}, {"orcid": "participants.error.orcid_taken"}),
         ({"orcid": "0000-0002-1825-0098"}, {"orcid": "participants.error.bad_orcid_checksum"}),
-        ({"country": "Atlantis", "career_stage": "guru"},
-         {"country": "participants.error.unknown_country", "career_stage": "participants.error.unknown_career_stage"}),
+        (
+            {"country": "Atlantis", "career_stage": "guru"},
+            {
+                "country": "participants.error.unknown_country",
+                "career_stage": "participants.error.unknown_career_stage",
+            },
+        ),
         ({"name_ko": ""}, {"name_ko": "participants.error.missing_name"}),
         ({"email": ""}, {"email": "participants.error.no_identifier"}),
         ({"affiliation": "x" * 301}, {"affiliation": "participants.error.too_long"}),

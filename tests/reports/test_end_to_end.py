@@ -9,15 +9,16 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from bot.domain import MeetingFormat, OutboxStatus, OutputType
+from bot.domain import MeetingFormat, OutputType
 from bot.errors import UserError
 from bot.services.reports import narrative_form, narratives_due, save_narrative
 from bot.views.text import render_message, render_view
 from jobs import clock
 from jobs.reports import CLUBS_JOB, NARRATIVE_JOB, PROGRAM_JOB
-from storage.models import Club, ClubMeeting, OutboxMessage, Output, Plan, Report, ReportNarrative, Update
+from storage.models import Club, ClubMeeting, Output, Plan, Report, ReportNarrative, Update
 from tests.factories import make_club, participant
 from tests.reports.data import seoul
+from tests.support import deliver_all as deliver
 from tests.support import seen_by_user
 
 REQUEST_AT = seoul(2026, 12, 18, 10, 5)  # two weeks before the end of 2026Q4
@@ -29,20 +30,6 @@ def backdate(world, club, when=None):
     when = when or seoul(2026, 6, 1)
     with world.db.session() as session:
         session.execute(update(Club).where(Club.id == club.ref.id).values(created_at=when))
-
-
-def deliver(world, timeout: float = 30.0):
-    """Send the outbox until every post is delivered (the app's own outbox thread may be sending too)."""
-    dispatcher = world.runtime.outbox.dispatcher
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        dispatcher.dispatch_due()
-        with world.db.session() as session:
-            waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)).all()
-        if not waiting:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"the outbox did not settle: {[(r.id, r.status, r.last_error) for r in waiting]}")
 
 
 def dm_texts(world, user):

@@ -10,6 +10,7 @@ from bot import outbox
 from bot.domain import OutboxStatus
 from bot.standin import FaultPlan
 from storage.models import OutboxMessage
+from tests.support import deliver_all as deliver
 
 
 def write_file(world, name: str, data: bytes) -> str:
@@ -17,18 +18,6 @@ def write_file(world, name: str, data: bytes) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     return f"reports/test/{name}"
-
-
-def deliver(world, timeout: float = 20.0) -> None:
-    dispatcher = world.runtime.outbox.dispatcher
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        dispatcher.dispatch_due()
-        with world.db.session() as session:
-            if all(r.status is OutboxStatus.SENT for r in session.scalars(select(OutboxMessage))):
-                return
-        time.sleep(0.05)
-    raise AssertionError("files still undelivered")
 
 
 def shared_files(world, channel: str) -> list[tuple[str, bytes]]:

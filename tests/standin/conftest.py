@@ -21,9 +21,13 @@ SIGNING_SECRET = "standin-test-signing-secret"
 
 
 def make_standin(**kwargs: Any) -> SlackStandIn:
-    options: dict[str, Any] = {"signing_secret": SIGNING_SECRET, "scopes": DEFAULT_BOT_SCOPES,
-                               "bot_events": DEFAULT_BOT_EVENTS, "rate_window_seconds": 2.0,
-                               "event_retry_delays": (0.0, 0.2, 0.4)}
+    options: dict[str, Any] = {
+        "signing_secret": SIGNING_SECRET,
+        "scopes": DEFAULT_BOT_SCOPES,
+        "bot_events": DEFAULT_BOT_EVENTS,
+        "rate_window_seconds": 2.0,
+        "event_retry_delays": (0.0, 0.2, 0.4),
+    }
     options.update(kwargs)
     return SlackStandIn(**options)
 
@@ -52,8 +56,9 @@ def client(standin: SlackStandIn) -> WebClient:
 def people(standin: SlackStandIn) -> dict[str, str]:
     """alice and bob (plus a guest and a deactivated account) and two channels with the bot in them."""
     ids = {
-        "alice": standin.add_user("alice", real_name="Alice Kim", email="alice@example.org", locale="ko-KR",
-                                  tz="Asia/Seoul"),
+        "alice": standin.add_user(
+            "alice", real_name="Alice Kim", email="alice@example.org", locale="ko-KR", tz="Asia/Seoul"
+        ),
         "bob": standin.add_user("bob", real_name="Bob Lee", email="bob@example.org"),
         "guest": standin.add_user("guest", is_restricted=True),
         "single": standin.add_user("single", is_ultra_restricted=True),
@@ -84,10 +89,10 @@ class BoltHarness:
         self.requests: list[dict[str, Any]] = []
         self.fail_next = 0
         self._lock = threading.Lock()
-        self.server = make_server("127.0.0.1", 0, self._wsgi, server_class=_ThreadingWSGIServer,
-                                  handler_class=_QuietHandler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.server = make_server(
+            "127.0.0.1", 0, self._wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_port}/slack/events"
         standin.app_url = self.url

@@ -20,24 +20,53 @@ MODAL = {
     "title": {"type": "plain_text", "text": "New club"},
     "submit": {"type": "plain_text", "text": "Create"},
     "blocks": [
-        {"type": "input", "block_id": "name", "label": {"type": "plain_text", "text": "Club name"},
-         "element": {"type": "plain_text_input", "action_id": "value"}},
-        {"type": "input", "block_id": "field", "label": {"type": "plain_text", "text": "Field"},
-         "element": {"type": "static_select", "action_id": "pick", "options": [
-             {"text": {"type": "plain_text", "text": "Neuroscience"}, "value": "neuro"},
-             {"text": {"type": "plain_text", "text": "AI"}, "value": "ai"}]}},
-        {"type": "input", "block_id": "members", "optional": True,
-         "label": {"type": "plain_text", "text": "Members"},
-         "element": {"type": "multi_users_select", "action_id": "users"}},
-        {"type": "input", "block_id": "start", "optional": True,
-         "label": {"type": "plain_text", "text": "Kick-off"},
-         "element": {"type": "datepicker", "action_id": "date"}},
+        {
+            "type": "input",
+            "block_id": "name",
+            "label": {"type": "plain_text", "text": "Club name"},
+            "element": {"type": "plain_text_input", "action_id": "value"},
+        },
+        {
+            "type": "input",
+            "block_id": "field",
+            "label": {"type": "plain_text", "text": "Field"},
+            "element": {
+                "type": "static_select",
+                "action_id": "pick",
+                "options": [
+                    {"text": {"type": "plain_text", "text": "Neuroscience"}, "value": "neuro"},
+                    {"text": {"type": "plain_text", "text": "AI"}, "value": "ai"},
+                ],
+            },
+        },
+        {
+            "type": "input",
+            "block_id": "members",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Members"},
+            "element": {"type": "multi_users_select", "action_id": "users"},
+        },
+        {
+            "type": "input",
+            "block_id": "start",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Kick-off"},
+            "element": {"type": "datepicker", "action_id": "date"},
+        },
     ],
 }
 JOIN_BUTTON = [
-    {"type": "section", "block_id": "invite", "text": {"type": "mrkdwn", "text": "Join the *neuro* club?"},
-     "accessory": {"type": "button", "action_id": "join_club", "value": "neuro",
-                   "text": {"type": "plain_text", "text": "Join"}}},
+    {
+        "type": "section",
+        "block_id": "invite",
+        "text": {"type": "mrkdwn", "text": "Join the *neuro* club?"},
+        "accessory": {
+            "type": "button",
+            "action_id": "join_club",
+            "value": "neuro",
+            "text": {"type": "plain_text", "text": "Join"},
+        },
+    },
 ]
 
 
@@ -69,8 +98,9 @@ class Seen:
             return list(self.items)
 
 
-def test_slash_command_is_signed_and_acknowledged(standin: SlackStandIn, bolt: BoltHarness, alice: str,
-                                                  lab: str) -> None:
+def test_slash_command_is_signed_and_acknowledged(
+    standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str
+) -> None:
     seen = Seen()
 
     @bolt.app.command("/club")
@@ -90,7 +120,10 @@ def test_slash_command_is_signed_and_acknowledged(standin: SlackStandIn, bolt: B
 
 
 def test_response_url_posts_are_recorded(
-    standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str,
+    standin: SlackStandIn,
+    bolt: BoltHarness,
+    alice: str,
+    lab: str,
 ) -> None:
     @bolt.app.command("/club")
     def club(ack: Any, respond: Any) -> None:
@@ -108,8 +141,9 @@ def test_response_url_posts_are_recorded(
     assert (posted.text, posted.bot_id) == ("Alice started a club", standin.bot_id)
 
 
-def test_tampered_or_stale_signatures_are_rejected_by_bolt(standin: SlackStandIn, bolt: BoltHarness,
-                                                          alice: str, lab: str) -> None:
+def test_tampered_or_stale_signatures_are_rejected_by_bolt(
+    standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str
+) -> None:
     seen = Seen()
     bolt.app.command("/club")(lambda ack: (seen.add(1), ack()))
     assert standin.slash_command(alice, lab, "x", signature="v0=bad").status == 401
@@ -123,8 +157,9 @@ def test_tampered_or_stale_signatures_are_rejected_by_bolt(standin: SlackStandIn
     assert notices.count('/club failed with the error "dispatch_failed"') == 3
 
 
-def test_modal_from_a_command_round_trips_field_errors(standin: SlackStandIn, bolt: BoltHarness, alice: str,
-                                                       lab: str) -> None:
+def test_modal_from_a_command_round_trips_field_errors(
+    standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str
+) -> None:
     submitted = Seen()
 
     @bolt.app.command("/club")
@@ -150,12 +185,17 @@ def test_modal_from_a_command_round_trips_field_errors(standin: SlackStandIn, bo
     assert [v.id for v in standin.views(alice)] == [view.id]
     assert standin.view(view.id).errors == {"name": "Use at least 3 characters"}
     values = submitted.wait()[0]
-    assert values["field"]["pick"] == {"type": "static_select", "selected_option": {
-        "text": {"type": "plain_text", "text": "Neuroscience"}, "value": "neuro"}}
+    assert values["field"]["pick"] == {
+        "type": "static_select",
+        "selected_option": {"text": {"type": "plain_text", "text": "Neuroscience"}, "value": "neuro"},
+    }
     assert values["members"]["users"] == {"type": "multi_users_select", "selected_users": []}
     assert values["start"]["date"] == {"type": "datepicker", "selected_date": None}
-    d = standin.submit_view(alice, view.id, {"name": {"value": "neuro-readers"},
-                                             "members": {"users": [alice]}, "start": {"date": "2025-03-01"}})
+    d = standin.submit_view(
+        alice,
+        view.id,
+        {"name": {"value": "neuro-readers"}, "members": {"users": [alice]}, "start": {"date": "2025-03-01"}},
+    )
     assert d.status == 200 and d.body == ""
     assert standin.views(alice) == []
     final = submitted.wait(2)[1]
@@ -164,16 +204,16 @@ def test_modal_from_a_command_round_trips_field_errors(standin: SlackStandIn, bo
     assert final["start"]["date"]["selected_date"] == "2025-03-01"
 
 
-def test_submit_view_refuses_what_a_person_could_not_do(standin: SlackStandIn, bolt: BoltHarness,
-                                                        alice: str) -> None:
+def test_submit_view_refuses_what_a_person_could_not_do(standin: SlackStandIn, bolt: BoltHarness, alice: str) -> None:
     with standin.ws.lock:
         trigger = standin.ws.new_trigger(alice)
     view = bolt.client.views_open(trigger_id=trigger, view=MODAL)["view"]
     with pytest.raises(ValueError, match="required"):
         standin.submit_view(alice, view["id"], {"field": {"pick": "ai"}})
     with pytest.raises(ValueError, match="no input"):
-        standin.submit_view(alice, view["id"], {"name": {"value": "x"}, "field": {"pick": "ai"},
-                                                "nmae": {"value": "typo"}})
+        standin.submit_view(
+            alice, view["id"], {"name": {"value": "x"}, "field": {"pick": "ai"}, "nmae": {"value": "typo"}}
+        )
 
 
 def test_response_actions_update_push_clear(standin: SlackStandIn, bolt: BoltHarness, alice: str) -> None:
@@ -222,8 +262,7 @@ def test_closing_a_modal_sends_view_closed(standin: SlackStandIn, bolt: BoltHarn
     assert standin.views(alice) == []
 
 
-def test_button_click_in_a_posted_message(standin: SlackStandIn, bolt: BoltHarness, alice: str,
-                                          lab: str) -> None:
+def test_button_click_in_a_posted_message(standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str) -> None:
     clicked = Seen()
 
     @bolt.app.action("join_club")
@@ -237,8 +276,7 @@ def test_button_click_in_a_posted_message(standin: SlackStandIn, bolt: BoltHarne
     assert d.status == 200
     body, action = clicked.wait()[0]
     assert action["value"] == "neuro" and action["block_id"] == "invite" and action["type"] == "button"
-    assert body["container"] == {"type": "message", "message_ts": ts, "channel_id": lab,
-                                 "is_ephemeral": False}
+    assert body["container"] == {"type": "message", "message_ts": ts, "channel_id": lab, "is_ephemeral": False}
     assert body["user"] == {"id": alice, "username": "alice", "name": "alice", "team_id": standin.team_id}
     assert body["message"]["ts"] == ts and body["channel"] == {"id": lab, "name": "lab"}
     assert body["response_url"] == d.response_url and body["trigger_id"] == d.trigger_id
@@ -249,11 +287,26 @@ def test_button_click_in_a_posted_message(standin: SlackStandIn, bolt: BoltHarne
 
 def test_select_in_a_modal_updates_its_state(standin: SlackStandIn, bolt: BoltHarness, alice: str) -> None:
     picked = Seen()
-    dispatching = {**MODAL, "blocks": [*MODAL["blocks"], {
-        "type": "actions", "block_id": "more", "elements": [
-            {"type": "static_select", "action_id": "level", "options": [
-                {"text": {"type": "plain_text", "text": "Beginner"}, "value": "1"},
-                {"text": {"type": "plain_text", "text": "Expert"}, "value": "3"}]}]}]}
+    dispatching = {
+        **MODAL,
+        "blocks": [
+            *MODAL["blocks"],
+            {
+                "type": "actions",
+                "block_id": "more",
+                "elements": [
+                    {
+                        "type": "static_select",
+                        "action_id": "level",
+                        "options": [
+                            {"text": {"type": "plain_text", "text": "Beginner"}, "value": "1"},
+                            {"text": {"type": "plain_text", "text": "Expert"}, "value": "3"},
+                        ],
+                    }
+                ],
+            },
+        ],
+    }
 
     @bolt.app.action("level")
     def level(ack: Any, body: dict, action: dict) -> None:
@@ -294,6 +347,7 @@ def test_shortcuts_open_modals(standin: SlackStandIn, bolt: BoltHarness, alice: 
 def test_slow_ack_shows_operation_timeout(standin: SlackStandIn, alice: str, lab: str) -> None:
     harness = BoltHarness(standin, process_before_response=True)  # answers only when the listener returns
     try:
+
         @harness.app.command("/club")
         def slow(ack: Any) -> None:
             ack("too late")
@@ -302,7 +356,8 @@ def test_slow_ack_shows_operation_timeout(standin: SlackStandIn, alice: str, lab
         d = standin.slash_command(alice, lab, "")
         assert d.status == 200 and d.elapsed > 3.0 and not d.acked_in_time
         assert [(m.text, m.source) for m in standin.ephemerals(alice)] == [
-            ('/club failed with the error "operation_timeout"', "operation_timeout")]
+            ('/club failed with the error "operation_timeout"', "operation_timeout")
+        ]
     finally:
         harness.close()
 
@@ -338,7 +393,10 @@ def test_message_events_from_people(standin: SlackStandIn, bolt: BoltHarness, al
 
 
 def test_dm_and_thread_and_edit_events(
-    standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str,
+    standin: SlackStandIn,
+    bolt: BoltHarness,
+    alice: str,
+    lab: str,
 ) -> None:
     seen = Seen()
     bolt.app.event("message")(lambda event: seen.add(event))
@@ -357,7 +415,9 @@ def test_dm_and_thread_and_edit_events(
 
 
 def test_event_is_retried_when_the_app_fails_first(
-    standin: SlackStandIn, bolt: BoltHarness, alice: str,
+    standin: SlackStandIn,
+    bolt: BoltHarness,
+    alice: str,
 ) -> None:
     seen = Seen()
     bolt.app.event("app_home_opened")(lambda event: seen.add(event))
@@ -383,7 +443,10 @@ def test_slack_gives_up_after_three_retries(standin: SlackStandIn, bolt: BoltHar
 
 
 def test_redelivery_carries_retry_headers(
-    standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str,
+    standin: SlackStandIn,
+    bolt: BoltHarness,
+    alice: str,
+    lab: str,
 ) -> None:
     seen = Seen()
 
@@ -391,8 +454,15 @@ def test_redelivery_carries_retry_headers(
     def reacted(event: dict, context: Any, request: Any) -> None:
         seen.add((event, request.headers.get("x-slack-retry-num")))
 
-    d = standin.send_event({"type": "reaction_added", "user": alice, "reaction": "tada", "item_user": alice,
-                            "item": {"type": "message", "channel": lab, "ts": "1.000001"}})
+    d = standin.send_event(
+        {
+            "type": "reaction_added",
+            "user": alice,
+            "reaction": "tada",
+            "item_user": alice,
+            "item": {"type": "message", "channel": lab, "ts": "1.000001"},
+        }
+    )
     assert d.status == 200
     event_id = d.payload["event_id"]
     again = standin.redeliver(event_id)
@@ -403,8 +473,9 @@ def test_redelivery_carries_retry_headers(
     assert [retry for _, retry in seen.wait(2)] == [None, ["1"]]
 
 
-def test_member_joined_channel_after_the_bots_invite(standin: SlackStandIn, bolt: BoltHarness, alice: str,
-                                                     lab: str) -> None:
+def test_member_joined_channel_after_the_bots_invite(
+    standin: SlackStandIn, bolt: BoltHarness, alice: str, lab: str
+) -> None:
     bob = standin.add_user("bob")
     joined = Seen()
     bolt.app.event("member_joined_channel")(lambda event: joined.add(event))
@@ -412,7 +483,11 @@ def test_member_joined_channel_after_the_bots_invite(standin: SlackStandIn, bolt
     bolt.client.conversations_invite(channel=lab, users=[bob])
     event = joined.wait()[0]
     assert (event["user"], event["channel"], event["inviter"], event["channel_type"]) == (
-        bob, lab, standin.bot_user_id, "C")
+        bob,
+        lab,
+        standin.bot_user_id,
+        "C",
+    )
 
 
 def test_only_subscribed_events_are_delivered() -> None:
@@ -432,8 +507,9 @@ def test_only_subscribed_events_are_delivered() -> None:
             harness.close()
 
 
-def test_events_from_channels_the_bot_is_not_in_are_not_delivered(standin: SlackStandIn, bolt: BoltHarness,
-                                                                   alice: str) -> None:
+def test_events_from_channels_the_bot_is_not_in_are_not_delivered(
+    standin: SlackStandIn, bolt: BoltHarness, alice: str
+) -> None:
     elsewhere = standin.add_channel("elsewhere", members=[alice])
     standin.post_message(alice, elsewhere, "private chatter")
     standin.rename_channel(elsewhere, "elsewhere-2", by=alice)
@@ -444,16 +520,19 @@ def test_events_from_channels_the_bot_is_not_in_are_not_delivered(standin: Slack
 def test_home_tab_published_on_app_home_opened(standin: SlackStandIn, bolt: BoltHarness, alice: str) -> None:
     @bolt.app.event("app_home_opened")
     def home(event: dict, client: WebClient) -> None:
-        client.views_publish(user_id=event["user"], view={"type": "home", "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": "*Your clubs*"}}]})
+        client.views_publish(
+            user_id=event["user"],
+            view={"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*Your clubs*"}}]},
+        )
 
     standin.open_home(alice)
     assert standin.wait_for(lambda: standin.home(alice) is not None)
     assert standin.home(alice).blocks[0]["text"]["text"] == "*Your clubs*"
 
 
-def test_errors_for_a_block_that_is_not_an_input_are_refused(standin: SlackStandIn, bolt: BoltHarness,
-                                                             alice: str) -> None:
+def test_errors_for_a_block_that_is_not_an_input_are_refused(
+    standin: SlackStandIn, bolt: BoltHarness, alice: str
+) -> None:
     bolt.app.view("new-club")(lambda ack: ack(response_action="errors", errors={"nmae": "typo in block id"}))
     with standin.ws.lock:
         trigger = standin.ws.new_trigger(alice)
@@ -485,8 +564,9 @@ def test_command_text_is_escaped_like_slack() -> None:
             person = s.add_user("dana")
             lab = s.add_channel("lab", members=[person])
             s.slash_command(person, lab, "add @dana to #lab for R&D <now> see https://x.example/a")
-            assert seen.wait()[0] == (f"add <@{person}|dana> to <#{lab}|lab> for R&amp;D &lt;now&gt; "
-                                      "see <https://x.example/a>")
+            assert seen.wait()[0] == (
+                f"add <@{person}|dana> to <#{lab}|lab> for R&amp;D &lt;now&gt; see <https://x.example/a>"
+            )
             with pytest.raises(ValueError, match="not one of the app's slash commands"):
                 s.slash_command(person, lab, "x", command="/clbu")
         finally:

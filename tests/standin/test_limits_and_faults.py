@@ -117,8 +117,7 @@ def test_drop_before_does_not_apply_the_call(standin: SlackStandIn, lab: str) ->
     assert standin.calls[-1].fault == "drop_before" and standin.calls[-1].http_status == 0
 
 
-def test_drop_after_posts_the_message_but_the_client_sees_a_connection_error(standin: SlackStandIn,
-                                                                             lab: str) -> None:
+def test_drop_after_posts_the_message_but_the_client_sees_a_connection_error(standin: SlackStandIn, lab: str) -> None:
     standin.inject(FaultPlan(kind="drop_after", methods={"chat.postMessage"}, count=1))
     with pytest.raises(Exception) as info:
         bare(standin).chat_postMessage(channel=lab, text="did it go through?")

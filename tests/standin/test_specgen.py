@@ -15,7 +15,8 @@ def test_methods_json_is_regenerated_identically_from_slacks_openapi_file() -> N
     if not OPENAPI.exists():
         pytest.skip(f"{SHARED} is not present on this machine")
     assert specgen.generate_from_file(OPENAPI) == specgen.METHODS_JSON.read_text(encoding="utf-8"), (
-        "bot/standin/methods.json is stale: run python -m bot.standin.specgen " + str(OPENAPI))
+        "bot/standin/methods.json is stale: run python -m bot.standin.specgen " + str(OPENAPI)
+    )
 
 
 def test_methods_json_records_scopes_required_args_and_tiers_for_implemented_methods() -> None:

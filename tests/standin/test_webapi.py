@@ -58,8 +58,11 @@ def test_missing_required_argument_is_reported_like_slack(client: WebClient, peo
 
 def test_json_body_without_charset_gets_slacks_warning(standin: SlackStandIn, people: dict) -> None:
     body = json.dumps({"channel": people["lab"], "text": "hi"}).encode()
-    data = httpx.post(standin.api_url + "chat.postMessage", content=body, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {standin.bot_token}"}).json()
+    data = httpx.post(
+        standin.api_url + "chat.postMessage",
+        content=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {standin.bot_token}"},
+    ).json()
     assert data["ok"] is True
     assert data["warning"] == "missing_charset"
     assert data["response_metadata"]["warnings"] == ["missing_charset"]
@@ -69,8 +72,7 @@ def test_missing_scope_names_needed_and_provided(standin: SlackStandIn, people: 
     standin.scopes = frozenset({"chat:write", "users:read"})
     client = WebClient(base_url=standin.api_url, token=standin.bot_token, retry_handlers=[])
     data = error_of(client.pins_add, channel=people["lab"], timestamp="1.2")
-    assert data == {"ok": False, "error": "missing_scope", "needed": "pins:write",
-                    "provided": "chat:write,users:read"}
+    assert data == {"ok": False, "error": "missing_scope", "needed": "pins:write", "provided": "chat:write,users:read"}
     data = error_of(client.conversations_create, name="new-club", is_private=True)
     assert (data["error"], data["needed"]) == ("missing_scope", "groups:write")
     data = error_of(client.conversations_history, channel=people["lab"])
@@ -81,8 +83,9 @@ def test_missing_scope_names_needed_and_provided(standin: SlackStandIn, people: 
 
 
 # ---- chat ----------------------------------------------------------------------------------------
-def test_post_message_returns_slacks_shape_and_is_stored(standin: SlackStandIn, client: WebClient,
-                                                        people: dict) -> None:
+def test_post_message_returns_slacks_shape_and_is_stored(
+    standin: SlackStandIn, client: WebClient, people: dict
+) -> None:
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hello*"}}]
     data = client.chat_postMessage(channel=people["lab"], text="hello", blocks=blocks).data
     assert data["channel"] == people["lab"]
@@ -123,19 +126,23 @@ def test_post_message_errors(standin: SlackStandIn, client: WebClient, people: d
     data = error_of(client.chat_postMessage, channel=people["lab"], text="x", blocks=long_section)
     assert data["errors"] == ["must be less than 3001 characters [json-pointer:/blocks/0/text/text]"]
     long_header = [{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}]
-    assert error_of(client.chat_postMessage, channel=people["lab"], text="x",
-                    blocks=long_header)["error"] == "invalid_blocks"
+    assert (
+        error_of(client.chat_postMessage, channel=people["lab"], text="x", blocks=long_header)["error"]
+        == "invalid_blocks"
+    )
     bad_type = [{"type": "sektion", "text": {"type": "mrkdwn", "text": "x"}}]
-    assert error_of(client.chat_postMessage, channel=people["lab"], text="x",
-                    blocks=bad_type)["error"] == "invalid_blocks"
+    assert (
+        error_of(client.chat_postMessage, channel=people["lab"], text="x", blocks=bad_type)["error"] == "invalid_blocks"
+    )
     bad_context = [{"type": "context", "elements": []}]
-    assert error_of(client.chat_postMessage, channel=people["lab"], text="x",
-                    blocks=bad_context)["error"] == "invalid_blocks"
+    assert (
+        error_of(client.chat_postMessage, channel=people["lab"], text="x", blocks=bad_context)["error"]
+        == "invalid_blocks"
+    )
     assert standin.messages(people["lab"]) == []
 
 
-def test_chat_write_public_posts_without_joining(standin: SlackStandIn, client: WebClient,
-                                                 people: dict) -> None:
+def test_chat_write_public_posts_without_joining(standin: SlackStandIn, client: WebClient, people: dict) -> None:
     outside = standin.add_channel("outside", members=[people["alice"]])
     assert client.chat_postMessage(channel=outside, text="hi all")["ok"]
     assert standin.bot_user_id not in standin.channel(outside).members
@@ -151,8 +158,10 @@ def test_dm_to_a_user_id_opens_the_im(standin: SlackStandIn, client: WebClient, 
 
 def test_post_ephemeral(standin: SlackStandIn, client: WebClient, people: dict) -> None:
     assert client.chat_postEphemeral(channel=people["lab"], user=people["alice"], text="psst")["message_ts"]
-    assert error_of(client.chat_postEphemeral, channel=people["lab"], user=people["bob"],
-                    text="psst")["error"] == "user_not_in_channel"
+    assert (
+        error_of(client.chat_postEphemeral, channel=people["lab"], user=people["bob"], text="psst")["error"]
+        == "user_not_in_channel"
+    )
     seen = standin.ephemerals(people["alice"])
     assert [(m.text, m.source, m.channel) for m in seen] == [("psst", "chat.postEphemeral", people["lab"])]
     assert standin.ephemerals(people["bob"]) == []
@@ -166,26 +175,28 @@ def test_update_delete_and_permalink(standin: SlackStandIn, client: WebClient, p
     link = client.chat_getPermalink(channel=people["lab"], message_ts=ts)["permalink"]
     assert link == f"https://clubbot-local.slack.com/archives/{people['lab']}/p{ts.replace('.', '')}"
     person_ts = standin.post_message(people["alice"], people["lab"], "mine")
-    assert error_of(client.chat_update, channel=people["lab"], ts=person_ts, text="x")["error"] == \
-        "cant_update_message"
+    assert error_of(client.chat_update, channel=people["lab"], ts=person_ts, text="x")["error"] == "cant_update_message"
     assert error_of(client.chat_delete, channel=people["lab"], ts="1.000001")["error"] == "message_not_found"
     client.chat_delete(channel=people["lab"], ts=ts)
     assert [m.ts for m in standin.messages(people["lab"])] == [person_ts]
 
 
 # ---- conversations -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("name", "error"), [
-    ("reading-club", None),
-    ("뇌과학-독서모임", None),
-    ("brainlink_2025", None),
-    ("", "invalid_name_required"),
-    ("Reading-Club", "invalid_name_specials"),
-    ("reading club", "invalid_name_specials"),
-    ("club.news", "invalid_name_specials"),
-    ("x" * 81, "invalid_name_maxlength"),
-    ("---", "invalid_name_punctuation"),
-    ("_-_", "invalid_name_punctuation"),
-])
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("reading-club", None),
+        ("뇌과학-독서모임", None),
+        ("brainlink_2025", None),
+        ("", "invalid_name_required"),
+        ("Reading-Club", "invalid_name_specials"),
+        ("reading club", "invalid_name_specials"),
+        ("club.news", "invalid_name_specials"),
+        ("x" * 81, "invalid_name_maxlength"),
+        ("---", "invalid_name_punctuation"),
+        ("_-_", "invalid_name_punctuation"),
+    ],
+)
 def test_channel_name_rules(client: WebClient, name: str, error: str | None) -> None:
     if error is None:
         channel = client.conversations_create(name=name)["channel"]
@@ -204,25 +215,30 @@ def test_create_returns_full_channel_and_name_taken(standin: SlackStandIn, clien
     assert error_of(client.conversations_create, name="neuro-club")["error"] == "name_taken"
 
 
-def test_invite_without_force_fails_whole_call_on_any_bad_user(standin: SlackStandIn, client: WebClient,
-                                                               people: dict) -> None:
+def test_invite_without_force_fails_whole_call_on_any_bad_user(
+    standin: SlackStandIn, client: WebClient, people: dict
+) -> None:
     users = [people["bob"], "U0NOBODY00", people["alice"]]
     data = error_of(client.conversations_invite, channel=people["lab"], users=users)
     assert data["error"] == "user_not_found"
-    assert data["errors"] == [{"user": "U0NOBODY00", "ok": False, "error": "user_not_found"},
-                              {"user": people["alice"], "ok": False, "error": "already_in_channel"}]
+    assert data["errors"] == [
+        {"user": "U0NOBODY00", "ok": False, "error": "user_not_found"},
+        {"user": people["alice"], "ok": False, "error": "already_in_channel"},
+    ]
     assert people["bob"] not in standin.channel(people["lab"]).members
 
 
-def test_invite_with_force_invites_the_valid_ones(standin: SlackStandIn, client: WebClient,
-                                                  people: dict) -> None:
-    users = [people["bob"], "U0NOBODY00", people["gone"], people["guest"], people["single"],
-             standin.bot_user_id]
+def test_invite_with_force_invites_the_valid_ones(standin: SlackStandIn, client: WebClient, people: dict) -> None:
+    users = [people["bob"], "U0NOBODY00", people["gone"], people["guest"], people["single"], standin.bot_user_id]
     data = client.conversations_invite(channel=people["lab"], users=users, force=True).data
     assert data["ok"] is True and data["channel"]["id"] == people["lab"]
     assert {e["user"]: e["error"] for e in data["errors"]} == {
-        "U0NOBODY00": "user_not_found", people["gone"]: "cant_invite", people["guest"]: "user_is_restricted",
-        people["single"]: "user_is_ultra_restricted", standin.bot_user_id: "cant_invite_self"}
+        "U0NOBODY00": "user_not_found",
+        people["gone"]: "cant_invite",
+        people["guest"]: "user_is_restricted",
+        people["single"]: "user_is_ultra_restricted",
+        standin.bot_user_id: "cant_invite_self",
+    }
     assert people["bob"] in standin.channel(people["lab"]).members
     joined = [m for m in standin.messages(people["lab"]) if m.subtype == "channel_join"]
     assert [(m.user, m.extra["inviter"]) for m in joined] == [(people["bob"], standin.bot_user_id)]
@@ -243,8 +259,10 @@ def test_invite_shared_is_recorded(standin: SlackStandIn, client: WebClient, peo
     assert data["invite_id"].startswith("I")
     assert standin.shared_invites[0]["emails"] == ["partner@uni.example"]
     assert standin.shared_invites[0]["channel"] == people["lab"]
-    assert error_of(client.conversations_inviteShared, channel=people["lab"],
-                    emails=["not-an-email"])["error"] == "invalid_email"
+    assert (
+        error_of(client.conversations_inviteShared, channel=people["lab"], emails=["not-an-email"])["error"]
+        == "invalid_email"
+    )
 
 
 def test_join_leave_kick(standin: SlackStandIn, client: WebClient, people: dict) -> None:
@@ -270,8 +288,10 @@ def test_rename_archive_topic_purpose(standin: SlackStandIn, client: WebClient, 
     assert renamed["name"] == "lab-2025" and renamed["previous_names"] == ["lab"]
     assert error_of(client.conversations_rename, channel=lab, name="general")["error"] == "name_taken"
     assert error_of(client.conversations_setTopic, channel=lab, topic="t" * 251)["error"] == "too_long"
-    assert client.conversations_setTopic(channel=lab, topic="Weekly papers")["channel"]["topic"]["value"] == \
-        "Weekly papers"
+    assert (
+        client.conversations_setTopic(channel=lab, topic="Weekly papers")["channel"]["topic"]["value"]
+        == "Weekly papers"
+    )
     client.conversations_setPurpose(channel=lab, purpose="X-Lab Day follow-up")
     assert standin.channel(lab).purpose["value"] == "X-Lab Day follow-up"
     assert error_of(client.conversations_unarchive, channel=lab)["error"] == "not_archived"
@@ -281,12 +301,10 @@ def test_rename_archive_topic_purpose(standin: SlackStandIn, client: WebClient, 
     client.conversations_unarchive(channel=lab)
     assert standin.channel(lab).is_archived is False
     subtypes = [m.subtype for m in standin.messages(lab)]
-    assert subtypes == ["channel_name", "channel_topic", "channel_purpose", "channel_archive",
-                        "channel_unarchive"]
+    assert subtypes == ["channel_name", "channel_topic", "channel_purpose", "channel_archive", "channel_unarchive"]
 
 
-def test_info_list_members_and_users_conversations(standin: SlackStandIn, client: WebClient,
-                                                   people: dict) -> None:
+def test_info_list_members_and_users_conversations(standin: SlackStandIn, client: WebClient, people: dict) -> None:
     secret = standin.add_channel("secret", is_private=True, members=[people["alice"], standin.bot_user_id])
     hidden = standin.add_channel("hidden", is_private=True, members=[people["alice"]])
     info = client.conversations_info(channel=people["general"], include_num_members=True)["channel"]
@@ -297,8 +315,9 @@ def test_info_list_members_and_users_conversations(standin: SlackStandIn, client
     assert both == ["general", "lab", "secret"] and hidden not in both
     members = client.conversations_members(channel=people["general"], limit=2).data
     assert len(members["members"]) == 2 and members["response_metadata"]["next_cursor"]
-    rest = client.conversations_members(channel=people["general"], limit=2,
-                                        cursor=members["response_metadata"]["next_cursor"]).data
+    rest = client.conversations_members(
+        channel=people["general"], limit=2, cursor=members["response_metadata"]["next_cursor"]
+    ).data
     assert len(rest["members"]) == 1 and rest["response_metadata"]["next_cursor"] == ""
     mine = client.users_conversations(user=people["alice"], types="public_channel,private_channel")
     assert [c["id"] for c in mine["channels"]] == [people["general"], people["lab"], secret]
@@ -310,18 +329,15 @@ def test_history_pagination_newest_first(standin: SlackStandIn, client: WebClien
     first = client.conversations_history(channel=lab, limit=3).data
     assert [m["text"] for m in first["messages"]] == ["m6", "m5", "m4"]
     assert first["has_more"] is True
-    second = client.conversations_history(channel=lab, limit=3,
-                                          cursor=first["response_metadata"]["next_cursor"])
+    second = client.conversations_history(channel=lab, limit=3, cursor=first["response_metadata"]["next_cursor"])
     assert [m["text"] for m in second["messages"]] == ["m3", "m2", "m1"]
-    third = client.conversations_history(channel=lab, limit=3,
-                                         cursor=second["response_metadata"]["next_cursor"])
+    third = client.conversations_history(channel=lab, limit=3, cursor=second["response_metadata"]["next_cursor"])
     assert [m["text"] for m in third["messages"]] == ["m0"] and third["has_more"] is False
     window = client.conversations_history(channel=lab, oldest=stamps[2], latest=stamps[4]).data
     assert [m["text"] for m in window["messages"]] == ["m3"]
     inclusive = client.conversations_history(channel=lab, oldest=stamps[2], latest=stamps[4], inclusive=True)
     assert [m["text"] for m in inclusive["messages"]] == ["m4", "m3", "m2"]
-    everything = [m["text"] for page in client.conversations_history(channel=lab, limit=2)
-                  for m in page["messages"]]
+    everything = [m["text"] for page in client.conversations_history(channel=lab, limit=2) for m in page["messages"]]
     assert everything == [f"m{i}" for i in reversed(range(7))]
     assert error_of(client.conversations_history, channel=lab, cursor="bm9wZQ==")["error"] == "invalid_cursor"
 
@@ -341,8 +357,7 @@ def test_threads_and_replies(standin: SlackStandIn, client: WebClient, people: d
     assert error_of(client.conversations_replies, channel=lab, ts="1.000001")["error"] == "thread_not_found"
 
 
-def test_bot_not_in_public_channel_cannot_read_history(standin: SlackStandIn, client: WebClient,
-                                                       people: dict) -> None:
+def test_bot_not_in_public_channel_cannot_read_history(standin: SlackStandIn, client: WebClient, people: dict) -> None:
     outside = standin.add_channel("outside", members=[people["alice"]])
     assert error_of(client.conversations_history, channel=outside)["error"] == "not_in_channel"
 
@@ -379,12 +394,13 @@ def test_pins_and_reactions(standin: SlackStandIn, client: WebClient, people: di
     assert [i["message"]["ts"] for i in items] == [ts]
     assert standin.messages(people["lab"])[0].pinned is True
     client.reactions_add(channel=people["lab"], timestamp=ts, name="tada")
-    assert error_of(client.reactions_add, channel=people["lab"], timestamp=ts, name="tada")["error"] == \
-        "already_reacted"
-    assert error_of(client.reactions_add, channel=people["lab"], timestamp=ts, name=":tada:")["error"] == \
-        "invalid_name"
-    assert standin.messages(people["lab"])[0].reactions == [{"name": "tada", "users": [standin.bot_user_id],
-                                                             "count": 1}]
+    assert (
+        error_of(client.reactions_add, channel=people["lab"], timestamp=ts, name="tada")["error"] == "already_reacted"
+    )
+    assert error_of(client.reactions_add, channel=people["lab"], timestamp=ts, name=":tada:")["error"] == "invalid_name"
+    assert standin.messages(people["lab"])[0].reactions == [
+        {"name": "tada", "users": [standin.bot_user_id], "count": 1}
+    ]
 
 
 def test_user_token_acts_as_the_person(standin: SlackStandIn, people: dict) -> None:
@@ -401,8 +417,14 @@ MODAL = {
     "callback_id": "new-club",
     "title": {"type": "plain_text", "text": "New club"},
     "submit": {"type": "plain_text", "text": "Create"},
-    "blocks": [{"type": "input", "block_id": "name", "label": {"type": "plain_text", "text": "Name"},
-                "element": {"type": "plain_text_input", "action_id": "value"}}],
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "name",
+            "label": {"type": "plain_text", "text": "Name"},
+            "element": {"type": "plain_text_input", "action_id": "value"},
+        }
+    ],
 }
 
 
@@ -427,15 +449,16 @@ def test_views_validation_update_push_publish(standin: SlackStandIn, client: Web
     data = error_of(client.views_open, trigger_id=triggers[0], view=too_long)
     assert data["error"] == "invalid_arguments"
     assert data["response_metadata"]["messages"] == [
-        "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"]
+        "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"
+    ]
     no_submit = {k: v for k, v in MODAL.items() if k != "submit"}
     assert error_of(client.views_open, trigger_id=triggers[1], view=no_submit)["error"] == "invalid_arguments"
     view = client.views_open(trigger_id=triggers[2], view=MODAL)["view"]
-    updated = client.views_update(view_id=view["id"], hash=view["hash"],
-                                  view={**MODAL, "title": {"type": "plain_text", "text": "Renamed"}})["view"]
+    updated = client.views_update(
+        view_id=view["id"], hash=view["hash"], view={**MODAL, "title": {"type": "plain_text", "text": "Renamed"}}
+    )["view"]
     assert updated["id"] == view["id"] and updated["hash"] != view["hash"]
-    assert error_of(client.views_update, view_id=view["id"], hash=view["hash"], view=MODAL)["error"] == \
-        "hash_conflict"
+    assert error_of(client.views_update, view_id=view["id"], hash=view["hash"], view=MODAL)["error"] == "hash_conflict"
     pushed = client.views_push(trigger_id=triggers[3], view=MODAL)["view"]
     assert pushed["previous_view_id"] == view["id"] and pushed["root_view_id"] == view["id"]
     assert [v.id for v in standin.views(people["alice"])] == [view["id"], pushed["id"]]
@@ -448,9 +471,13 @@ def test_views_validation_update_push_publish(standin: SlackStandIn, client: Web
 
 # ---- files --------------------------------------------------------------------------------------
 def test_files_upload_v2_end_to_end(standin: SlackStandIn, client: WebClient, people: dict) -> None:
-    response = client.files_upload_v2(channel=people["lab"], content="quarter,clubs\nQ1,4\n",
-                                      filename="report.csv", title="Q1 report",
-                                      initial_comment="Quarterly report")
+    response = client.files_upload_v2(
+        channel=people["lab"],
+        content="quarter,clubs\nQ1,4\n",
+        filename="report.csv",
+        title="Q1 report",
+        initial_comment="Quarterly report",
+    )
     assert response["file"]["title"] == "Q1 report"
     stored = standin.files(people["lab"])
     assert len(stored) == 1 and stored[0].data == b"quarter,clubs\nQ1,4\n"
@@ -479,8 +506,9 @@ def test_json_callers_must_send_the_token_in_the_header(standin: SlackStandIn) -
     assert data == {"ok": False, "error": "not_authed"}
 
 
-def test_channel_names_are_accepted_where_slack_accepts_them(standin: SlackStandIn, client: WebClient,
-                                                             people: dict) -> None:
+def test_channel_names_are_accepted_where_slack_accepts_them(
+    standin: SlackStandIn, client: WebClient, people: dict
+) -> None:
     assert client.chat_postMessage(channel="#lab", text="by name")["channel"] == people["lab"]
 
 

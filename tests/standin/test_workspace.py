@@ -107,8 +107,12 @@ def test_ephemeral_message_button_and_replace_original(standin: SlackStandIn) ->
     alice = standin.add_user("alice")
     lab = standin.add_channel("lab", members=[alice, standin.bot_user_id])
     client = WebClient(base_url=standin.api_url, token=standin.bot_token)
-    blocks = [{"type": "actions", "elements": [{"type": "button", "action_id": "ok",
-                                                 "text": {"type": "plain_text", "text": "OK"}}]}]
+    blocks = [
+        {
+            "type": "actions",
+            "elements": [{"type": "button", "action_id": "ok", "text": {"type": "plain_text", "text": "OK"}}],
+        }
+    ]
     client.chat_postEphemeral(channel=lab, user=alice, text="Confirm?", blocks=blocks)
     d = standin.click(alice, action_id="ok")  # found on alice's screen
     assert d.payload["container"]["is_ephemeral"] is True and "message" not in d.payload
@@ -122,8 +126,12 @@ def test_views_update_by_external_id(standin: SlackStandIn, client: WebClient) -
     alice = standin.add_user("alice")
     with standin.ws.lock:
         trigger = standin.ws.new_trigger(alice)
-    modal = {"type": "modal", "external_id": "club-form-1", "title": {"type": "plain_text", "text": "Club"},
-             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Loading…"}}]}
+    modal = {
+        "type": "modal",
+        "external_id": "club-form-1",
+        "title": {"type": "plain_text", "text": "Club"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Loading…"}}],
+    }
     view = client.views_open(trigger_id=trigger, view=modal)["view"]
     done = {**modal, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Ready"}}]}
     updated = client.views_update(external_id="club-form-1", view=done)["view"]
@@ -142,13 +150,23 @@ def test_people_actions_produce_slack_events(standin: SlackStandIn) -> None:
     standin.rename_channel(lab, "lab-2", by=alice)
     standin.archive_channel(lab, by=alice)
     standin.unarchive_channel(lab, by=alice)
-    types = [r.event["type"] + ("/" + r.event["subtype"] if "subtype" in r.event else "")
-             for r in standin.events]
+    types = [r.event["type"] + ("/" + r.event["subtype"] if "subtype" in r.event else "") for r in standin.events]
     assert types == [
-        "message", "app_mention", "reaction_added", "reaction_removed", "team_join",
-        "member_joined_channel", "message/channel_join", "member_left_channel", "message/channel_leave",
-        "channel_rename", "message/channel_name", "message/channel_archive", "channel_archive",
-        "channel_unarchive", "message/channel_unarchive",
+        "message",
+        "app_mention",
+        "reaction_added",
+        "reaction_removed",
+        "team_join",
+        "member_joined_channel",
+        "message/channel_join",
+        "member_left_channel",
+        "message/channel_leave",
+        "channel_rename",
+        "message/channel_name",
+        "message/channel_archive",
+        "channel_archive",
+        "channel_unarchive",
+        "message/channel_unarchive",
     ]
     mention = standin.events_of("app_mention")[0].event
     assert mention["user"] == alice and mention["client_msg_id"] == standin.events[0].event["client_msg_id"]

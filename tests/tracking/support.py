@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.domain import OutboxStatus
 from bot.standin import Delivery
 from bot.views.text import render_message, render_view
 from storage.models import OutboxMessage
-
-
-def flush(world, *, timeout: float = 30.0) -> None:
-    """Send everything in the outbox (cards, updates of cards, direct messages)."""
-    dispatcher = world.runtime.outbox.dispatcher
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        dispatcher.dispatch_due()
-        with world.db.session() as session:
-            waiting = session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)).all()
-            if not waiting:
-                return
-            if any(row.status is OutboxStatus.DEAD for row in waiting):
-                raise AssertionError([(r.id, r.kind, r.last_error) for r in waiting])
-        time.sleep(0.05)
-    raise AssertionError(f"still undelivered: {[(r.id, r.kind, r.status, r.last_error) for r in waiting]}")
+from tests.support import deliver_all as flush
 
 
 def card(world, channel: str, ref: str) -> str:

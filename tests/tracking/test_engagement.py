@@ -79,7 +79,7 @@ def test_edits_deletions_joins_and_bot_posts_are_not_counted(slack):
         }
     )
     seen_by_user(slack.command(alice, club.channel, "update A card the bot posts"))
-    from tests.tracking.support import flush
+    from tests.support import deliver_all as flush
 
     flush(slack)  # the bot's own card is a message event too
     slack.standin.post_message(bob, club.channel, "sentinel")

@@ -154,6 +154,7 @@ def test_what_is_due_shows_the_report_to_leaders_three_weeks_ahead(slack):
     club = make_club(slack)
     leader = participant(slack, club.leaders[0])
     member = participant(slack, club.members[0])
+
     def outcome_reports(person, day):  # other features (the quarterly narrative) may be due too
         items = due.due_for(session, person.id, at_nine_thirty(day))
         return [i for i in items if i.text_key == "tracking.due.outcome_report"]
