@@ -15,11 +15,15 @@ def serve_with_gunicorn(*, port: int, workers: int | None = None, threads: int |
     """Run gunicorn with `bot.gunicorn_config` and the `bot.web:create_wsgi_app()` factory (as the Procfile does)."""
     from gunicorn.app.base import BaseApplication
 
+    from bot import gunicorn_config
     from bot.web import create_wsgi_app
 
     class ClubbotGunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            self.load_config_from_module_name_or_filename("python:bot.gunicorn_config")
+            # the same settings as `gunicorn --config python:bot.gunicorn_config` (the Procfile's web process)
+            for name, value in vars(gunicorn_config).items():
+                if name in self.cfg.settings and value is not None:
+                    self.cfg.set(name, value)
             self.cfg.set("bind", f"0.0.0.0:{port}")
             if workers:
                 self.cfg.set("workers", workers)
