@@ -21,9 +21,8 @@ def create_app(runtime: Runtime, *, verify_token: bool = True) -> App:
 
     settings = runtime.settings.require("slack_bot_token", "slack_signing_secret")
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
-        client=runtime.slack.client,
+        client=runtime.slack.client,  # carries the bot token, the retry handlers and the pacer
         token_verification_enabled=verify_token,
         request_verification_enabled=True,
         ignoring_self_events_enabled=True,

@@ -85,8 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from bot.server import serve_with_gunicorn
+    from bot.startup import build_app
 
-    runtime = prepare("serve")  # check settings and schema once, before forking workers
+    runtime = prepare("serve")  # check settings, schema and the bot token once, before forking workers
+    build_app(runtime)
     port = args.port or runtime.settings.port
     runtime.close()
     serve_with_gunicorn(port=port, workers=args.workers, threads=args.threads)
@@ -96,10 +98,10 @@ def _serve(args: argparse.Namespace) -> int:
 def _socket(args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import create_app
+    from bot.startup import build_app
 
     runtime = prepare("socket")
-    app = create_app(runtime)
+    app = build_app(runtime)
     SocketModeHandler(app, runtime.settings.slack_app_token).start()
     return 0
 

@@ -9,6 +9,8 @@ import logging
 import sys
 from typing import NoReturn
 
+from slack_bolt import App
+
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from storage import db as storage_db
@@ -73,14 +75,34 @@ def prepare(process: str, settings: Settings | None = None, *, outbox_interval: 
     return runtime
 
 
+def build_app(runtime: Runtime) -> App:
+    """The Bolt app, whose creation checks the bot token with Slack (`auth.test`); a refused token or an
+    unreachable Slack ends start-up with one line."""
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError
+
+    from bot.app import create_app
+
+    try:
+        return create_app(runtime)
+    except (SlackApiError, BoltError) as error:
+        runtime.close()
+        reason = getattr(getattr(error, "response", None), "get", lambda _key: None)("error") or _first_line(error)
+        fail(f"Slack refused SLACK_BOT_TOKEN ({reason}): check the token and the app's installation.")
+    except OSError as error:
+        runtime.close()
+        fail(f"cannot reach Slack at {runtime.settings.slack_api_url}: {_first_line(error)}")
+
+
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(
         level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # every HTTP request at INFO would drown the bot's own log lines
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # every HTTP request (and Alembic's plugin list on every start) at INFO would drown the bot's own lines
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # the Slack and HTTP libraries log whole request and response bodies at DEBUG (profiles with emails,
     # what people typed): never, even when the bot itself runs at DEBUG
     for wire in WIRE_LOGGERS:

@@ -122,8 +122,7 @@ def _plain(start_response: Callable[..., object], status: str, text: str) -> lis
 
 def create_wsgi_app() -> WebApp:
     """gunicorn's application factory (`bot.web:create_wsgi_app()`): one runtime and app per worker."""
-    from bot.app import create_app
-    from bot.startup import prepare
+    from bot.startup import build_app, prepare
 
     runtime = prepare("serve")
-    return WebApp(create_app(runtime), runtime)
+    return WebApp(build_app(runtime), runtime)

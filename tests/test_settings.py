@@ -138,3 +138,19 @@ def test_cli_stops_with_one_line_and_no_traceback(tmp_path, command, env, named)
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "0"], ["socket"]])
+def test_an_unreachable_slack_ends_start_up_with_a_clear_line_not_a_traceback(tmp_path, command):
+    env = {
+        **GOOD,
+        "SLACK_APP_TOKEN": "xapp-1",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+        "CLUBBOT_DATA_DIR": str(tmp_path),
+    }
+    result = _run_cli(command, env, tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "clubbot: cannot reach Slack at http://127.0.0.1:9/api/: <urlopen error [Errno 111] Connection refused>"
+    )
+    assert "Traceback" not in result.stderr
