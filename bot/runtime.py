@@ -19,6 +19,8 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 LOCALE_MEMORY_SECONDS = 3600.0
+#: After a failed lookup, how long the default language is used before Slack is asked again.
+LOCALE_RETRY_SECONDS = 60.0
 
 
 @dataclass
@@ -75,28 +77,32 @@ class Runtime:
         if known:
             self._locales[user_id] = (time.monotonic(), locale)
             return language_for_locale(locale, default=self.settings.language)
-        if not self.slack.pacer.available("users.info"):
-            # Asking now would mean waiting for Slack's rate budget inside a request that must be acknowledged
-            # within 3 seconds: answer in the default language and learn the locale aside for next time.
+        profile = self._fetch_profile(user_id, quick=True) if self.slack.pacer.available("users.info") else None
+        if profile is None:
+            # Slack's rate budget is spent, or Slack did not answer at once: inside a request that must be
+            # acknowledged within 3 seconds, answer in the default language, don't ask again for a while, and
+            # learn the locale aside (waiting for Slack there is harmless).
+            self._locales[user_id] = (time.monotonic() - LOCALE_MEMORY_SECONDS + LOCALE_RETRY_SECONDS, None)
             self._background.submit(self._learn_locale, user_id)
             return Language(self.settings.language)
-        profile = self._fetch_profile(user_id, quick=True)
-        if profile is not None:
-            # Remembering is an optimisation: done aside, so a caller inside its own write transaction (a job,
-            # on SQLite) never waits for it.
-            self._background.submit(self._remember, profile)
-        return language_for_locale(profile.locale if profile else None, default=self.settings.language)
+        # Remembering is an optimisation: done aside, so a caller inside its own write transaction (a job,
+        # on SQLite) never waits for it.
+        self._background.submit(self._remember, profile)
+        return language_for_locale(profile.locale, default=self.settings.language)
 
     def _fetch_profile(self, user_id: str, *, quick: bool = False) -> SlackProfile | None:
         try:
             return self.slack.profile(user_id, quick=quick)
-        except (SlackApiError, SlackClientError, SlackRefused, OutcomeUnknown, OSError):
-            log.warning("could not read the locale of %s; using the default language", user_id, exc_info=True)
-            return None
+        except SlackRefused as refused:  # e.g. `ratelimited`: expected under load, no traceback needed
+            log.info("Slack did not give the locale of %s (%s); using the default language", user_id, refused.error)
+        except (SlackApiError, SlackClientError, OutcomeUnknown, OSError) as error:
+            log.warning("could not read the locale of %s (%s); using the default language", user_id, error)
+        return None
 
     def _learn_locale(self, user_id: str) -> None:
         profile = self._fetch_profile(user_id)
         if profile is not None:
+            self._locales[user_id] = (time.monotonic(), profile.locale)
             self._remember(profile)
 
     def _remember(self, profile: SlackProfile) -> None:

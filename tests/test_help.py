@@ -61,3 +61,17 @@ def test_a_persons_language_is_remembered_across_processes_without_asking_slack_
     slack.runtime.slack.forget_all()  # another gunicorn worker, or a restart: nothing in memory
     assert "keeping your X-Lab Day club working together" in seen_by_user(slack.command(anna, channel, "help"))
     assert len(slack.standin.calls_to("users.info")) == asked
+
+
+def test_when_slack_cannot_say_a_persons_locale_the_answer_comes_at_once_in_the_default_language(slack):
+    from bot.standin import FaultPlan
+
+    anna = slack.person("anna", locale="en-GB")
+    channel = slack.channel("general", [anna])
+    slack.standin.inject(FaultPlan(kind="ratelimited", rate=1.0, methods={"users.info"}, retry_after=30))
+    first = slack.command(anna, channel, "help")
+    assert first.acked_in_time
+    assert "클럽의 교류를 이어 가는 도우미" in seen_by_user(first)  # CLUBBOT_LANGUAGE=ko in the test settings
+    asked = len(slack.standin.calls_to("users.info"))
+    seen_by_user(slack.command(anna, channel, "help"))
+    assert len(slack.standin.calls_to("users.info")) <= asked + 1  # not once more per request: remembered a while
