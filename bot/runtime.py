@@ -100,7 +100,9 @@ class Runtime:
         return None
 
     def _learn_locale(self, user_id: str) -> None:
-        profile = self._fetch_profile(user_id)
+        # one quick attempt, no sleeping out a Retry-After: the next request a minute later tries again, and a
+        # shutting-down process is not kept waiting
+        profile = self._fetch_profile(user_id, quick=True)
         if profile is not None:
             self._locales[user_id] = (time.monotonic(), profile.locale)
             self._remember(profile)
