@@ -49,7 +49,8 @@ def machine() -> str:
 def postgres_version(url: str) -> str:
     try:
         out = subprocess.run(["psql", url, "-Atc", "select version()"], capture_output=True, text=True, timeout=10)
-        return out.stdout.split(",")[0].strip() or "PostgreSQL"
+        words = out.stdout.split()
+        return " ".join(words[:2]) if len(words) >= 2 else "PostgreSQL"
     except (OSError, subprocess.SubprocessError):
         return "PostgreSQL"
 
@@ -105,7 +106,7 @@ def documented(name: str, document: str = "benchmarks.md") -> Callable[[Callable
             write = "--write-docs" in sys.argv
             if write:
                 sys.argv.remove("--write-docs")
-            command = "python " + " ".join([Path(sys.argv[0]).relative_to(ROOT).as_posix(), *sys.argv[1:]])
+            command = "python " + " ".join([Path(sys.argv[0]).resolve().relative_to(ROOT).as_posix(), *sys.argv[1:]])
             captured = io.StringIO()
             with contextlib.redirect_stdout(_Tee(sys.stdout, captured)):
                 status = main() or 0
