@@ -77,7 +77,11 @@ def _make_handler(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
             for key, value in answer.headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(answer.body)
+            try:
+                self.wfile.write(answer.body)
+            except (BrokenPipeError, ConnectionResetError):
+                # the client went away (a killed process): the call was applied, its answer is lost, as on Slack
+                self.close_connection = True
 
         def _route(self) -> None:
             request = self._read()
