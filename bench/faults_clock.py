@@ -206,10 +206,12 @@ class Kill:
 
     @property
     def landed(self) -> str:
+        if self.running_jobs and self.sending_posts:
+            return "during a job run and a post"
         if self.running_jobs:
             return "during a job run"
         if self.sending_posts:
-            return "while sending a post"
+            return "during a post"
         return "between runs"
 
 
@@ -464,7 +466,10 @@ def run(args: argparse.Namespace) -> int:
         f"({modes['random']} after a random delay, {modes['sending']} the moment a post was being sent); "
         f"run time {elapsed:.0f} s"
     )
-    print("where the kills landed: " + ", ".join(f"{n} {where}" for where, n in sorted(landed.items())))
+    print(
+        "where the kills landed (runs and posts left unfinished by the killed clock): "
+        + ", ".join(f"{n} {where}" for where, n in sorted(landed.items()))
+    )
     print("job runs: " + ", ".join(f"{job} {status}: {n}" for (job, status), n in sorted(result.runs.items())))
     print(f"job runs taken over from a killed clock and finished: {result.retried_runs}")
     print("outbox rows: " + ", ".join(f"{label}: {n}" for label, n in sorted(result.rows.items())))
