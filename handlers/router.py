@@ -9,11 +9,12 @@ refused one with the role it needs, and a database outage with a polite "try aga
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.access import Caller, allowed
@@ -26,6 +27,17 @@ from bot.views import Message
 from bot.views.help import command_error, refusal, try_again, user_error
 
 log = logging.getLogger(__name__)
+
+#: Slack shows the person `operation_timeout` when a command is not acknowledged within 3 seconds. An answer
+#: ready later than this after the request arrived is sent through the response URL instead, so a filing saved
+#: on a slow day is still confirmed with its ID (and not filed again by a person who thought it failed).
+ACK_BUDGET_SECONDS = 2.5
+
+
+def stamp_arrival(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Global middleware: when the request reached the app, before any listener queue."""
+    context["received_at"] = time.monotonic()
+    return next()
 
 
 @dataclass
@@ -43,6 +55,8 @@ class CommandContext:
     #: The club a club subcommand acts on (None for the others).
     club: ClubRef | None = None
     acked: bool = field(default=False)
+    #: `time.monotonic()` when the request reached the app.
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def club_ref(self) -> ClubRef:
@@ -58,8 +72,17 @@ class CommandContext:
         self.acked = True
         if message is None:
             self._ack()
+        elif time.monotonic() - self.received_at > ACK_BUDGET_SECONDS:
+            log.warning("answer ready %.1f s after the request: sent through the response URL", self.elapsed)
+            self._ack()
+            self.respond(**message.as_ack())
         else:
             self._ack(**message.as_ack())
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the request reached the app."""
+        return time.monotonic() - self.received_at
 
     def reply(self, message: Message) -> None:
         """Answer the person privately: in the ack if it is still open, else through the response URL."""
@@ -92,6 +115,7 @@ class CommandRouter:
     def attach(self, app: App) -> None:
         """Register the `/club` listener. Call it before the features register theirs: Bolt tries listeners in
         order, and commands are the most frequent requests."""
+        app.use(stamp_arrival)
         app.command("/club")(self.handle)
 
     def verify(self) -> None:
@@ -101,7 +125,8 @@ class CommandRouter:
             raise RuntimeError(f"subcommands without a handler: {', '.join(missing)}")
 
     # the Bolt listener
-    def handle(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def handle(self, ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        received_at = context.get("received_at") or time.monotonic()
         user_id = body["user_id"]
         channel_id = body.get("channel_id", "")
         lang = self.runtime.language_of(user_id)
@@ -112,7 +137,7 @@ class CommandRouter:
             ack(**command_error(lang, error, spec).as_ack())
             return
         caller = Caller(user_id=user_id, is_admin=self.runtime.settings.is_admin(user_id))
-        context = CommandContext(
+        command = CommandContext(
             runtime=self.runtime,
             user_id=user_id,
             channel_id=channel_id,
@@ -121,8 +146,9 @@ class CommandRouter:
             trigger_id=body.get("trigger_id"),
             respond=respond,
             _ack=ack,
+            received_at=received_at,
         )
-        self._dispatch(context, parsed)
+        self._dispatch(command, parsed)
 
     def _dispatch(self, context: CommandContext, parsed: ParsedCommand) -> None:
         spec = parsed.spec
