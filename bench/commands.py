@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import secrets
 import signal
 import socket
@@ -58,10 +59,18 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     saved: int = 0  # acknowledged as saved (the person was told the item's ID)
+    confirmed_late: int = 0  # told through the response URL: the answer was ready after the ack budget
     statuses: dict[int, int] = field(default_factory=dict)
     elapsed: float = 0.0
     #: Ack times of the heavy commands (report, digest now), by command.
     heavy: dict[str, list[float]] = field(default_factory=dict)
+    #: CPU seconds spent during the timed run, by part: the server, PostgreSQL, the stand-in, the load client.
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def cpu_per_request(self) -> dict[str, float]:
+        """CPU milliseconds per request, by part."""
+        count = max(1, len(self.latencies) + sum(len(t) for t in self.heavy.values()))
+        return {part: seconds * 1000 / count for part, seconds in self.cpu.items()}
 
     def p(self, q: float) -> float:
         return percentile(self.latencies, q) * 1000
@@ -83,6 +92,35 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stats() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command name, CPU seconds) of every process, from /proc."""
+    stats = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        stats.append((int(entry.name), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / _TICKS))
+    return stats
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn's arbiter and workers), PostgreSQL's processes and this
+    process (the stand-in)."""
+    stats = _proc_stats()
+    server = sum(cpu for pid, ppid, _, cpu in stats if server_pid in (pid, ppid))
+    postgres = sum(cpu for _, _, name, cpu in stats if name.startswith("postgres"))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"server": server, "PostgreSQL": postgres, "stand-in": usage.ru_utime + usage.ru_stime}
 
 
 def fresh_database(kind: str, folder: Path) -> str:
@@ -258,29 +296,29 @@ async def drive(
     *,
     requests: int,
     concurrency: int,
-    response_url: str,
+    response_urls: list[str],
     every_member_first: bool = False,
     heavy: bool = False,
 ) -> Result:
     """Send `requests` commands over `concurrency` keep-alive connections; time each from send to answer."""
     result = Result("")
-    queue: asyncio.Queue[tuple[Member, str]] = asyncio.Queue()
+    queue: asyncio.Queue[tuple[Member, str, str]] = asyncio.Queue()
     generator = texts()
     chosen = list(members) if every_member_first else []
     chosen += [random.choice(members) for _ in range(max(0, requests - len(chosen)))]
     leaders = [m for m in members if m.leader]
     for n, member in enumerate(chosen):
         if heavy and n % HEAVY_EVERY == HEAVY_EVERY - 1 and leaders:
-            queue.put_nowait((random.choice(leaders), HEAVY[(n // HEAVY_EVERY) % len(HEAVY)]))
+            queue.put_nowait((random.choice(leaders), HEAVY[(n // HEAVY_EVERY) % len(HEAVY)], response_urls[n]))
         else:
-            queue.put_nowait((member, next(generator)))
+            queue.put_nowait((member, next(generator), response_urls[n]))
 
     async def worker() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             while True:
                 try:
-                    member, text_ = queue.get_nowait()
+                    member, text_, response_url = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
                 body = command_body(member, text_, response_url)
@@ -315,7 +353,11 @@ async def drive(
 
 def _client_process(connection: Connection, port: int, members: list[Member], options: dict[str, object]) -> None:
     """The load generator runs in its own process, so it does not share a GIL with the stand-in."""
-    connection.send(asyncio.run(drive(port, members, **options)))  # type: ignore[arg-type]
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    result = asyncio.run(drive(port, members, **options))  # type: ignore[arg-type]
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    result.cpu["load client"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    connection.send(result)
     connection.close()
 
 
@@ -326,6 +368,17 @@ def load(port: int, members: list[Member], **options: object) -> Result:
     result = parent.recv()
     process.join()
     return result
+
+
+def response_urls(standin: SlackStandIn, members: list[Member], count: int) -> list[str]:
+    """One response URL per request, as Slack gives with each command (the stand-in records what is posted)."""
+    return [standin.response_url(members[0].user_id, members[0].channel_id) for _ in range(count)]
+
+
+def confirmed_late(standin: SlackStandIn) -> int:
+    """Filings the person was told about through the response URL (the answer was ready too late to be the ack)."""
+    with standin.ws.lock:
+        return sum(1 for m in standin.ws.ephemerals if m.source == "response_url" and SAVED.search(m.text or ""))
 
 
 def records(url: str) -> int:
@@ -362,21 +415,39 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
             "WEB_THREADS": str(args.threads),
             "CLUBBOT_DATA_DIR": str(folder),
         }
-        response_url = standin.base_url + "/response/none"
         results = []
+        late = 0
         for name, target in (("floor: bare Bolt ack", FLOOR_TARGET), ("clubbot", "bot.web:create_wsgi_app()")):
             port = free_port()
             server = start_server(target, port, env)
             try:
-                common = {"concurrency": args.concurrency, "response_url": response_url}
-                warm = load(port, members, requests=args.warmup, every_member_first=True, **common)
-                result = load(port, members, requests=args.requests, heavy=target != FLOOR_TARGET, **common)
+                common = {"concurrency": args.concurrency}
+                warm = load(
+                    port,
+                    members,
+                    requests=args.warmup,
+                    every_member_first=True,
+                    response_urls=response_urls(standin, members, max(args.warmup, len(members))),
+                    **common,
+                )
+                urls = response_urls(standin, members, args.requests)
+                before = cpu_snapshot(server.pid)
+                result = load(
+                    port, members, requests=args.requests, heavy=target != FLOOR_TARGET, response_urls=urls, **common
+                )
+                after = cpu_snapshot(server.pid)
+                result.cpu = {part: after[part] - before[part] for part in before} | result.cpu
+                if kind == "sqlite":
+                    result.cpu.pop("PostgreSQL")
                 result.name = warm.name = name
                 results.append((result, warm))
             finally:
                 stop_server(server)
+            if target != FLOOR_TARGET:  # filings confirmed through the response URL (answer ready after 2.5 s)
+                late = confirmed_late(standin)
         floor, app = results[0][0], results[1][0]
-        app_saved_total = app.saved + results[1][1].saved
+        app.confirmed_late = late
+        app_saved_total = app.saved + results[1][1].saved + late
         stored = records(url)
         return floor, app, stored - app_saved_total
     finally:
@@ -407,7 +478,17 @@ def main() -> int:
                 f"p50={result.p(50):7.1f} ms p95={result.p(95):7.1f} ms p99={result.p(99):7.1f} ms "
                 f"errors={result.errors} rate={len(result.latencies) / result.elapsed:7.0f}/s"
             )
-        print(f"{label:<16} p99 ratio to the floor: {ratio:.2f}; records stored minus acknowledged: {unaccounted}")
+        for result in (floor, app):
+            per = result.cpu_per_request()
+            print(
+                f"{label:<16} {result.name:<22} CPU per request: "
+                + ", ".join(f"{part} {ms:.2f} ms" for part, ms in per.items())
+                + f"; total {sum(per.values()):.2f} ms"
+            )
+        print(
+            f"{label:<16} p99 ratio to the floor: {ratio:.2f}; saved and told in the ack: {app.saved}, told later "
+            f"through the response URL: {app.confirmed_late}; records stored minus confirmed: {unaccounted}"
+        )
         print(f"{label:<16} HTTP statuses: floor {floor.statuses}, clubbot {app.statuses}")
         for command, times in sorted(app.heavy.items()):
             print(
@@ -416,7 +497,7 @@ def main() -> int:
             )
         rows.append((label, floor, app, ratio, unaccounted))
     table = [
-        "| database | server | requests | p50 | p95 | p99 | errors | throughput | p99 / floor | stored − acked |",
+        "| database | server | requests | p50 | p95 | p99 | errors | throughput | p99 / floor | stored − confirmed |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, floor, app, ratio, unaccounted in rows:
@@ -427,6 +508,22 @@ def main() -> int:
                 f"{result.p(99):.1f} ms | {result.errors} | {len(result.latencies) / result.elapsed:.0f}/s | "
                 f"{extra[0]} | {extra[1]} |"
             )
+    cores = os.cpu_count() or 1
+    cpu_table = [
+        "| database | server | server CPU | PostgreSQL CPU | stand-in CPU | load client CPU | total CPU | "
+        f"ceiling on {cores} cores |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, floor, app, _, _ in rows:
+        for result in (floor, app):
+            per = result.cpu_per_request()
+            total = sum(per.values())
+            cpu_table.append(
+                f"| {label} | {result.name} | {per.get('server', 0):.2f} ms | "
+                + (f"{per['PostgreSQL']:.2f} ms" if "PostgreSQL" in per else "—")
+                + f" | {per.get('stand-in', 0):.2f} ms | {per.get('load client', 0):.2f} ms | {total:.2f} ms | "
+                f"{cores * 1000 / total if total else 0:.0f}/s |"
+            )
     heavy_lines = [
         f"- {label}: `/club {command}` sent by leaders during the load: {len(times)} commands, slowest "
         f"acknowledgment {max(times) * 1000:.0f} ms (Slack's limit: 3,000 ms)."
@@ -434,6 +531,7 @@ def main() -> int:
         for command, times in sorted(app.heavy.items())
     ]
     print("\n".join(table))
+    print("\n".join(cpu_table))
     print("\n".join(heavy_lines))
     if args.write_docs:
         body = (
@@ -441,8 +539,9 @@ def main() -> int:
             f"{args.clubs} clubs, {args.concurrency} concurrent clients, gunicorn {args.workers} workers × "
             f"{args.threads} threads, after {args.warmup} warm-up requests.\n\n"
             + "\n".join(table)
-            + "\n\n"
-            + "\n".join(heavy_lines)
+            + "\n\nCPU per request during the timed run, by process (the stand-in answers the bot's Web API calls and "
+            "would be Slack's cost in production; the ceiling is the throughput the machine's cores allow at that "
+            "cost):\n\n" + "\n".join(cpu_table) + "\n\n" + "\n".join(heavy_lines)
         )
         write_section("benchmarks.md", "commands", body, command="python bench/commands.py --write-docs")
     print(machine())

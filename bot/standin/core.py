@@ -708,6 +708,11 @@ class SlackStandIn:
         return self.ws.dms.get(channel, channel)
 
     # ---- response URLs ----------------------------------------------------------------------
+    def response_url(self, user_id: str, channel_id: str | None = None) -> str:
+        """A response URL as Slack gives with a slash command, for load generators that build their own requests;
+        what is posted to it shows in `ephemerals(user_id)`."""
+        return self._new_response_url(user_id, channel_id, "slash_command")[1]
+
     def _new_response_url(
         self,
         user_id: str,
