@@ -1,0 +1,452 @@
+"""Database outage under load: PostgreSQL's connections killed, then refused, in the middle of a `/club` load run.
+
+The app is served as the Procfile serves it and loaded the way `bench/commands.py` loads it (its gunicorn
+server, its seeded clubs, its signed keep-alive asyncio client in a process of its own), sending
+`/club update` and `/club output` for a fixed time. A fifth of the requests come from people the app has not
+answered yet (so their language is looked up during the outages too). Meanwhile, on the scratch database:
+
+1. every connection of the app is killed with `pg_terminate_backend`, once a second, several times;
+2. then the database refuses connections for a few seconds (`ALTER DATABASE … ALLOW_CONNECTIONS false`, its
+   backends terminated), and accepts them again.
+
+Every answer is classified: saved (the ack names the item's ID), the polite "try again" (the catalog's
+`error.try_again`, ephemeral, in either language), or anything else (an HTTP status other than 200, no answer
+within Slack's 3 s, any other text). Afterwards each request's unique mark is looked up in the database:
+nothing acknowledged as saved may be missing, and a request answered "try again" should have stored nothing.
+The script fails (exit 1) on a missing record, on any answer that is neither saved nor polite, or when the app
+has not saved again within 10 s of the end of an outage (pool pre-ping, no restart).
+
+    .venv/bin/python bench/faults_database.py --database-url postgresql://postgres@127.0.0.1:5432/test
+                                              [--concurrency 50] [--clubs 50] [--write-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from _common import documented, postgres_version
+from commands import (
+    SAVED,
+    SECRET,
+    TOKEN,
+    Member,
+    _request,
+    command_body,
+    free_port,
+    seed,
+    start_server,
+    stop_server,
+)
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine, make_url
+
+from bot.domain import Language
+from bot.i18n import t
+from bot.manifest import load_manifest
+from bot.standin import SlackStandIn
+from storage import db as storage_db
+from storage.models import Output, Update
+
+#: Slack gives up on an answer after 3 s (the person sees `operation_timeout`).
+SLACK_DEADLINE = 3.0
+#: The client gives up on an answer after this long (and counts it as an error).
+CLIENT_TIMEOUT = 15.0
+#: How soon after an outage the app must save again by itself.
+RECOVERY_LIMIT = 10.0
+MARK = re.compile(r"\bfdb(\d+)\b")
+POLITE = {t(lang, "error.try_again") for lang in Language}
+
+
+@dataclass
+class Answer:
+    n: int
+    sent: float
+    answered: float
+    outcome: str  # saved | try-again | an error's description
+
+    @property
+    def elapsed(self) -> float:
+        return self.answered - self.sent
+
+
+@dataclass
+class Outage:
+    name: str
+    start: float
+    end: float
+    detail: str = ""
+    terminated: list[int] = field(default_factory=list)
+
+
+def classify(status: int, body: bytes, elapsed: float) -> str:
+    if status != 200:
+        return f"HTTP {status}"
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        return "not JSON"
+    message = answer.get("text", "") if isinstance(answer, dict) else ""
+    if elapsed > SLACK_DEADLINE:
+        return "late (Slack's 3 s passed)"
+    if SAVED.search(message):
+        return "saved"
+    if message in POLITE:
+        return "try-again" if answer.get("response_type", "ephemeral") == "ephemeral" else "try-again in public"
+    return "other answer: " + (message[:60] or "(empty)")
+
+
+def request_text(n: int) -> str:
+    if n % 2:
+        return f"update Shared the draft fdb{n} of the joint work package with the partner lab"
+    return f'output paper "Fault bench paper fdb{n}" status:submitted doi:10.5555/fdb.{uuid.uuid4().hex}'
+
+
+async def drive(
+    port: int,
+    regulars: list[Member],
+    newcomers: list[Member],
+    *,
+    start: float,
+    stop: float,
+    concurrency: int,
+    response_url: str,
+) -> list[Answer]:
+    """Send commands over `concurrency` keep-alive connections from `start` until `stop` (monotonic clock)."""
+    answers: list[Answer] = []
+    counter = iter(range(10**9))
+    fresh = iter(newcomers)
+    host = f"127.0.0.1:{port}"
+
+    def next_member() -> Member:
+        if random.random() < 0.2:
+            member = next(fresh, None)
+            if member is not None:
+                return member
+        return random.choice(regulars)
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.monotonic() < stop:
+                n = next(counter)
+                body = command_body(next_member(), request_text(n), response_url)
+                sent = time.monotonic()
+                try:
+                    status, reply = await asyncio.wait_for(_request(reader, writer, host, body), CLIENT_TIMEOUT)
+                    outcome = classify(status, reply, time.monotonic() - sent)
+                except TimeoutError:
+                    outcome = "no answer"
+                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
+                    outcome = f"connection error ({type(error).__name__})"
+                answers.append(Answer(n, sent, time.monotonic(), outcome))
+                if outcome in ("no answer",) or outcome.startswith("connection error"):
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        finally:
+            writer.close()
+
+    await asyncio.sleep(max(0.0, start - time.monotonic()))
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return answers
+
+
+def _client_process(
+    connection: Connection, port: int, regulars: list[Member], newcomers: list[Member], options: dict[str, object]
+) -> None:
+    random.seed(11)
+    connection.send(asyncio.run(drive(port, regulars, newcomers, **options)))  # type: ignore[arg-type]
+    connection.close()
+
+
+def load_in_background(port: int, regulars: list[Member], newcomers: list[Member], **options: object):
+    """Start the load client in its own process (no GIL shared with the stand-in); returns a function that waits
+    for its answers."""
+    parent, child = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(
+        target=_client_process, args=(child, port, regulars, newcomers, options)
+    )
+    process.start()
+
+    def result() -> list[Answer]:
+        answers = parent.recv()
+        process.join()
+        return answers
+
+    return result
+
+
+# --- the faults ---------------------------------------------------------------------------------------------------
+
+
+def terminate(admin: Engine, name: str) -> int:
+    """Kill every connection to database `name` (but this one); how many there were."""
+    with admin.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :name "
+                "AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        ).scalar_one()
+
+
+def allow_connections(admin: Engine, name: str, allowed: bool) -> None:
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allowed else "false"}'))
+
+
+def sleep_until(moment: float) -> None:
+    time.sleep(max(0.0, moment - time.monotonic()))
+
+
+def inject(
+    admin: Engine, name: str, *, start: float, lead: float, kills: int, gap: float, refuse: float, outages: list[Outage]
+) -> None:
+    """Phase 1: `kills` rounds of pg_terminate_backend one second apart; phase 2, `gap` seconds later: refuse
+    connections for `refuse` seconds."""
+    sleep_until(start + lead)
+    killing = Outage("connections killed", time.monotonic(), 0.0)
+    for round_ in range(kills):
+        sleep_until(killing.start + round_)
+        killing.terminated.append(terminate(admin, name))
+    killing.end = time.monotonic()
+    killing.detail = f"{kills} × pg_terminate_backend, 1 s apart (connections killed: {killing.terminated})"
+    outages.append(killing)
+    sleep_until(killing.end + gap)
+    refusing = Outage("connections refused", time.monotonic(), 0.0)
+    try:
+        allow_connections(admin, name, False)
+        refusing.terminated.append(terminate(admin, name))
+        sleep_until(refusing.start + refuse)
+    finally:
+        allow_connections(admin, name, True)
+        refusing.end = time.monotonic()
+    refusing.detail = (
+        f"ALLOW_CONNECTIONS false for {refusing.end - refusing.start:.1f} s (connections killed: {refusing.terminated})"
+    )
+    outages.append(refusing)
+
+
+# --- the run ------------------------------------------------------------------------------------------------------
+
+
+def fresh_postgres(url: str) -> tuple[str, Engine]:
+    admin = make_url(storage_db.normalize_database_url(url))
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    name = f"clubbot_faults_{uuid.uuid4().hex[:8]}"
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return admin.set(database=name).render_as_string(hide_password=False), engine
+
+
+def stored_marks(url: str) -> tuple[set[int], int]:
+    """The marks of the stored updates and outputs, and the number of records."""
+    database = storage_db.Database(url)
+    with database.session() as session:
+        texts = list(session.scalars(select(Update.text))) + list(session.scalars(select(Output.title)))
+    database.dispose()
+    marks = {int(m.group(1)) for value in texts if (m := MARK.search(value))}
+    return marks, len(texts)
+
+
+def period_of(answer: Answer, outages: list[Outage]) -> str:
+    for outage in outages:
+        if answer.answered >= outage.start and answer.sent <= outage.end:
+            return f"during: {outage.name}"
+    if answer.sent > outages[-1].end:
+        return "after the outages"
+    if answer.sent > outages[0].end:
+        return "between the outages"
+    return "before the outages"
+
+
+def summarize(answers: list[Answer], outages: list[Outage], marks: set[int], records: int) -> list[str]:
+    """Print the figures; return the failures."""
+    failures: list[str] = []
+    count = len(answers)
+    saved = {a.n for a in answers if a.outcome == "saved"}
+    polite = {a.n for a in answers if a.outcome == "try-again"}
+    others = [a for a in answers if a.outcome not in ("saved", "try-again")]
+    print(f"requests: {count}  saved: {len(saved)}  try-again: {len(polite)}  other errors: {len(others)}")
+    for outage in outages:
+        print(f"  {outage.name}: {outage.detail}")
+    periods = [
+        "before the outages",
+        *(f"during: {o.name}" for o in outages[:1]),
+        "between the outages",
+        *(f"during: {o.name}" for o in outages[1:]),
+        "after the outages",
+    ]
+    for period in periods:
+        chosen = [a for a in answers if period_of(a, outages) == period]
+        print(
+            f"  {period:<32} requests {len(chosen):>5}  saved {sum(a.outcome == 'saved' for a in chosen):>5}  "
+            f"try-again {sum(a.outcome == 'try-again' for a in chosen):>4}  "
+            f"other errors {sum(a.outcome not in ('saved', 'try-again') for a in chosen):>3}"
+        )
+    kinds: dict[str, int] = {}
+    for answer in others:
+        kinds[answer.outcome] = kinds.get(answer.outcome, 0) + 1
+    if kinds:
+        print("  other errors: " + ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
+        failures.append(f"{len(others)} answers were neither saved nor a polite try-again")
+    for i, outage in enumerate(outages):
+        until = outages[i + 1].start if i + 1 < len(outages) else float("inf")
+        after = sorted((a for a in answers if a.sent >= outage.end and a.outcome == "saved"), key=lambda a: a.answered)
+        if not after:
+            print(f"  recovery after {outage.name}: none (no save afterwards)")
+            failures.append(f"no save after {outage.name}")
+            continue
+        recovery = after[0].answered - outage.end
+        later_polite = sum(1 for a in answers if after[0].answered <= a.sent < until and a.outcome == "try-again")
+        print(
+            f"  recovery after {outage.name}: first save {recovery * 1000:.0f} ms after the end of the outage; "
+            f"try-again answers to requests sent after that save: {later_polite}"
+        )
+        if recovery > RECOVERY_LIMIT:
+            failures.append(f"the app took {recovery:.1f} s to save again after {outage.name}")
+    missing = saved - marks
+    stored_polite = polite & marks
+    unanswered = marks - saved - polite
+    print(
+        f"records in the database: {records}  acknowledged as saved: {len(saved)}  "
+        f"acknowledged but missing: {len(missing)}  stored although answered try-again: {len(stored_polite)}  "
+        f"stored for requests with another answer: {len(unanswered)}"
+    )
+    if missing:
+        failures.append(f"{len(missing)} records acknowledged as saved are missing")
+    if records < len(saved):
+        failures.append(f"fewer records ({records}) than acknowledged saves ({len(saved)})")
+    if stored_polite:
+        failures.append(f"{len(stored_polite)} requests answered try-again were stored anyway")
+    return failures
+
+
+def run(url: str, args: argparse.Namespace) -> int:
+    folder = Path(tempfile.mkdtemp(prefix="clubbot-faults-"))
+    database_url, admin = fresh_postgres(url)
+    name = make_url(database_url).database
+    assert name is not None
+    manifest = load_manifest()
+    standin = SlackStandIn(
+        signing_secret=SECRET,
+        bot_token=TOKEN,
+        scopes=manifest.bot_scopes,
+        bot_events=frozenset(),
+        slash_commands=manifest.slash_commands,
+    )
+    standin.start()
+    server = None
+    log = folder / "server.log"
+    try:
+        storage_db.upgrade(database_url)
+        members = seed(standin, database_url, args.clubs + args.newcomer_clubs)
+        regulars = members[: 3 * args.clubs]
+        newcomers = members[3 * args.clubs :]
+        random.shuffle(newcomers)
+        env = {
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": standin.api_url,
+            "WEB_CONCURRENCY": str(args.workers),
+            "WEB_THREADS": str(args.threads),
+            "CLUBBOT_DATA_DIR": str(folder),
+        }
+        port = free_port()
+        server = start_server("bot.web:create_wsgi_app()", port, env, log=log)
+        start = time.monotonic() + 1.0
+        duration = args.lead + args.kills + args.gap + args.refuse + args.tail
+        answers_of = load_in_background(
+            port,
+            regulars,
+            newcomers,
+            start=start,
+            stop=start + duration,
+            concurrency=args.concurrency,
+            response_url=standin.base_url + "/response/none",
+        )
+        outages: list[Outage] = []
+        injector = threading.Thread(
+            target=inject,
+            args=(admin, name),
+            kwargs={
+                "start": start,
+                "lead": args.lead,
+                "kills": args.kills,
+                "gap": args.gap,
+                "refuse": args.refuse,
+                "outages": outages,
+            },
+        )
+        injector.start()
+        answers = answers_of()
+        injector.join()
+        stop_server(server)
+        server = None
+        marks, records = stored_marks(database_url)
+        print(
+            f"{postgres_version(url)}; gunicorn {args.workers} workers × {args.threads} threads; "
+            f"{args.concurrency} concurrent clients for {duration:.0f} s; {args.clubs} clubs and "
+            f"{3 * args.newcomer_clubs} people not yet answered"
+        )
+        failures = summarize(answers, outages, marks, records)
+        server_log = log.read_text(errors="replace")
+        print(
+            f"server log: {server_log.count('Traceback')} tracebacks, "
+            f"{server_log.count('database unavailable')} 'database unavailable' lines, "
+            f"{len(re.findall(r'Booting worker', server_log))} worker (re)starts"
+        )
+        if "Booting worker" in server_log and server_log.count("Booting worker") > args.workers:
+            failures.append("a worker was restarted")
+        for failure in failures:
+            print(f"FAILED: {failure}")
+        if failures:
+            print(f"(server log kept in {log})")
+        return 1 if failures else 0
+    finally:
+        if server is not None:
+            stop_server(server)
+        standin.stop()
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@documented("faults-database", document="reliability.md")
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True, help="a PostgreSQL server (a scratch database is made)")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--clubs", type=int, default=50)
+    parser.add_argument("--newcomer-clubs", type=int, default=250, help="clubs whose people are each heard once")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--lead", type=float, default=4.0, help="seconds of load before the first fault")
+    parser.add_argument("--kills", type=int, default=5, help="rounds of pg_terminate_backend, 1 s apart")
+    parser.add_argument("--gap", type=float, default=5.0, help="seconds between the two outages")
+    parser.add_argument("--refuse", type=float, default=5.0, help="seconds the database refuses connections")
+    parser.add_argument("--tail", type=float, default=10.0, help="seconds of load after the outages")
+    args = parser.parse_args()
+    if "postgresql" not in args.database_url and not args.database_url.startswith("postgres://"):
+        parser.error("--database-url must name a PostgreSQL server")
+    random.seed(7)
+    return run(args.database_url, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
