@@ -18,6 +18,9 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+#: How long a unit of work of a process answering Slack waits for SQLite's write lock: Slack waits 3 s for an
+#: answer, so a request that cannot write by then is better answered "try again" than saved after Slack gave up.
+REQUEST_LOCK_TIMEOUT = 2.0
 LOCALE_MEMORY_SECONDS = 3600.0
 #: After a failed lookup, how long the default language is used before Slack is asked again.
 LOCALE_RETRY_SECONDS = 60.0
@@ -44,10 +47,13 @@ class Runtime:
         pacer: Pacer | None = None,
         outbox_interval: float | None = None,
         dispatcher_options: dict[str, float] | None = None,
+        lock_timeout: float = REQUEST_LOCK_TIMEOUT,
     ) -> Runtime:
         """Build the process's shared parts. `outbox_interval` None: the outbox is sent only when poked
-        (web process, after each request); a number: also every that many seconds (clock, console)."""
-        db = Database(settings.database_url)
+        (web process, after each request); a number: also every that many seconds (clock, console).
+        `lock_timeout`: how long a unit of work waits for SQLite's write lock (processes that answer no request,
+        like the clock, can wait longer)."""
+        db = Database(settings.database_url, lock_timeout=lock_timeout)
         gateway = SlackGateway(settings, pacer=pacer)
         dispatcher = Dispatcher(
             db,

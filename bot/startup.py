@@ -11,9 +11,10 @@ from typing import NoReturn
 
 from slack_bolt import App
 
-from bot.runtime import Runtime
+from bot.runtime import REQUEST_LOCK_TIMEOUT, Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from storage import db as storage_db
+from storage.db import LOCK_TIMEOUT
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "jobs": ("slack_bot_token",),
     "outbox": (),
 }
+
+#: The processes that answer Slack's requests (within its 3 seconds).
+ANSWERING = frozenset({"serve", "socket", "console"})
 
 
 class StartupError(Exception):
@@ -66,7 +70,8 @@ def prepare(process: str, settings: Settings | None = None, *, outbox_interval: 
         settings = (settings or load_settings()).require(*REQUIRED[process])
     except SettingsError as error:
         fail(str(error))
-    runtime = Runtime.from_settings(settings, outbox_interval=outbox_interval)
+    lock_timeout = REQUEST_LOCK_TIMEOUT if process in ANSWERING else LOCK_TIMEOUT
+    runtime = Runtime.from_settings(settings, outbox_interval=outbox_interval, lock_timeout=lock_timeout)
     try:
         check_schema(settings, runtime.db)
     except StartupError as error:
