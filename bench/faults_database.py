@@ -311,10 +311,13 @@ def summarize(answers: list[Answer], outages: list[Outage], marks: set[int], rec
             failures.append(f"no save after {outage.name}")
             continue
         recovery = after[0].answered - outage.end
-        later_polite = sum(1 for a in answers if after[0].answered <= a.sent < until and a.outcome == "try-again")
+        later_polite = sum(
+            1 for a in answers if a.sent >= after[0].answered and a.answered < until and a.outcome == "try-again"
+        )
         print(
             f"  recovery after {outage.name}: first save {recovery * 1000:.0f} ms after the end of the outage; "
-            f"try-again answers to requests sent after that save: {later_polite}"
+            f"try-again answers to requests sent after that save (and answered before any next outage): "
+            f"{later_polite}"
         )
         if recovery > RECOVERY_LIMIT:
             failures.append(f"the app took {recovery:.1f} s to save again after {outage.name}")
