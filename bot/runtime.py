@@ -14,7 +14,7 @@ from bot.domain import Language, language_for_locale
 from bot.outbox import Dispatcher, OutboxWorker
 from bot.settings import Settings
 from bot.slack import OutcomeUnknown, Pacer, SlackGateway, SlackProfile, SlackRefused
-from storage.db import Database
+from storage.db import Database, describe_database_error
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,8 @@ class Runtime:
         """The language to answer a person in: their Slack locale, else the configured default.
 
         The locale is looked up in this process's memory, then in the `slack_users` table (shared by every
-        process, kept a week), and only then asked of Slack (`users.info`)."""
+        process, kept a week), and only then asked of Slack (`users.info`). Never fails the request: while the
+        database is unavailable Slack is asked, and when Slack cannot answer either, the default language is used."""
         from bot.services.people import stored_locale
 
         profile = self.slack.cached_profile(user_id)
@@ -78,8 +79,14 @@ class Runtime:
         remembered = self._locales.get(user_id)
         if remembered is not None and time.monotonic() - remembered[0] < LOCALE_MEMORY_SECONDS:
             return language_for_locale(remembered[1], default=self.settings.language)
-        with self.db.session() as session:
-            known, locale = stored_locale(session, user_id)
+        try:
+            with self.db.session() as session:
+                known, locale = stored_locale(session, user_id)
+        except DBAPIError as error:
+            # The database is down (or restarting): the request itself will say "try again" if it needs the
+            # database; its language must not make it fail. Ask Slack as for a person not stored yet.
+            log.warning("could not read the stored locale of %s (%s)", user_id, describe_database_error(error))
+            known, locale = False, None
         if known:
             self._locales[user_id] = (time.monotonic(), locale)
             return language_for_locale(locale, default=self.settings.language)

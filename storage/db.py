@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,21 @@ def normalize_database_url(url: str) -> str:
 
 #: How long a unit of work waits for SQLite's write lock before "database is locked", by default.
 LOCK_TIMEOUT = 10.0
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached or used just now (a lost or refused connection, a
+    server shutting down, a locked SQLite file), as opposed to a mistake in a statement."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def describe_database_error(error: BaseException) -> str:
+    """One line for the log: the driver's first line, without the statement and its parameters."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return f"{type(original).__name__}: {lines[0] if lines else ''}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, lock_timeout: float) -> None:
