@@ -1,13 +1,17 @@
-"""Database outage under load: PostgreSQL's connections killed, then refused, in the middle of a `/club` load run.
+"""Database outage under load: PostgreSQL's connections killed, then refused (SQLite: its write lock held elsewhere).
 
 The app is served as the Procfile serves it and loaded the way `bench/commands.py` loads it (its gunicorn
 server, its seeded clubs, its signed keep-alive asyncio client in a process of its own), sending
 `/club update` and `/club output` for a fixed time. A fifth of the requests come from people the app has not
 answered yet (so their language is looked up during the outages too). Meanwhile, on the scratch database:
 
-1. every connection of the app is killed with `pg_terminate_backend`, once a second, several times;
-2. then the database refuses connections for a few seconds (`ALTER DATABASE … ALLOW_CONNECTIONS false`, its
-   backends terminated), and accepts them again.
+- PostgreSQL (`--database-url`), the requirement: (1) every connection of the app is killed with
+  `pg_terminate_backend`, once a second, several times; (2) then the database refuses connections for a few
+  seconds (`ALTER DATABASE … ALLOW_CONNECTIONS false`, its backends terminated), and accepts them again.
+- SQLite (no `--database-url`): another process takes the database's write lock (`BEGIN IMMEDIATE`), (1) for
+  half of every second, several times; (2) then for a few seconds. A request waits up to 2 s for the lock;
+  one queued in gunicorn behind threads that are waiting for it answers after Slack's 3 s, so the load is as
+  many concurrent clients as a worker has threads (the kernel does not spread connections evenly over workers).
 
 Every answer is classified: saved (the ack names the item's ID), the polite "try again" (the catalog's
 `error.try_again`, ephemeral, in either language), or anything else (an HTTP status other than 200, no answer
@@ -16,8 +20,8 @@ nothing acknowledged as saved may be missing, and a request answered "try again"
 The script fails (exit 1) on a missing record, on any answer that is neither saved nor polite, or when the app
 has not saved again within 10 s of the end of an outage (pool pre-ping, no restart).
 
-    .venv/bin/python bench/faults_database.py --database-url postgresql://postgres@127.0.0.1:5432/test
-                                              [--concurrency 50] [--clubs 50] [--write-docs]
+    .venv/bin/python bench/faults_database.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
+                                              [--concurrency N] [--clubs 50] [--write-docs]
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import json
 import multiprocessing
 import random
 import re
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -51,7 +56,7 @@ from commands import (
     stop_server,
 )
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import make_url
 
 from bot.domain import Language
 from bot.i18n import t
@@ -191,65 +196,131 @@ def load_in_background(port: int, regulars: list[Member], newcomers: list[Member
 # --- the faults ---------------------------------------------------------------------------------------------------
 
 
-def terminate(admin: Engine, name: str) -> int:
-    """Kill every connection to database `name` (but this one); how many there were."""
-    with admin.connect() as connection:
-        return connection.execute(
-            text(
+class Faults:
+    """Takes the scratch database away from the app in two phases, recording each as an `Outage`."""
+
+    url: str
+    first: str
+    second: str
+
+    def take_briefly(self) -> None: ...
+    def take_away(self) -> None: ...
+    def give_back(self) -> None: ...
+    def detail(self, phase: int, outage: Outage) -> str: ...
+    def drop(self) -> None: ...
+
+    def inject(self, *, start: float, lead: float, rounds: int, gap: float, away: float, outages: list[Outage]) -> None:
+        """Phase 1: `rounds` brief faults one second apart; phase 2, `gap` seconds later: the database away for
+        `away` seconds."""
+        sleep_until(start + lead)
+        brief = Outage(self.first, time.monotonic(), 0.0)
+        for round_ in range(rounds):
+            sleep_until(brief.start + round_)
+            brief.terminated.append(self.take_briefly())
+        brief.end = time.monotonic()
+        brief.detail = self.detail(1, brief)
+        outages.append(brief)
+        sleep_until(brief.end + gap)
+        long = Outage(self.second, time.monotonic(), 0.0)
+        try:
+            long.terminated.append(self.take_away())
+            sleep_until(long.start + away)
+        finally:
+            self.give_back()
+            long.end = time.monotonic()
+        long.detail = self.detail(2, long)
+        outages.append(long)
+
+
+class PostgresFaults(Faults):
+    first, second = "connections killed", "connections refused"
+
+    def __init__(self, server_url: str) -> None:
+        admin = make_url(storage_db.normalize_database_url(server_url))
+        self.admin = create_engine(admin, isolation_level="AUTOCOMMIT")
+        self.name = f"clubbot_faults_{uuid.uuid4().hex[:8]}"
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+        self.url = admin.set(database=self.name).render_as_string(hide_password=False)
+
+    def _sql(self, statement: str) -> int | None:
+        with self.admin.connect() as connection:
+            return connection.execute(text(statement), {"name": self.name}).scalar()
+
+    def take_briefly(self) -> int:
+        """Kill every connection to the scratch database; how many there were."""
+        return (
+            self._sql(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :name "
                 "AND pid <> pg_backend_pid()"
-            ),
-            {"name": name},
-        ).scalar_one()
+            )
+            or 0
+        )
+
+    def take_away(self) -> int:
+        self._sql(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        return self.take_briefly()
+
+    def give_back(self) -> None:
+        self._sql(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+
+    def detail(self, phase: int, outage: Outage) -> str:
+        if phase == 1:
+            return (
+                f"{len(outage.terminated)} × pg_terminate_backend, 1 s apart (connections killed: {outage.terminated})"
+            )
+        return (
+            f"ALLOW_CONNECTIONS false for {outage.end - outage.start:.1f} s (connections killed: {outage.terminated})"
+        )
+
+    def drop(self) -> None:
+        self.give_back()
+        self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.admin.dispose()
 
 
-def allow_connections(admin: Engine, name: str, allowed: bool) -> None:
-    with admin.connect() as connection:
-        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allowed else "false"}'))
+class SqliteFaults(Faults):
+    first, second = "write lock taken half of each second", "write lock held"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "faults.db"
+        self.url = f"sqlite:///{self.path}"
+        self._holder: sqlite3.Connection | None = None
+
+    def _hold(self) -> None:
+        self._holder = sqlite3.connect(self.path, isolation_level=None)
+        self._holder.execute("BEGIN IMMEDIATE")
+
+    def take_briefly(self) -> int:
+        self._hold()
+        time.sleep(0.5)
+        self.give_back()
+        return 0
+
+    def take_away(self) -> int:
+        self._hold()
+        return 0
+
+    def give_back(self) -> None:
+        if self._holder is not None:
+            self._holder.execute("ROLLBACK")
+            self._holder.close()
+            self._holder = None
+
+    def detail(self, phase: int, outage: Outage) -> str:
+        if phase == 1:
+            return f"{len(outage.terminated)} × BEGIN IMMEDIATE held for 0.5 s, 1 s apart, by another connection"
+        return f"BEGIN IMMEDIATE held for {outage.end - outage.start:.1f} s by another connection"
+
+    def drop(self) -> None:
+        self.give_back()
 
 
 def sleep_until(moment: float) -> None:
     time.sleep(max(0.0, moment - time.monotonic()))
 
 
-def inject(
-    admin: Engine, name: str, *, start: float, lead: float, kills: int, gap: float, refuse: float, outages: list[Outage]
-) -> None:
-    """Phase 1: `kills` rounds of pg_terminate_backend one second apart; phase 2, `gap` seconds later: refuse
-    connections for `refuse` seconds."""
-    sleep_until(start + lead)
-    killing = Outage("connections killed", time.monotonic(), 0.0)
-    for round_ in range(kills):
-        sleep_until(killing.start + round_)
-        killing.terminated.append(terminate(admin, name))
-    killing.end = time.monotonic()
-    killing.detail = f"{kills} × pg_terminate_backend, 1 s apart (connections killed: {killing.terminated})"
-    outages.append(killing)
-    sleep_until(killing.end + gap)
-    refusing = Outage("connections refused", time.monotonic(), 0.0)
-    try:
-        allow_connections(admin, name, False)
-        refusing.terminated.append(terminate(admin, name))
-        sleep_until(refusing.start + refuse)
-    finally:
-        allow_connections(admin, name, True)
-        refusing.end = time.monotonic()
-    refusing.detail = (
-        f"ALLOW_CONNECTIONS false for {refusing.end - refusing.start:.1f} s (connections killed: {refusing.terminated})"
-    )
-    outages.append(refusing)
-
-
 # --- the run ------------------------------------------------------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> tuple[str, Engine]:
-    admin = make_url(storage_db.normalize_database_url(url))
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    name = f"clubbot_faults_{uuid.uuid4().hex[:8]}"
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    return admin.set(database=name).render_as_string(hide_password=False), engine
 
 
 def stored_marks(url: str) -> tuple[set[int], int]:
@@ -292,10 +363,12 @@ def summarize(answers: list[Answer], outages: list[Outage], marks: set[int], rec
     ]
     for period in periods:
         chosen = [a for a in answers if period_of(a, outages) == period]
+        slowest = max((a.elapsed for a in chosen), default=0.0)
         print(
-            f"  {period:<32} requests {len(chosen):>5}  saved {sum(a.outcome == 'saved' for a in chosen):>5}  "
+            f"  {period:<40} requests {len(chosen):>5}  saved {sum(a.outcome == 'saved' for a in chosen):>5}  "
             f"try-again {sum(a.outcome == 'try-again' for a in chosen):>4}  "
-            f"other errors {sum(a.outcome not in ('saved', 'try-again') for a in chosen):>3}"
+            f"other errors {sum(a.outcome not in ('saved', 'try-again') for a in chosen):>3}  "
+            f"slowest answer {slowest * 1000:5.0f} ms"
         )
     kinds: dict[str, int] = {}
     for answer in others:
@@ -338,11 +411,10 @@ def summarize(answers: list[Answer], outages: list[Outage], marks: set[int], rec
     return failures
 
 
-def run(url: str, args: argparse.Namespace) -> int:
+def run(server_url: str | None, args: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="clubbot-faults-"))
-    database_url, admin = fresh_postgres(url)
-    name = make_url(database_url).database
-    assert name is not None
+    faults: Faults = PostgresFaults(server_url) if server_url else SqliteFaults(folder)
+    database_url = faults.url
     manifest = load_manifest()
     standin = SlackStandIn(
         signing_secret=SECRET,
@@ -372,7 +444,7 @@ def run(url: str, args: argparse.Namespace) -> int:
         port = free_port()
         server = start_server("bot.web:create_wsgi_app()", port, env, log=log)
         start = time.monotonic() + 1.0
-        duration = args.lead + args.kills + args.gap + args.refuse + args.tail
+        duration = args.lead + args.rounds + args.gap + args.away + args.tail
         answers_of = load_in_background(
             port,
             regulars,
@@ -384,14 +456,13 @@ def run(url: str, args: argparse.Namespace) -> int:
         )
         outages: list[Outage] = []
         injector = threading.Thread(
-            target=inject,
-            args=(admin, name),
+            target=faults.inject,
             kwargs={
                 "start": start,
                 "lead": args.lead,
-                "kills": args.kills,
+                "rounds": args.rounds,
                 "gap": args.gap,
-                "refuse": args.refuse,
+                "away": args.away,
                 "outages": outages,
             },
         )
@@ -401,8 +472,9 @@ def run(url: str, args: argparse.Namespace) -> int:
         stop_server(server)
         server = None
         marks, records = stored_marks(database_url)
+        label = postgres_version(server_url) if server_url else "SQLite"
         print(
-            f"{postgres_version(url)}; gunicorn {args.workers} workers × {args.threads} threads; "
+            f"{label}; gunicorn {args.workers} workers × {args.threads} threads; "
             f"{args.concurrency} concurrent clients for {duration:.0f} s; {args.clubs} clubs and "
             f"{3 * args.newcomer_clubs} people not yet answered"
         )
@@ -424,31 +496,31 @@ def run(url: str, args: argparse.Namespace) -> int:
         if server is not None:
             stop_server(server)
         standin.stop()
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        faults.drop()
 
 
 @documented("faults-database", document="reliability.md")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True, help="a PostgreSQL server (a scratch database is made)")
-    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--database-url", help="a PostgreSQL server (a scratch database is made); else SQLite")
+    parser.add_argument("--concurrency", type=int, help="default: 50 on PostgreSQL, --threads on SQLite")
     parser.add_argument("--clubs", type=int, default=50)
     parser.add_argument("--newcomer-clubs", type=int, default=250, help="clubs whose people are each heard once")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--lead", type=float, default=4.0, help="seconds of load before the first fault")
-    parser.add_argument("--kills", type=int, default=5, help="rounds of pg_terminate_backend, 1 s apart")
+    parser.add_argument("--rounds", type=int, default=5, help="brief faults (killed connections), 1 s apart")
     parser.add_argument("--gap", type=float, default=5.0, help="seconds between the two outages")
-    parser.add_argument("--refuse", type=float, default=5.0, help="seconds the database refuses connections")
+    parser.add_argument("--away", type=float, default=5.0, help="seconds the database is away in the second one")
     parser.add_argument("--tail", type=float, default=10.0, help="seconds of load after the outages")
     args = parser.parse_args()
-    if "postgresql" not in args.database_url and not args.database_url.startswith("postgres://"):
-        parser.error("--database-url must name a PostgreSQL server")
+    url = args.database_url
+    if url and not (url.startswith(("postgresql", "postgres://"))):
+        parser.error("--database-url must name a PostgreSQL server (leave it out for SQLite)")
+    if args.concurrency is None:
+        args.concurrency = 50 if url else args.threads
     random.seed(7)
-    return run(args.database_url, args)
+    return run(url, args)
 
 
 if __name__ == "__main__":
