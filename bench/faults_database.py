@@ -245,7 +245,8 @@ class PostgresFaults(Faults):
 
     def _sql(self, statement: str) -> int | None:
         with self.admin.connect() as connection:
-            return connection.execute(text(statement), {"name": self.name}).scalar()
+            result = connection.execute(text(statement), {"name": self.name})
+            return result.scalar() if result.returns_rows else None
 
     def take_briefly(self) -> int:
         """Kill every connection to the scratch database; how many there were."""
