@@ -58,7 +58,7 @@ from commands import (
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from bot.domain import Language
+from bot.domain import Language, language_for_locale
 from bot.i18n import t
 from bot.manifest import load_manifest
 from bot.standin import SlackStandIn
@@ -72,7 +72,7 @@ CLIENT_TIMEOUT = 15.0
 #: How soon after an outage the app must save again by itself.
 RECOVERY_LIMIT = 10.0
 MARK = re.compile(r"\bfdb(\d+)\b")
-POLITE = {t(lang, "error.try_again") for lang in Language}
+POLITE = {t(lang, "error.try_again"): lang for lang in Language}
 
 
 @dataclass
@@ -81,6 +81,8 @@ class Answer:
     sent: float
     answered: float
     outcome: str  # saved | try-again | an error's description
+    #: For a try-again: whether it was in the person's own language (their Slack locale).
+    own_language: bool | None = None
 
     @property
     def elapsed(self) -> float:
@@ -96,21 +98,23 @@ class Outage:
     terminated: list[int] = field(default_factory=list)
 
 
-def classify(status: int, body: bytes, elapsed: float) -> str:
+def classify(status: int, body: bytes, elapsed: float) -> tuple[str, Language | None]:
+    """The outcome, and the language of a try-again."""
     if status != 200:
-        return f"HTTP {status}"
+        return f"HTTP {status}", None
     try:
         answer = json.loads(body or b"{}")
     except ValueError:
-        return "not JSON"
+        return "not JSON", None
     message = answer.get("text", "") if isinstance(answer, dict) else ""
     if elapsed > SLACK_DEADLINE:
-        return "late (Slack's 3 s passed)"
+        return "late (Slack's 3 s passed)", None
     if SAVED.search(message):
-        return "saved"
+        return "saved", None
     if message in POLITE:
-        return "try-again" if answer.get("response_type", "ephemeral") == "ephemeral" else "try-again in public"
-    return "other answer: " + (message[:60] or "(empty)")
+        public = answer.get("response_type", "ephemeral") != "ephemeral"
+        return ("try-again in public" if public else "try-again"), POLITE[message]
+    return "other answer: " + (message[:60] or "(empty)"), None
 
 
 def request_text(n: int) -> str:
@@ -128,6 +132,7 @@ async def drive(
     stop: float,
     concurrency: int,
     response_url: str,
+    languages: dict[str, Language],
 ) -> list[Answer]:
     """Send commands over `concurrency` keep-alive connections from `start` until `stop` (monotonic clock)."""
     answers: list[Answer] = []
@@ -147,16 +152,19 @@ async def drive(
         try:
             while time.monotonic() < stop:
                 n = next(counter)
-                body = command_body(next_member(), request_text(n), response_url)
+                member = next_member()
+                body = command_body(member, request_text(n), response_url)
                 sent = time.monotonic()
+                language = None
                 try:
                     status, reply = await asyncio.wait_for(_request(reader, writer, host, body), CLIENT_TIMEOUT)
-                    outcome = classify(status, reply, time.monotonic() - sent)
+                    outcome, language = classify(status, reply, time.monotonic() - sent)
                 except TimeoutError:
                     outcome = "no answer"
                 except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
                     outcome = f"connection error ({type(error).__name__})"
-                answers.append(Answer(n, sent, time.monotonic(), outcome))
+                own = None if language is None else language == languages[member.user_id]
+                answers.append(Answer(n, sent, time.monotonic(), outcome, own))
                 if outcome in ("no answer",) or outcome.startswith("connection error"):
                     writer.close()
                     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -353,6 +361,11 @@ def summarize(answers: list[Answer], outages: list[Outage], marks: set[int], rec
     polite = {a.n for a in answers if a.outcome == "try-again"}
     others = [a for a in answers if a.outcome not in ("saved", "try-again")]
     print(f"requests: {count}  saved: {len(saved)}  try-again: {len(polite)}  other errors: {len(others)}")
+    own = sum(1 for a in answers if a.outcome == "try-again" and a.own_language)
+    print(
+        f"  try-again answers in the person's own language: {own} of {len(polite)} "
+        "(else the default language: their locale was neither in memory nor asked of Slack in time)"
+    )
     for outage in outages:
         print(f"  {outage.name}: {outage.detail}")
     periods = [
@@ -454,6 +467,7 @@ def run(server_url: str | None, args: argparse.Namespace) -> int:
             stop=start + duration,
             concurrency=args.concurrency,
             response_url=standin.base_url + "/response/none",
+            languages={m.user_id: language_for_locale(standin.ws.users[m.user_id].locale) for m in members},
         )
         outages: list[Outage] = []
         injector = threading.Thread(
