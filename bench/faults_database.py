@@ -1,4 +1,4 @@
-"""Database outage under load: PostgreSQL's connections killed, then refused (SQLite: its write lock held elsewhere).
+"""Database outage under load: the database taken away twice in the middle of a `/club` load run
 
 The app is served as the Procfile serves it and loaded the way `bench/commands.py` loads it (its gunicorn
 server, its seeded clubs, its signed keep-alive asyncio client in a process of its own), sending
