@@ -186,7 +186,9 @@ def seed(standin: SlackStandIn, url: str, clubs: int) -> list[Member]:
     return members
 
 
-def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(target: str, port: int, env: dict[str, str], *, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """Serve `target` as the Procfile does; its log goes to `log` when given (else to this process's stderr)."""
+    stderr = log.open("ab") if log is not None else None
     process = subprocess.Popen(
         [
             sys.executable,
@@ -204,7 +206,11 @@ def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Pope
         ],
         cwd=ROOT,
         env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
+        stdout=stderr,
+        stderr=stderr,
     )
+    if stderr is not None:
+        stderr.close()  # the child has its own copy
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.domain import OutboxStatus
 from bot.i18n import t
 from bot.slack import OutcomeUnknown, SlackGateway, SlackRefused
 from bot.views import Message
-from storage.db import Database
+from storage.db import Database, database_unavailable, describe_database_error
 from storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -512,5 +513,10 @@ class OutboxWorker:
                 break
             try:
                 self.dispatcher.dispatch_due()
+            except DBAPIError as error:
+                if not database_unavailable(error):
+                    log.exception("outbox dispatch failed; will try again")
+                else:  # expected while the database restarts: one line, no traceback
+                    log.warning("outbox dispatch failed (%s); will try again", describe_database_error(error))
             except Exception:
                 log.exception("outbox dispatch failed; will try again")

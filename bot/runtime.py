@@ -14,10 +14,13 @@ from bot.domain import Language, language_for_locale
 from bot.outbox import Dispatcher, OutboxWorker
 from bot.settings import Settings
 from bot.slack import OutcomeUnknown, Pacer, SlackGateway, SlackProfile, SlackRefused
-from storage.db import Database
+from storage.db import Database, describe_database_error
 
 log = logging.getLogger(__name__)
 
+#: How long a unit of work of a process answering Slack waits for SQLite's write lock: Slack waits 3 s for an
+#: answer, so a request that cannot write by then is better answered "try again" than saved after Slack gave up.
+REQUEST_LOCK_TIMEOUT = 2.0
 LOCALE_MEMORY_SECONDS = 3600.0
 #: After a failed lookup, how long the default language is used before Slack is asked again.
 LOCALE_RETRY_SECONDS = 60.0
@@ -44,10 +47,13 @@ class Runtime:
         pacer: Pacer | None = None,
         outbox_interval: float | None = None,
         dispatcher_options: dict[str, float] | None = None,
+        lock_timeout: float = REQUEST_LOCK_TIMEOUT,
     ) -> Runtime:
         """Build the process's shared parts. `outbox_interval` None: the outbox is sent only when poked
-        (web process, after each request); a number: also every that many seconds (clock, console)."""
-        db = Database(settings.database_url)
+        (web process, after each request); a number: also every that many seconds (clock, console).
+        `lock_timeout`: how long a unit of work waits for SQLite's write lock (processes that answer no request,
+        like the clock, can wait longer)."""
+        db = Database(settings.database_url, lock_timeout=lock_timeout)
         gateway = SlackGateway(settings, pacer=pacer)
         dispatcher = Dispatcher(
             db,
@@ -63,7 +69,8 @@ class Runtime:
         """The language to answer a person in: their Slack locale, else the configured default.
 
         The locale is looked up in this process's memory, then in the `slack_users` table (shared by every
-        process, kept a week), and only then asked of Slack (`users.info`)."""
+        process, kept a week), and only then asked of Slack (`users.info`). Never fails the request: while the
+        database is unavailable Slack is asked, and when Slack cannot answer either, the default language is used."""
         from bot.services.people import stored_locale
 
         profile = self.slack.cached_profile(user_id)
@@ -72,8 +79,14 @@ class Runtime:
         remembered = self._locales.get(user_id)
         if remembered is not None and time.monotonic() - remembered[0] < LOCALE_MEMORY_SECONDS:
             return language_for_locale(remembered[1], default=self.settings.language)
-        with self.db.session() as session:
-            known, locale = stored_locale(session, user_id)
+        try:
+            with self.db.session() as session:
+                known, locale = stored_locale(session, user_id)
+        except DBAPIError as error:
+            # The database is down (or restarting): the request itself will say "try again" if it needs the
+            # database; its language must not make it fail. Ask Slack as for a person not stored yet.
+            log.warning("could not read the stored locale of %s (%s)", user_id, describe_database_error(error))
+            known, locale = False, None
         if known:
             self._locales[user_id] = (time.monotonic(), locale)
             return language_for_locale(locale, default=self.settings.language)

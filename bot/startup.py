@@ -11,9 +11,10 @@ from typing import NoReturn
 
 from slack_bolt import App
 
-from bot.runtime import Runtime
+from bot.runtime import REQUEST_LOCK_TIMEOUT, Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from storage import db as storage_db
+from storage.db import LOCK_TIMEOUT
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,16 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "outbox": (),
 }
 
+#: The processes that answer Slack's requests (within its 3 seconds).
+ANSWERING = frozenset({"serve", "socket", "console"})
+
 
 class StartupError(Exception):
     """Start-up cannot go on; the message is the one line to show."""
+
+
+class DatabaseUnreachable(StartupError):
+    """The database did not answer at start-up: a wrong URL, or a database that is restarting."""
 
 
 def fail(message: str) -> NoReturn:
@@ -42,7 +50,7 @@ def check_schema(settings: Settings, database: storage_db.Database) -> None:
     try:
         current = storage_db.current_revision(database.engine)
     except Exception as exc:  # noqa: BLE001 - any connection failure is reported the same way
-        raise StartupError(
+        raise DatabaseUnreachable(
             f"cannot reach the database ({_describe(settings.database_url)}): {_first_line(exc)}"
         ) from None
     head = storage_db.head_revision()
@@ -58,17 +66,32 @@ def check_schema(settings: Settings, database: storage_db.Database) -> None:
     )
 
 
-def prepare(process: str, settings: Settings | None = None, *, outbox_interval: float | None = None) -> Runtime:
+def prepare(
+    process: str,
+    settings: Settings | None = None,
+    *,
+    outbox_interval: float | None = None,
+    database_may_be_away: bool = False,
+) -> Runtime:
     """Load and check settings and the database for `process`; exit with one line on a problem.
 
-    `outbox_interval`: also send the outbox every that many seconds (processes without a clock)."""
+    `outbox_interval`: also send the outbox every that many seconds (processes without a clock).
+    `database_may_be_away`: an unreachable database is reported (one line) but not fatal: a web worker started
+    while the database restarts serves, answering "try again", instead of exiting and being restarted in a loop
+    with nobody answering Slack."""
     try:
         settings = (settings or load_settings()).require(*REQUIRED[process])
     except SettingsError as error:
         fail(str(error))
-    runtime = Runtime.from_settings(settings, outbox_interval=outbox_interval)
+    lock_timeout = REQUEST_LOCK_TIMEOUT if process in ANSWERING else LOCK_TIMEOUT
+    runtime = Runtime.from_settings(settings, outbox_interval=outbox_interval, lock_timeout=lock_timeout)
     try:
         check_schema(settings, runtime.db)
+    except DatabaseUnreachable as error:
+        if not database_may_be_away:
+            runtime.close()
+            fail(str(error))
+        print(f'clubbot: {error}; serving anyway, answering "try again" until it is back', file=sys.stderr)
     except StartupError as error:
         runtime.close()
         fail(str(error))

@@ -124,5 +124,7 @@ def create_wsgi_app() -> WebApp:
     """gunicorn's application factory (`bot.web:create_wsgi_app()`): one runtime and app per worker."""
     from bot.startup import build_app, prepare
 
-    runtime = prepare("serve")
+    # `clubbot serve` checks the database strictly before forking; a worker (re)started while the database is
+    # restarting serves politely instead of exiting (gunicorn would restart it in a loop, nobody answering)
+    runtime = prepare("serve", database_may_be_away=True)
     return WebApp(build_app(runtime), runtime)

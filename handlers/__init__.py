@@ -19,9 +19,11 @@ SUBSCRIBED_EVENTS: frozenset[str] = clubs.EVENTS | tracking.EVENTS
 
 def register_all(app: App, runtime: Runtime) -> None:
     """Attach every feature's listeners: each feature module has `register(app, router, runtime)`."""
+    from handlers.errors import unhandled_error
     from handlers.forms import form_guard
     from handlers.router import CommandRouter
 
+    app.error(unhandled_error(runtime))
     app.use(form_guard(runtime))
     router = CommandRouter(runtime)
     router.attach(app)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot.access import Caller, allowed
 from bot.commands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
@@ -25,6 +25,7 @@ from bot.runtime import Runtime
 from bot.services.standing import ClubRef, resolve_standing
 from bot.views import Message
 from bot.views.help import command_error, refusal, try_again, user_error
+from storage.db import database_unavailable, describe_database_error
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +170,11 @@ class CommandRouter:
             context.reply(command_error(context.lang, error, SUBCOMMANDS.get(error.usage or spec.name)))
         except UserError as error:
             context.reply(user_error(context.lang, error))
-        except (OperationalError, DBAPIError):
-            log.exception("database unavailable during /club %s", spec.name)
+        except DBAPIError as error:
+            if database_unavailable(error):  # expected while the database restarts: one line, no traceback
+                log.warning("database unavailable during /club %s (%s)", spec.name, describe_database_error(error))
+            else:
+                log.exception("/club %s failed in the database", spec.name)
             context.reply(try_again(context.lang))
         except Exception:
             log.exception("/club %s failed", spec.name)

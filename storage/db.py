@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -45,17 +45,48 @@ def normalize_database_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+#: How long a unit of work waits for SQLite's write lock before "database is locked", by default.
+LOCK_TIMEOUT = 10.0
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached or used just now (a lost or refused connection, a
+    server shutting down, a locked SQLite file), as opposed to a mistake in a statement."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def describe_database_error(error: BaseException) -> str:
+    """One line for the log: the driver's first line, without the statement and its parameters."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return f"{type(original).__name__}: {lines[0] if lines else ''}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, lock_timeout: float) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
     cursor.close()
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """Create the process's engine: foreign keys and WAL on SQLite, pre-ping pooling on PostgreSQL."""
+def _sqlite_savepoint(connection: Connection, _name: str | None) -> None:
+    """pysqlite begins a transaction only before a write. A SAVEPOINT issued outside a transaction would start one of
+    its own, which its RELEASE commits (whatever becomes of the unit of work), and which, deferred, may read before
+    it writes and then be refused the write lock at once ("database is locked", no waiting) when another writer
+    committed in between. So the unit of work's transaction is begun first, taking the write lock at once."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, pool_size: int = 10, lock_timeout: float = LOCK_TIMEOUT) -> Engine:
+    """Create the process's engine. SQLite: foreign keys, WAL, savepoints inside the unit of work's transaction,
+    `lock_timeout` seconds of waiting for the write lock. PostgreSQL: pre-ping pooling, so connections the server
+    dropped (a restart, `pg_terminate_backend`) are replaced before use instead of failing a request."""
     normalized = normalize_database_url(url)
     parsed = make_url(normalized)
     if parsed.get_backend_name() == "sqlite":
@@ -64,9 +95,10 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             normalized,
-            connect_args={"check_same_thread": False, "timeout": 10},
+            connect_args={"check_same_thread": False, "timeout": lock_timeout},
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, lock_timeout))
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
     return create_engine(
         normalized,
@@ -81,9 +113,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 class Database:
     """The process's database: an engine and a session factory."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.url = normalize_database_url(url)
-        self.engine = make_engine(self.url, pool_size=pool_size)
+        self.engine = make_engine(self.url, pool_size=pool_size, lock_timeout=lock_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -1,0 +1,44 @@
+"""`Database.session()` is one unit of work on both databases: all or nothing, savepoints included, and on SQLite
+concurrent units wait for each other instead of failing with "database is locked"."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.services.events import first_delivery
+from storage.models import SlackEvent
+
+
+def test_a_failed_unit_of_work_keeps_nothing_not_even_what_a_savepoint_released(database):
+    with pytest.raises(RuntimeError), database.session() as session:
+        assert first_delivery(session, "Ev0001")  # a savepoint, the first statement that writes
+        raise RuntimeError("processing the event failed")
+    with database.session() as session:
+        assert first_delivery(session, "Ev0001")  # Slack's retry is processed, not dropped as a redelivery
+    with database.session() as session:
+        assert not first_delivery(session, "Ev0001")
+
+
+def test_concurrent_savepoints_that_read_before_they_write_wait_for_each_other(database):
+    failures: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        for n in range(25):
+            try:
+                with database.session() as session, session.begin_nested():
+                    session.scalar(select(func.count()).select_from(SlackEvent))  # read first, then write
+                    session.add(SlackEvent(event_id=f"Ev{worker}-{n}"))
+            except Exception as error:  # noqa: BLE001 - collected and reported below
+                failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[:3]
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(SlackEvent)) == 8 * 25
