@@ -170,6 +170,28 @@ def test_one_bad_feed_never_stops_the_others_digest(slack, club, feed_server):
     assert text.count(":star:") == 0 and "Logical qubits below threshold" in text
 
 
+def test_a_digest_whose_feeds_could_not_be_read_is_tried_again_not_skipped_for_the_week(slack, club, feed_server):
+    url = feed_server.route("/q.xml", status=503, body=b"busy")
+    follow(slack, club, url, "Quantum Journal")
+    assert run_digest(slack) == {"failed": 1}  # nothing to post because the feed did not answer: not done
+    deliver(slack)
+    assert digest_posts(slack, club) == []
+    feed_server.route("/q.xml", body=rss("Quantum Journal", QUANTUM_ITEMS))  # back, five minutes later
+    assert run_digest(slack) == {"done": 1}  # the feed that failed is read again at once
+    assert run_digest(slack) == {"skipped": 1}
+    deliver(slack)
+    (text,) = digest_posts(slack, club)
+    assert "Logical qubits below threshold" in text
+    assert feed_server.hits["/q.xml"] == 2
+
+
+def test_a_feed_that_is_gone_for_good_does_not_hold_the_digest_back(slack, club, feed_server):
+    follow(slack, club, feed_server.url("/status/410"), "Gone")
+    assert run_digest(slack) == {"done": 1}  # 410 Gone disables the feed: nothing to wait for
+    deliver(slack)
+    assert digest_posts(slack, club) == []
+
+
 def test_leaders_are_told_once_when_a_feed_stops_working(slack, club, feed_server):
     feed_server.route("/flaky.xml", status=500, body=b"down")
     feed_id = follow(slack, club, feed_server.url("/flaky.xml"), "Flaky lab news")
