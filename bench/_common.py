@@ -105,7 +105,7 @@ def documented(name: str, document: str = "benchmarks.md") -> Callable[[Callable
             write = "--write-docs" in sys.argv
             if write:
                 sys.argv.remove("--write-docs")
-            command = "python " + " ".join([Path(sys.argv[0]).relative_to(ROOT).as_posix(), *sys.argv[1:]])
+            command = "python " + " ".join([Path(sys.argv[0]).resolve().relative_to(ROOT).as_posix(), *sys.argv[1:]])
             captured = io.StringIO()
             with contextlib.redirect_stdout(_Tee(sys.stdout, captured)):
                 status = main() or 0
