@@ -1,4 +1,4 @@
-"""Slack faults: 500 filings, 10 new clubs and a digest to 50 clubs while 30 % of the bot's Slack calls fail.
+"""Slack faults: 500 filings, 10 new clubs and a digest to 50 clubs while 30 % of the bot's Slack calls fail
 
 The app is served the way the Procfile serves it (gunicorn, threaded workers, `bot.gunicorn_config`) against the
 local Slack stand-in (Slack's rate limits on) in this process and a fresh database (a temporary SQLite file, or
@@ -690,7 +690,10 @@ def report_and_check(
     stored = {f"u{i}" for i in updates} | {f"o{i}" for i in outputs}
     missing = told - stored
     untold = stored - told
-    print(f"Faults: {args.fault_rate:.0%} of the bot's Slack calls, {args.feed_fault_rate:.0%} of feeds failing once")
+    print(
+        f"Faults: {args.fault_rate:.0%} of the bot's Slack calls, {args.feed_fault_rate:.0%} of feeds failing their "
+        f"first read (seed {args.seed})"
+    )
     print(
         f"Filings: {filings.sent} sent ({filings.by_command} commands, {filings.by_form} forms; {filings.tries} "
         f"requests with retries), {len(told)} acknowledged with their ID, {filings.not_acknowledged} given up, "
@@ -793,10 +796,10 @@ def report_and_check(
             )
     counts = Counter(per_club.get(club_id, 0) for club_id in ws.digest_clubs)
     print(
-        f"Digests: {len(ws.digest_clubs)} clubs, runs {dict(sorted(digest_runs.items()))}, outcomes of "
-        f"{checks} checks {dict(sorted(digest_counts.items()))}; {len(feeds.failed)} feeds failed their first "
-        f"read; clubs with exactly one digest post: {counts.get(1, 0)}, with none: {counts.get(0, 0)}, with more: "
-        f"{sum(n for k, n in counts.items() if k > 1)}"
+        f"Digests: {len(ws.digest_clubs)} clubs, runs {dict(sorted(digest_runs.items()))} after {checks} checks "
+        f"({digest_counts.get('failed', 0)} attempts failed and were retried by a later check; "
+        f"{len(feeds.failed)} feeds failed their first read); clubs with exactly one digest post: "
+        f"{counts.get(1, 0)}, with none: {counts.get(0, 0)}, with more: {sum(n for k, n in counts.items() if k > 1)}"
     )
     check(counts.get(1, 0) == len(ws.digest_clubs), f"digest posts per club: {dict(counts)}")
 
