@@ -14,6 +14,11 @@ dispatcher sends due rows:
    resolved the same way once it is stale (a row this process is still sending, e.g. waiting out a
    rate limit, is not stale).
 
+A post enqueued with `pin=True` is pinned by a row of its own (kind `pin`), added in the transaction that
+marks the post sent and sent right after it: pinning is idempotent (`already_pinned` counts as done), so a
+pin whose outcome is unknown is simply tried again, and a pin Slack refuses is retried with backoff like any
+post, instead of being given up after one try.
+
 File uploads (`enqueue_file`, kind `file`) follow Slack's three steps: `files.getUploadURLExternal`
 gives a file id, which is written into the row (and committed) *before* the bytes are uploaded and
 `files.completeUploadExternal` shares the file; so when the sharing's outcome is unknown, or the
@@ -51,6 +56,7 @@ KIND_DM = "dm"
 KIND_UPDATE = "update"
 KIND_ALERT = "alert"
 KIND_FILE = "file"
+KIND_PIN = "pin"
 
 
 def enqueue(
@@ -223,10 +229,23 @@ class Dispatcher:
     def dispatch(self, ids: Iterable[int]) -> DispatchReport:
         report = DispatchReport()
         for row_id in ids:
-            row = self._claim(row_id)
-            if row is not None:
-                report = report + self._send(row)
+            queue = [row_id]
+            while queue:  # a post's follow-up (its pin) goes out right after it
+                row = self._claim(queue.pop(0))
+                if row is not None:
+                    report = report + self._send(row)
+                    queue.extend(self._follow_ups(row.id))
         return report
+
+    def _follow_ups(self, row_id: int) -> list[int]:
+        with self.db.session() as session:
+            return list(
+                session.scalars(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.dedupe_key == f"pin:{row_id}", OutboxMessage.status == OutboxStatus.PENDING
+                    )
+                )
+            )
 
     def resolve_stale(self, *, now: datetime | None = None) -> DispatchReport:
         """Rows left `sending` by a process that died: sent if found in history, else back to pending."""
@@ -281,6 +300,8 @@ class Dispatcher:
         try:
             if row.kind == KIND_UPDATE:
                 ts = self._send_update(row)
+            elif row.kind == KIND_PIN:
+                ts = self._send_pin(row)
             elif row.kind == KIND_FILE:
                 ts = self._send_file(row)
             else:
@@ -315,6 +336,19 @@ class Dispatcher:
         self.gateway.update_message(
             channel, target_ts, text=row.payload.get("text") or "", blocks=row.payload.get("blocks")
         )
+        return target_ts
+
+    def _send_pin(self, row: OutboxRow) -> str:
+        """Pin a sent post (idempotent: a pin already there counts as done)."""
+        with self.db.session() as session:
+            target = session.get(OutboxMessage, int(row.payload["target_id"]))
+            target_channel, target_ts = (target.channel, target.ts) if target else (None, None)
+            target_kind = target.kind if target else None
+        if target_ts is None:
+            raise _NotReady("the message to pin is not posted yet")
+        assert target_channel is not None
+        channel = self.gateway.dm_channel(target_channel) if target_kind == KIND_DM else target_channel
+        self.gateway.pin(channel, target_ts)
         return target_ts
 
     def _file_channel(self, row: OutboxRow) -> str:
@@ -371,21 +405,30 @@ class Dispatcher:
         return DispatchReport(retried=1)
 
     def _mark_sent(self, row: OutboxRow, ts: str) -> None:
+        """Mark the row sent; a post to pin gets its pin row in the same transaction (so it is never lost)."""
         with self.db.session() as session:
-            session.execute(
+            marked = session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
                 .values(status=OutboxStatus.SENT, ts=ts, sent_at=utcnow(), last_error=None)
             )
-        if row.payload.get("pin") and row.kind not in (KIND_UPDATE, KIND_FILE):
-            channel = self.gateway.dm_channel(row.channel) if row.kind == KIND_DM else row.channel
-            try:
-                self.gateway.pin(channel, ts)
-            except (SlackRefused, OutcomeUnknown):
-                log.warning("outbox %s: posted but could not pin", row.id, exc_info=True)
+            if (
+                marked.rowcount == 1  # type: ignore[attr-defined]
+                and row.payload.get("pin")
+                and row.kind in (KIND_MESSAGE, KIND_DM, KIND_ALERT)
+            ):
+                session.add(
+                    OutboxMessage(
+                        kind=KIND_PIN,
+                        channel=row.channel,
+                        payload={"target_id": row.id},
+                        ref=row.ref,
+                        dedupe_key=f"pin:{row.id}",
+                    )
+                )
 
     def _resolve_unknown(self, row: OutboxRow, *, reason: str) -> DispatchReport:
-        if row.kind == KIND_UPDATE:  # an update is idempotent: just do it again
+        if row.kind in (KIND_UPDATE, KIND_PIN):  # idempotent: just do it again
             self._postpone(row, reason, delay=0.0)
             return DispatchReport(retried=1)
         if row.kind == KIND_FILE:

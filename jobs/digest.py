@@ -10,6 +10,10 @@
   transaction, which has not started yet), then in the run's transaction the digest is drafted,
   recorded (`record_digest`, which remembers its items so they are never posted again) and its one
   message queued in the outbox. Nothing new and relevant: no post, and the run is still done.
+- A feed that failed on its last read (and is not unhealthy or disabled yet) is read again right before
+  the digest. If the digest would then be empty while such a feed still fails, the run fails
+  (`FeedsUnreadable`) and the next check tries again, until the feed answers, becomes unhealthy (its
+  leaders are told) or the grace is over: a passing outage never silently skips the week's digest.
 """
 
 from __future__ import annotations

@@ -350,17 +350,37 @@ def refresh_all(
 
 
 def stale_feed_ids(session: Session, club_id: int, now: datetime, stale_after: timedelta = STALE_AFTER) -> list[int]:
-    """The club's feeds not read within `stale_after` (and not disabled or waiting for a `Retry-After`)."""
+    """The club's feeds not read within `stale_after`, or whose last read failed while they are still `ok` (a
+    passing failure, read again at once); never disabled ones or those waiting for a `Retry-After`."""
     rows = session.execute(
-        select(Feed.id, Feed.last_fetched_at, Feed.retry_not_before)
+        select(Feed.id, Feed.last_fetched_at, Feed.retry_not_before, Feed.status, Feed.consecutive_failures)
         .join(ClubFeed, ClubFeed.feed_id == Feed.id)
         .where(ClubFeed.club_id == club_id, Feed.status != FeedStatus.DISABLED)
     ).all()
     return [
         feed_id
-        for feed_id, fetched, waiting in rows
-        if (fetched is None or fetched < now - stale_after) and (waiting is None or waiting <= now)
+        for feed_id, fetched, waiting, status, failures in rows
+        if (fetched is None or fetched < now - stale_after or (status is FeedStatus.OK and failures))
+        and (waiting is None or waiting <= now)
     ]
+
+
+class FeedsUnreadable(Exception):
+    """The club's digest would be empty while some of its feeds could not be read just now: the digest run
+    fails, and the clock's next check tries again (within the job's grace) instead of skipping the week."""
+
+
+def unreadable_feeds(session: Session, club_id: int) -> list[str]:
+    """The club's feeds whose last read failed and that are not given up on yet (still `ok`: a passing failure,
+    not an unhealthy or disabled feed, whose leaders are told instead)."""
+    return list(
+        session.scalars(
+            select(Feed.url)
+            .join(ClubFeed, ClubFeed.feed_id == Feed.id)
+            .where(ClubFeed.club_id == club_id, Feed.status == FeedStatus.OK, Feed.consecutive_failures > 0)
+            .order_by(Feed.id)
+        )
+    )
 
 
 def refresh_stale_club_feeds(
@@ -418,12 +438,22 @@ class PostedDigest:
 
 def post_digest(session: Session, club_id: int, period: str, now: datetime, *, default_tz: str) -> PostedDigest | None:
     """Draft, record and queue the club's digest for `period`, all in `session`. None when there is nothing
-    new and relevant, when the club cannot receive it, or when that period's digest already exists."""
+    new and relevant, when the club cannot receive it, or when that period's digest already exists.
+
+    Raises `FeedsUnreadable` when the draft is empty while some of the club's feeds failed on their last read
+    (and are not given up on): the digest is not skipped for a passing failure; the caller tries again."""
     club = _club(session, club_id)
     if club.status is not ClubStatus.ACTIVE or not club.channel_id:
         return None
     draft = feed_service.draft_digest(session, club_id, now)
     if draft.is_empty:
+        already = session.scalar(select(Digest.id).where(Digest.club_id == club_id, Digest.period == period))
+        unreadable = unreadable_feeds(session, club_id) if already is None else []
+        if unreadable:
+            raise FeedsUnreadable(
+                f"digest {period} for club {club_id}: nothing to post yet, and {len(unreadable)} of its feeds could "
+                f"not be read ({', '.join(unreadable[:3])}); trying again later"
+            )
         log.info("digest %s for club %s: nothing new and relevant; not posted", period, club_id)
         return None
     recorded = feed_service.record_digest(session, club_id, period, draft)

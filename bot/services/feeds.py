@@ -18,6 +18,7 @@ feed's first successful refresh of each UTC day), or once no active club follows
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.domain import ClubStatus, FeedStatus, FieldKey, Language
@@ -61,6 +62,10 @@ MAX_AGE = timedelta(days=30)
 MAX_CANDIDATES = 5000
 SUMMARY_LINE = 240
 RETENTION = timedelta(days=90)
+#: Storing a refresh is tried this many times, each in a fresh transaction, when the database refuses it for a
+#: moment (SQLite: another process committed between the transaction's first read and its first write; a
+#: deadlock; a lost connection); then the refresh fails, and whoever asked for it tries again later.
+STORE_ATTEMPTS = 3
 
 
 class Fetcher(Protocol):
@@ -454,11 +459,32 @@ def refresh_feeds(
         return RefreshReport((), ())
     fetched = fetcher([FetchRequest(url, etag, modified) for _, url, etag, modified in planned])
 
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            return _store_refresh(sessions, planned, fetched, now, unhealthy_after, retention)
+        except OperationalError:
+            if attempt == STORE_ATTEMPTS:
+                raise  # never a refresh reported done with its results lost
+            log.warning("storing the refresh failed (attempt %d); trying again", attempt, exc_info=True)
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _store_refresh(
+    sessions: SessionFactory,
+    planned: Sequence[tuple[int, str, str | None, str | None]],
+    fetched: Sequence[Fetched],
+    now: datetime,
+    unhealthy_after: int,
+    retention: timedelta,
+) -> RefreshReport:
     with sessions() as session:
         stored = _stored_keys(session, [p[0] for p, item in zip(planned, fetched, strict=True) if item.feed])
         try:  # all feeds in one go (the feeds' updates flushed together) ...
             with session.begin_nested():
                 outcomes = _apply_all(session, planned, fetched, stored, now, unhealthy_after, retention)
+        except OperationalError:
+            raise  # the database refused, not a feed's data: the whole store is tried again
         except Exception:  # ... and if one feed's data breaks that, feed by feed so it loses nobody else's
             log.warning("storing the refresh in one transaction failed; storing feed by feed", exc_info=True)
             outcomes = _apply_all(session, planned, fetched, stored, now, unhealthy_after, retention, one_by_one=True)
@@ -487,6 +513,8 @@ def _apply_all(
         try:
             with session.begin_nested():
                 outcomes.append(_apply(*args))
+        except OperationalError:
+            raise  # the database, not this feed: recording the feed as failed would be wrong
         except Exception as exc:  # one feed's bad data must not lose the others' results
             log.exception("storing feed %s failed", url)
             error = FeedError(FeedErrorKind.CONNECTION_FAILED, str(exc)[:200])

@@ -596,6 +596,7 @@ class SlackStandIn:
         )
         req_id = self.uuid()
         headers = {"X-Slack-Req-Id": req_id, "X-Slack-Backend": "r"}
+        drop_after: list[FaultPlan] = []  # a drop_after decided for this call, until the call is applied
 
         def finish(
             body: dict[str, Any],
@@ -610,6 +611,8 @@ class SlackStandIn:
             call.http_status = 0 if drop else status
             call.response = body
             call.fault = fault
+            if drop_after and not drop:  # Slack answered before applying the call: the drop never happened
+                self.faults.unfire(drop_after.pop())
             with self._lock:
                 self._calls.append(call)
             if drop:
@@ -644,6 +647,8 @@ class SlackStandIn:
         if decision is not None and decision.latency:
             time.sleep(decision.latency)
         kind = decision.kind if decision else None
+        if kind == "drop_after" and decision is not None and decision.plan is not None:
+            drop_after.append(decision.plan)
         if kind == "drop_before":
             return finish({"ok": False, "error": "connection_dropped_before_processing"}, drop=True, fault=kind)
         if kind == "ratelimited":

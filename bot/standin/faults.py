@@ -88,6 +88,12 @@ class FaultInjector:
         with self._lock:
             return list(self._plans)
 
+    def unfire(self, plan: FaultPlan) -> None:
+        """A fault decided for a call did not happen after all (a `drop_after` on a call Slack refused before
+        applying it, e.g. with its own rate limit): it is not counted, and the plan keeps it for a later call."""
+        with self._lock:
+            plan.fired = max(0, plan.fired - 1)
+
     def decide(self, method: str) -> FaultDecision:
         decision = FaultDecision()
         with self._lock:

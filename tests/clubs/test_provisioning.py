@@ -12,7 +12,7 @@ from bot.feeds.catalog import load_catalog
 from bot.standin import FaultPlan
 from storage.models import Club, ClubFeed, Meeting, MeetingAttendance, Membership, Participant
 from tests.conftest import SESSION_BOT_TOKEN
-from tests.support import seen_by_user
+from tests.support import deliver_all, seen_by_user
 
 
 def memberships(slack, club_name: str) -> dict[str, tuple[ClubRole, MembershipStatus]]:
@@ -136,6 +136,20 @@ def test_when_the_channel_cannot_be_created_no_club_is_recorded(slack):
     assert "다시 시도해 주세요" in str(answer)
     with slack.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Club)) == 0
+
+
+def test_the_welcome_is_pinned_even_when_slack_fails_the_pin_more_often_than_the_client_retries(slack):
+    slack.person("kim", email="kim@kaist.example")
+    # five 500s in a row: one attempt's own retries (3) are used up, so the pin has to be tried again later
+    slack.standin.inject(FaultPlan(kind="server_error", rate=1.0, methods={"pins.add"}, count=5))
+    delivery = slack.command(slack.admin, slack.secretariat, "new Fusion Club field:ai leaders:@kim")
+    delivery.wait_for_responses(n=1, timeout=15)
+    deliver_all(slack)
+    channel = channel_named(slack, "xlab-fusion-club")
+    [welcome] = bot_posts(slack, channel.id)
+    assert welcome.pinned
+    assert len([c for c in slack.standin.calls_to("pins.add") if c.ok]) == 1
+    assert len(slack.standin.calls_to("chat.postMessage")) == 1  # pinning again never posts again
 
 
 def test_invites_go_in_one_call_and_each_failure_is_reported_on_its_own(slack):

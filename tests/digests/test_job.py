@@ -4,10 +4,12 @@ through the outbox to the stand-in, with feeds served on loopback."""
 from __future__ import annotations
 
 import io
+import multiprocessing
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.domain import ClubStatus, FeedStatus, FieldKey, JobRunStatus
 from bot.runtime import Runtime
@@ -18,6 +20,7 @@ from jobs import feeds as feeds_task
 from jobs import runs
 from jobs.digest import GRACE
 from jobs.inspect import print_schedule, run_by_hand
+from storage.db import Database
 from storage.models import Club, ClubFeed, Digest, DigestEntry, Feed, JobRun, OutboxMessage, SharedItem
 from tests.digests.conftest import QUANTUM_ITEMS, posts, rss, run_digest, slot_just_passed
 from tests.factories import make_club
@@ -168,6 +171,68 @@ def test_one_bad_feed_never_stops_the_others_digest(slack, club, feed_server):
     deliver(slack)
     (text,) = digest_posts(slack, club)
     assert text.count(":star:") == 0 and "Logical qubits below threshold" in text
+
+
+def test_a_digest_whose_feeds_could_not_be_read_is_tried_again_not_skipped_for_the_week(slack, club, feed_server):
+    url = feed_server.route("/q.xml", status=503, body=b"busy")
+    follow(slack, club, url, "Quantum Journal")
+    assert run_digest(slack) == {"failed": 1}  # nothing to post because the feed did not answer: not done
+    deliver(slack)
+    assert digest_posts(slack, club) == []
+    feed_server.route("/q.xml", body=rss("Quantum Journal", QUANTUM_ITEMS))  # back, five minutes later
+    assert run_digest(slack) == {"done": 1}  # the feed that failed is read again at once
+    assert run_digest(slack) == {"skipped": 1}
+    deliver(slack)
+    (text,) = digest_posts(slack, club)
+    assert "Logical qubits below threshold" in text
+    assert feed_server.hits["/q.xml"] == 2
+
+
+def write_all_the_time(url: str, club_id: int, writing, stop) -> None:
+    """Commit a change to a club, again and again, until told to stop (in a process of its own)."""
+    database = Database(url)
+    n = 0
+    while not stop.is_set():
+        n += 1
+        with database.session() as session:
+            session.execute(update(Club).where(Club.id == club_id).values(keywords=f"k{n}"))
+            time.sleep(0.005)  # a transaction of some length
+        writing.set()
+    database.dispose()
+
+
+def test_a_refresh_the_database_could_not_store_fails_the_run_instead_of_finishing_it_without_a_digest(
+    slack, club, feed_server
+):
+    for n in range(6):
+        items = [{**item, "link": f"{item['link']}/{n}", "title": f"{item['title']} ({n})"} for item in QUANTUM_ITEMS]
+        follow(slack, club, feed_server.route(f"/q{n}.xml", body=rss(f"Journal {n}", items)), f"Journal {n}")
+    other = make_club(slack, "Other Club", meeting_code=None)
+    # Another process commits all the time (a web worker saving filings). On SQLite, a commit landing between a
+    # transaction's first read and its first write makes that write fail at once ("database is locked").
+    spawn = multiprocessing.get_context("spawn")
+    writing, stop = spawn.Event(), spawn.Event()
+    writer = spawn.Process(target=write_all_the_time, args=(slack.db.url, other.ref.id, writing, stop))
+    writer.start()
+    try:
+        assert writing.wait(30)
+        outcomes = [run_digest(slack) for _ in range(2)]
+    finally:
+        stop.set()
+        writer.join()
+    while run_digest(slack).get("failed"):  # the next checks, once the database is quiet
+        pass
+    deliver(slack)
+    assert len(digest_posts(slack, club)) == 1, outcomes  # never "done" with the week's digest lost
+    (text,) = digest_posts(slack, club)
+    assert "Logical qubits below threshold" in text
+
+
+def test_a_feed_that_is_gone_for_good_does_not_hold_the_digest_back(slack, club, feed_server):
+    follow(slack, club, feed_server.url("/status/410"), "Gone")
+    assert run_digest(slack) == {"done": 1}  # 410 Gone disables the feed: nothing to wait for
+    deliver(slack)
+    assert digest_posts(slack, club) == []
 
 
 def test_leaders_are_told_once_when_a_feed_stops_working(slack, club, feed_server):

@@ -127,6 +127,24 @@ def test_drop_after_posts_the_message_but_the_client_sees_a_connection_error(sta
     assert (call.fault, call.ok, call.http_status) == ("drop_after", True, 0)
 
 
+def test_a_drop_after_pre_empted_by_slacks_own_answer_is_not_counted_as_fired(limited: SlackStandIn) -> None:
+    client = bare(limited)
+    for _ in range(20):  # users.list is Tier 2: 20 per window; the next call is rate-limited by Slack itself
+        client.users_list()
+    plan = limited.inject(FaultPlan(kind="drop_after", methods={"users.list", "chat.postMessage"}, count=2))
+    with pytest.raises(SlackApiError):  # Slack answered 429 before doing anything: nothing was applied or dropped
+        client.users_list()
+    with pytest.raises(SlackApiError):  # a missing argument: refused before doing anything
+        client.api_call("chat.postMessage", json={"text": "no channel"})
+    assert plan.fired == 0
+    assert [c.fault for c in limited.calls[-2:]] == [None, None]
+    lab = limited.add_channel("lab", members=[limited.bot_user_id])
+    with pytest.raises(Exception) as info:  # the plan still has its faults to give
+        client.chat_postMessage(channel=lab, text="applied, answer lost")
+    assert not isinstance(info.value, SlackApiError)
+    assert plan.fired == 1 and limited.calls[-1].fault == "drop_after"
+
+
 def test_naive_retry_after_drop_after_duplicates_the_message(standin: SlackStandIn, lab: str) -> None:
     """Why the outbox needs idempotency: slack_sdk's connection-error retry posts twice."""
     standin.inject(FaultPlan(kind="drop_after", methods={"chat.postMessage"}, count=1))
