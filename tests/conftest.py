@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot.settings import Settings
 from bot.standin import SlackStandIn
@@ -79,13 +81,22 @@ def session_database(database_url: str) -> Iterator[storage_db.Database]:
 
 def empty_all_tables(database: storage_db.Database) -> None:
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    with database.engine.begin() as connection:
-        if database.is_sqlite:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - names from our own metadata
-        else:
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    for attempt in range(5):
+        try:
+            with database.engine.begin() as connection:
+                if database.is_sqlite:
+                    for name in tables:
+                        connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - names from our own metadata
+                else:
+                    quoted = ", ".join(f'"{name}"' for name in tables)
+                    connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            return
+        except DBAPIError as error:
+            # the previous test's app may still be finishing a write in a background thread (the outbox, a
+            # remembered locale): PostgreSQL can pick the TRUNCATE as a deadlock victim; try again shortly
+            if "deadlock" not in str(error.orig).lower() or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture
