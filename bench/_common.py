@@ -10,12 +10,19 @@ import io
 import os
 import platform
 import re
+import signal
+import socket
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bot.standin import SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -53,6 +60,119 @@ def postgres_version(url: str) -> str:
         return " ".join(words[:2]) if len(words) >= 2 else "PostgreSQL"
     except (OSError, subprocess.SubprocessError):
         return "PostgreSQL"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on `host` just now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def scratch_database(url: str | None, folder: Path) -> Iterator[str]:
+    """The URL of a database for one run. No URL: a new SQLite file in `folder`; an SQLite URL: that file; a
+    PostgreSQL URL: a new database created on that server for the run and dropped after it (even with connections
+    left open). The schema is not created here: each script migrates or fills it as it needs."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from storage import db as storage_db
+
+    if not url or url.startswith("sqlite"):
+        yield url or f"sqlite:///{folder / 'bench.db'}"
+        return
+    admin = make_url(storage_db.normalize_database_url(url))
+    name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield admin.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def manifest_standin(
+    signing_secret: str, bot_token: str, *, events: bool = False, **options: object
+) -> Iterator[SlackStandIn]:
+    """The local Slack stand-in, started, with the scopes and slash commands of `manifest.yml` (and its event
+    subscriptions with `events=True`; `options` go to `SlackStandIn`); stopped at the end."""
+    from bot.manifest import load_manifest
+    from bot.standin import SlackStandIn
+
+    manifest = load_manifest()
+    standin = SlackStandIn(
+        signing_secret=signing_secret,
+        bot_token=bot_token,
+        scopes=manifest.bot_scopes,
+        bot_events=manifest.bot_events if events else frozenset(),
+        slash_commands=manifest.slash_commands,
+        **options,  # type: ignore[arg-type]
+    )
+    standin.start()
+    try:
+        yield standin
+    finally:
+        standin.stop()
+
+
+def start_server(
+    target: str, port: int, env: dict[str, str], *, log: Path | None = None, log_level: str = "warning"
+) -> subprocess.Popen[bytes]:
+    """Serve the WSGI `target` as the Procfile does (gunicorn with `bot.gunicorn_config`) on 127.0.0.1:`port`, and
+    wait until it answers `/healthz`; its log goes to `log` when given (else to this process's stderr)."""
+    import httpx
+
+    output = log.open("ab") if log is not None else None
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:bot.gunicorn_config",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            log_level,
+            target,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not None else None,
+    )
+    if output is not None:
+        output.close()  # the child has its own copy
+    where = f" (see {log})" if log is not None else ""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{target} exited at start{where}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{target} did not start{where}")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by `start_server` as a platform would (SIGTERM), killing it if it lingers."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def percentile(values: list[float], q: float) -> float:

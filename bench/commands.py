@@ -23,9 +23,6 @@ import random
 import re
 import resource
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,13 +32,20 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
-from _common import ROOT, machine, percentile, postgres_version, write_section
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from _common import (
+    free_port,
+    machine,
+    manifest_standin,
+    percentile,
+    postgres_version,
+    scratch_database,
+    start_server,
+    stop_server,
+    write_section,
+)
+from sqlalchemy import func, select
 
 from bot.domain import ClubRole, FieldKey, MembershipStatus
-from bot.manifest import load_manifest
 from bot.standin import SlackStandIn
 from storage import db as storage_db
 from storage.models import Club, Membership, Output, Participant, Update
@@ -88,12 +92,6 @@ HEAVY_EVERY = 50
 HEAVY = ("report", "digest now")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -121,28 +119,6 @@ def cpu_snapshot(server_pid: int) -> dict[str, float]:
     postgres = sum(cpu for _, _, name, cpu in stats if name.startswith("postgres"))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"server": server, "PostgreSQL": postgres, "stand-in": usage.ru_utime + usage.ru_stime}
-
-
-def fresh_database(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}"
-    admin = make_url(storage_db.normalize_database_url(POSTGRES))
-    name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    parsed = make_url(url)
-    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def seed(standin: SlackStandIn, url: str, clubs: int) -> list[Member]:
@@ -184,50 +160,6 @@ def seed(standin: SlackStandIn, url: str, clubs: int) -> list[Member]:
                 members.append(Member(user_id, channel, leader=i == 0))
     database.dispose()
     return members
-
-
-def start_server(target: str, port: int, env: dict[str, str], *, log: Path | None = None) -> subprocess.Popen[bytes]:
-    """Serve `target` as the Procfile does; its log goes to `log` when given (else to this process's stderr)."""
-    stderr = log.open("ab") if log is not None else None
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "python:bot.gunicorn_config",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-            "--log-level",
-            "warning",
-            target,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
-        stdout=stderr,
-        stderr=stderr,
-    )
-    if stderr is not None:
-        stderr.close()  # the child has its own copy
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{target} did not start")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def command_body(member: Member, text_: str, response_url: str) -> bytes:
@@ -399,17 +331,10 @@ def records(url: str) -> int:
 
 def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
     folder = Path(tempfile.mkdtemp(prefix="clubbot-bench-"))
-    url = fresh_database(kind, folder)
-    manifest = load_manifest()
-    standin = SlackStandIn(
-        signing_secret=SECRET,
-        bot_token=TOKEN,
-        scopes=manifest.bot_scopes,
-        bot_events=frozenset(),
-        slash_commands=manifest.slash_commands,
-    )
-    standin.start()
-    try:
+    with (
+        scratch_database(None if kind == "sqlite" else POSTGRES, folder) as url,
+        manifest_standin(SECRET, TOKEN) as standin,
+    ):
         storage_db.upgrade(url)
         members = seed(standin, url, args.clubs)
         env = {
@@ -456,9 +381,6 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
         app_saved_total = app.saved + results[1][1].saved + late
         stored = records(url)
         return floor, app, stored - app_saved_total
-    finally:
-        standin.stop()
-        drop_database(url)
 
 
 def main() -> int:

@@ -26,12 +26,10 @@ import asyncio
 import math
 import multiprocessing
 import platform
-import socket
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -41,9 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import feedparser
-from _common import documented
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from _common import documented, free_port, scratch_database
+from sqlalchemy import func, insert, select
 
 from bot.domain import FieldKey
 from bot.feeds.fetch import FetchOptions, FetchRequest, fetch_many
@@ -127,45 +124,19 @@ def serve(
     asyncio.run(main())
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.2", 0))
-        return sock.getsockname()[1]
-
-
 # --- the database ------------------------------------------------------------------------------------------
 
 
 @contextmanager
-def scratch_database(url: str | None) -> Iterator[storage_db.Database]:
-    """A migrated, empty database: a temporary SQLite file, or a new database on the PostgreSQL server of `url`."""
-    with tempfile.TemporaryDirectory() as folder:
-        if not url or url.startswith("sqlite"):
-            target = f"sqlite:///{folder}/bench.db"
-            storage_db.upgrade(target)
-            database = storage_db.Database(target)
-            try:
-                yield database
-            finally:
-                database.dispose()
-            return
-        admin = make_url(storage_db.normalize_database_url(url))
-        name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+def migrated_database(url: str | None) -> Iterator[storage_db.Database]:
+    """A migrated, empty database for the run (see `_common.scratch_database`)."""
+    with tempfile.TemporaryDirectory() as folder, scratch_database(url, Path(folder)) as target:
+        storage_db.upgrade(target)
+        database = storage_db.Database(target)
         try:
-            target = admin.set(database=name).render_as_string(hide_password=False)
-            storage_db.upgrade(target)
-            database = storage_db.Database(target)
-            try:
-                yield database
-            finally:
-                database.dispose()
+            yield database
         finally:
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
+            database.dispose()
 
 
 def follow_all(database: storage_db.Database, urls: Sequence[str]) -> None:
@@ -245,7 +216,7 @@ def main() -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()
 
-    port = free_port()
+    port = free_port("127.0.0.2")
     ready, stop = multiprocessing.Event(), multiprocessing.Event()
     server = multiprocessing.Process(target=serve, args=(port, args.delay, ready, stop), daemon=True)
     server.start()
@@ -257,7 +228,7 @@ def main() -> None:
     runs: dict[str, list[tuple[float, RefreshReport]]] = {}
     try:
         urls = [f"http://{host_for(i)}:{port}/feed/{i}.xml" for i in range(args.feeds)]
-        with scratch_database(args.database_url) as database:
+        with migrated_database(args.database_url) as database:
             dialect = database.engine.dialect.name
             follow_all(database, urls)
             now = datetime.now(UTC)

@@ -18,6 +18,7 @@ one digest per quarter.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -35,11 +36,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from _common import ROOT, documented, postgres_version
+from _common import ROOT, documented, manifest_standin, postgres_version, scratch_database
 from sqlalchemy import func, select
 
 from bot.domain import ClubRole, FieldKey, MembershipStatus, OutboxStatus, Quarter
-from bot.manifest import load_manifest
 from bot.standin import SlackStandIn
 from storage import db as storage_db
 from storage.models import Club, ClubFeed, Feed, JobRun, Membership, OutboxMessage, Participant
@@ -106,7 +106,7 @@ class FeedSource:
         self.thread.start()
         return self
 
-    def stop(self) -> None:
+    def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
 
@@ -411,19 +411,13 @@ def check(standin: SlackStandIn, url: str, seeded: Seeded, quarters: int) -> Che
 
 
 def run(args: argparse.Namespace) -> int:
-    from commands import drop_database, fresh_database  # the load benchmark's scratch-database helpers
-
     folder = Path(tempfile.mkdtemp(prefix="clubbot-clock-faults-"))
-    kind = "postgres" if args.database_url else "sqlite"
-    url = fresh_database(kind, folder)
-    manifest = load_manifest()
-    standin = SlackStandIn(
-        signing_secret=SECRET, bot_token=TOKEN, scopes=manifest.bot_scopes, bot_events=frozenset(), seed=args.seed
-    )
-    standin.start()
-    feed = FeedSource().start()
     log = folder / "clock.log"
-    try:
+    with (
+        scratch_database(args.database_url, folder) as url,
+        manifest_standin(SECRET, TOKEN, seed=args.seed) as standin,
+        contextlib.closing(FeedSource().start()) as feed,
+    ):
         storage_db.upgrade(url)
         seeded = seed(standin, url, args.clubs, feed.url)
         env = {
@@ -441,22 +435,21 @@ def run(args: argparse.Namespace) -> int:
             "BENCH_CLUBS": ",".join(str(club_id) for club_id, _ in seeded.clubs),
             "BENCH_LOG_LEVEL": "INFO",
         }
-        database = "PostgreSQL" if kind == "postgres" else "SQLite"
-        if kind == "postgres":
-            database = postgres_version(url)
+        database = postgres_version(url) if args.database_url else "SQLite"
         print(
             f"database: {database}; {args.quarters} quarters from {FIRST}, {args.clubs} clubs; "
             f"SIGKILL 1-3 times per quarter after 0.3-{args.max_kill_delay:g} s (seed {args.seed})",
             flush=True,
         )
         began = time.monotonic()
-        tally = run_steps(args, url, env, feed, log)
-        elapsed = time.monotonic() - began
-        result = check(standin, url, seeded, args.quarters)
-    finally:
-        feed.stop()
-        standin.stop()
-        drop_database(url)
+        try:
+            tally = run_steps(args, url, env, feed, log)
+            elapsed = time.monotonic() - began
+            result = check(standin, url, seeded, args.quarters)
+        finally:
+            for polling in _polling.values():  # the database is dropped next
+                polling.dispose()
+            _polling.clear()
 
     landed = Counter(kill.landed for kill in tally.kills)
     print()
@@ -511,8 +504,6 @@ def main() -> int:
     parser.add_argument("--step-timeout", type=float, default=180.0)
     parser.add_argument("--database-url", help="a PostgreSQL server URL (a scratch database is created on it)")
     args = parser.parse_args()
-    if args.database_url:
-        os.environ["CLUBBOT_BENCH_POSTGRES_URL"] = args.database_url
     return run(args)
 
 

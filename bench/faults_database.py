@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import random
@@ -42,7 +43,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from _common import documented, postgres_version
+from _common import documented, free_port, manifest_standin, postgres_version, start_server, stop_server
 from commands import (
     SAVED,
     SECRET,
@@ -50,18 +51,13 @@ from commands import (
     Member,
     _request,
     command_body,
-    free_port,
     seed,
-    start_server,
-    stop_server,
 )
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from bot.domain import Language, language_for_locale
 from bot.i18n import t
-from bot.manifest import load_manifest
-from bot.standin import SlackStandIn
 from storage import db as storage_db
 from storage.models import Output, Update
 
@@ -429,18 +425,17 @@ def run(server_url: str | None, args: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="clubbot-faults-"))
     faults: Faults = PostgresFaults(server_url) if server_url else SqliteFaults(folder)
     database_url = faults.url
-    manifest = load_manifest()
-    standin = SlackStandIn(
-        signing_secret=SECRET,
-        bot_token=TOKEN,
-        scopes=manifest.bot_scopes,
-        bot_events=frozenset(),
-        slash_commands=manifest.slash_commands,
-    )
-    standin.start()
     server = None
     log = folder / "server.log"
-    try:
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(faults.drop)
+        standin = cleanup.enter_context(manifest_standin(SECRET, TOKEN))
+
+        def stop_server_if_running() -> None:
+            if server is not None:
+                stop_server(server)
+
+        cleanup.callback(stop_server_if_running)
         storage_db.upgrade(database_url)
         members = seed(standin, database_url, args.clubs + args.newcomer_clubs)
         regulars = members[: 3 * args.clubs]
@@ -507,11 +502,6 @@ def run(server_url: str | None, args: argparse.Namespace) -> int:
         if failures:
             print(f"(server log kept in {log})")
         return 1 if failures else 0
-    finally:
-        if server is not None:
-            stop_server(server)
-        standin.stop()
-        faults.drop()
 
 
 @documented("faults-database", document="reliability.md")

@@ -32,20 +32,16 @@ digest per digest club. The exit status is 1 if any of these fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
-import os
 import random
 import re
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,13 +52,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
-from _common import ROOT, documented
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from _common import (
+    documented,
+    free_port,
+    manifest_standin,
+    scratch_database,
+    start_server,
+    stop_server,
+)
+from sqlalchemy import func, select
 
 from bot.domain import ClubRole, FieldKey, JobRunStatus, MembershipStatus, OutboxStatus
-from bot.manifest import load_manifest
 from bot.naming import channel_name
 from bot.outbox import EVENT_TYPE, KIND_ALERT, KIND_DM, KIND_MESSAGE, KIND_PIN, DispatchReport
 from bot.runtime import Runtime
@@ -163,28 +163,6 @@ class FeedServer:
 # --- the database --------------------------------------------------------------------------------------------
 
 
-def fresh_database(database_url: str | None, folder: Path) -> str:
-    if not database_url or database_url.startswith("sqlite"):
-        return f"sqlite:///{folder / 'faults.db'}"
-    admin = make_url(storage_db.normalize_database_url(database_url))
-    name = f"clubbot_faults_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    parsed = make_url(url)
-    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    engine.dispose()
-
-
 # --- the workspace -------------------------------------------------------------------------------------------
 
 
@@ -269,53 +247,6 @@ def seed(standin: SlackStandIn, url: str, feeds: FeedServer, args: argparse.Name
 
 
 # --- the app -------------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, env: dict[str, str], log_file: Path) -> subprocess.Popen[bytes]:
-    with log_file.open("ab") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "python:bot.gunicorn_config",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--access-logfile",
-                "/dev/null",
-                "bot.web:create_wsgi_app()",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited at start (see {log_file})")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"the app did not start (see {log_file})")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 # --- the people ----------------------------------------------------------------------------------------------
@@ -535,22 +466,30 @@ def main() -> int:
     )
     for noisy in ("slack_sdk", "urllib3", "httpx", "httpcore", "sqlalchemy", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    url = fresh_database(args.database_url, folder)
     failing_feeds = set(rng.sample(range(args.digest_clubs), round(args.digest_clubs * args.feed_fault_rate)))
-    feeds = FeedServer(failing_feeds).start()
-    manifest = load_manifest()
-    standin = SlackStandIn(
-        signing_secret=SECRET,
-        bot_token=TOKEN,
-        scopes=manifest.bot_scopes,
-        bot_events=manifest.bot_events,
-        slash_commands=manifest.slash_commands,
-        seed=args.seed,
-    ).start()
     server = None
     runtime = None
     status = 1
-    try:
+
+    def keep_or_remove_folder() -> None:
+        if args.keep or status:
+            print(f"(database and logs kept in {folder})", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def stop_app() -> None:
+        if server is not None:
+            stop_server(server)
+        if runtime is not None:
+            runtime.close()
+
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(keep_or_remove_folder)
+        url = cleanup.enter_context(scratch_database(args.database_url, folder))
+        feeds = FeedServer(failing_feeds).start()
+        cleanup.callback(feeds.stop)
+        standin = cleanup.enter_context(manifest_standin(SECRET, TOKEN, events=True, seed=args.seed))
+        cleanup.callback(stop_app)
         storage_db.upgrade(url)
         ws = seed(standin, url, feeds, args, rng)
         env = {
@@ -566,7 +505,7 @@ def main() -> int:
             "WEB_THREADS": str(args.threads),
         }
         port = free_port()
-        server = start_server(port, env, folder / "server.log")
+        server = start_server("bot.web:create_wsgi_app()", port, env, log=folder / "server.log", log_level="info")
         standin.app_url = f"http://127.0.0.1:{port}/slack/events"
         runtime = Runtime.from_settings(load_settings(env, env_file=None))  # the clock's
         dispatcher = runtime.outbox.dispatcher
@@ -629,18 +568,6 @@ def main() -> int:
             elapsed, feeds, errors,
         )  # fmt: skip
         return status
-    finally:
-        if server is not None:
-            stop_server(server)
-        if runtime is not None:
-            runtime.close()
-        standin.stop()
-        feeds.stop()
-        drop_database(url)
-        if args.keep or status:
-            print(f"(database and logs kept in {folder})", file=sys.stderr)
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def report_and_check(

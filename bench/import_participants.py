@@ -16,17 +16,13 @@ import io
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import documented
+from _common import documented, scratch_database
 
 from bot.domain import FieldKey
 from bot.participants import sheets
@@ -115,21 +111,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", help="sqlite:///… or postgresql://… (default: a temporary SQLite file)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        if not args.database_url or args.database_url.startswith("sqlite"):
-            run(args.database_url or f"sqlite:///{folder}/bench.db", args.rows, Path(folder))
-            return 0
-        admin = make_url(storage_db.normalize_database_url(args.database_url))
-        name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run(admin.set(database=name).render_as_string(hide_password=False), args.rows, Path(folder))
-        finally:
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
+    with tempfile.TemporaryDirectory() as folder, scratch_database(args.database_url, Path(folder)) as url:
+        run(url, args.rows, Path(folder))
     return 0
 
 

@@ -27,17 +27,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import documented
+from _common import documented, scratch_database
 
 from bot.domain import (
     OUTPUT_STATUSES,
@@ -398,21 +396,8 @@ def main() -> int:
     if args.child == "measure":
         print(json.dumps(measure(args.database_url)))
         return 0
-    with tempfile.TemporaryDirectory() as folder:
-        if not args.database_url or args.database_url.startswith("sqlite"):
-            run(args.database_url or f"sqlite:///{folder}/bench.db", args)
-            return 0
-        admin = make_url(storage_db.normalize_database_url(args.database_url))
-        name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run(admin.set(database=name).render_as_string(hide_password=False), args)
-        finally:
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
+    with tempfile.TemporaryDirectory() as folder, scratch_database(args.database_url, Path(folder)) as url:
+        run(url, args)
     return 0
 
 

@@ -28,17 +28,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import documented
+from _common import documented, scratch_database
 
 from bot.app import create_app
 from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus, OutputType
@@ -140,27 +138,9 @@ def main() -> None:
     parser.add_argument("--database-url")
     options = parser.parse_args()
 
-    admin_url = None
-    folder = tempfile.mkdtemp(prefix="clubbot-bench-")
-    if options.database_url:
-        admin = make_url(storage_db.normalize_database_url(options.database_url))
-        name = f"clubbot_bench_{uuid.uuid4().hex[:8]}"
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        url = admin.set(database=name).render_as_string(hide_password=False)
-        admin_url = admin.render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{folder}/bench.db"
-    try:
+    folder = Path(tempfile.mkdtemp(prefix="clubbot-bench-"))
+    with scratch_database(options.database_url, folder) as url:
         run(url, options.commands, options.events)
-    finally:
-        if admin_url:
-            engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-            engine.dispose()
 
 
 def run(url: str, commands: int, events: int) -> None:
