@@ -162,6 +162,24 @@ def _num(value: object, lang: Language) -> str:
     return format_number(float(value), lang) if isinstance(value, int | float) else "—"  # type: ignore[arg-type]
 
 
+def _activity_and_outputs(s: dict[str, Any], lang: Language) -> list[str]:
+    """The summary lines the program's and a club's report share: activity, then outputs."""
+    return [
+        t(
+            lang,
+            "reports.summary.activity",
+            updates=_num(s.get("updates"), lang),
+            meetings=_num(s.get("meetings"), lang),
+        ),
+        t(
+            lang,
+            "reports.summary.outputs",
+            new=_num(s.get("outputs_new"), lang),
+            achieved=_num(s.get("outputs_achieved"), lang),
+        ),
+    ]
+
+
 def report_summary(report: StoredReport, lang: Language) -> Message:
     """The short summary posted with the files (program or club)."""
     s = report.summary
@@ -177,18 +195,7 @@ def report_summary(report: StoredReport, lang: Language) -> Message:
                 joined=_num(s.get("joined"), lang),
                 left=_num(s.get("left"), lang),
             ),
-            t(
-                lang,
-                "reports.summary.activity",
-                updates=_num(s.get("updates"), lang),
-                meetings=_num(s.get("meetings"), lang),
-            ),
-            t(
-                lang,
-                "reports.summary.outputs",
-                new=_num(s.get("outputs_new"), lang),
-                achieved=_num(s.get("outputs_achieved"), lang),
-            ),
+            *_activity_and_outputs(s, lang),
             t(
                 lang,
                 "reports.summary.engagement",
@@ -230,18 +237,7 @@ def report_summary(report: StoredReport, lang: Language) -> Message:
                 score=format_number(float(s.get("score") or 0), lang, digits=1),
                 members=_num(s.get("members"), lang),
             ),
-            t(
-                lang,
-                "reports.summary.activity",
-                updates=_num(s.get("updates"), lang),
-                meetings=_num(s.get("meetings"), lang),
-            ),
-            t(
-                lang,
-                "reports.summary.outputs",
-                new=_num(s.get("outputs_new"), lang),
-                achieved=_num(s.get("outputs_achieved"), lang),
-            ),
+            *_activity_and_outputs(s, lang),
             t(
                 lang,
                 "reports.summary.club_engagement",
