@@ -27,13 +27,14 @@ from bot.domain import ClubRole, ClubStatus, FieldKey, Language, MembershipStatu
 from bot.errors import UserError
 from bot.naming import channel_name, name_variants
 from bot.participants.values import contains_hangul
+from bot.services import audit
 from bot.services.digests import subscribe_new_club
 from bot.services.standing import ClubRef, ClubWithRole, clubs_of, participant_of
 from bot.settings import Settings
 from bot.slack import SlackChannel, SlackGateway, SlackProfile, SlackRefused
 from bot.views import clubs as club_views
 from storage.db import Database
-from storage.models import AuditEntry, Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser, utcnow
+from storage.models import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +199,8 @@ def _create_channel(db: Database, slack: SlackGateway, club_name: str, *, privat
 
 
 def _audit(session: Session, actor: str, action: str, club_id: int | None, **details: object) -> None:
-    session.add(
-        AuditEntry(actor=actor, action=action, entity="club", entity_id=str(club_id), club_id=club_id, details=details)
+    audit.record(
+        session, actor=actor, action=action, entity="club", entity_id=club_id, club_id=club_id, details=details
     )
 
 

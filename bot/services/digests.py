@@ -39,13 +39,14 @@ from bot.feeds.normalize import url_key
 from bot.feeds.parse import html_title
 from bot.feeds.rank import split_keywords
 from bot.forms import FieldErrors
+from bot.services import audit
 from bot.services import feeds as feed_service
 from bot.services.feeds import AddFeedResult, Draft, FeedNotice, FeedView, RefreshReport
 from bot.services.standing import club_leaders, language_for_person, participant_of, role_in
 from bot.views.digests import digest_post, feed_problem_dm
 from jobs.periods import latest_weekly
 from storage.db import Database
-from storage.models import AuditEntry, Club, ClubFeed, Digest, Feed, Participant, SharedItem
+from storage.models import Club, ClubFeed, Digest, Feed, Participant, SharedItem
 
 log = logging.getLogger(__name__)
 
@@ -162,15 +163,8 @@ def digest_schedules(session: Session, default_tz: str) -> list[DigestSchedule]:
 
 
 def _audit(session: Session, actor: str, action: str, club_id: int, entity_id: object, **details: Any) -> None:
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            entity="club",
-            entity_id=str(entity_id),
-            club_id=club_id,
-            details=details,
-        )
+    audit.record(
+        session, actor=actor, action=action, entity="club", entity_id=entity_id, club_id=club_id, details=details
     )
 
 

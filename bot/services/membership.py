@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from bot.domain import ClubRole, ClubStatus, MembershipStatus
 from bot.participants.values import contains_hangul
+from bot.services import audit
 from bot.services.events import first_delivery
 from bot.slack import SlackProfile
-from storage.models import AuditEntry, Club, Membership, Participant, utcnow
+from storage.models import Club, Membership, Participant, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +76,8 @@ def member_joined(
     elif membership.status is not MembershipStatus.ACTIVE:
         membership.status, membership.left_at = MembershipStatus.ACTIVE, None
         membership.joined_at = membership.joined_at or now
-    session.add(
-        AuditEntry(
-            actor=user_id,
-            action="member.join",
-            entity="membership",
-            entity_id=str(person.id),
-            club_id=club_id,
-            details={},
-        )
+    audit.record(
+        session, actor=user_id, action="member.join", entity="membership", entity_id=person.id, club_id=club_id
     )
     return True
 
@@ -103,15 +97,8 @@ def member_left(session: Session, *, event_id: str | None, channel_id: str, user
     if membership is None or membership.status is MembershipStatus.LEFT:
         return False
     membership.status, membership.left_at = MembershipStatus.LEFT, utcnow()
-    session.add(
-        AuditEntry(
-            actor=user_id,
-            action="member.leave",
-            entity="membership",
-            entity_id=str(membership.id),
-            club_id=club_id,
-            details={},
-        )
+    audit.record(
+        session, actor=user_id, action="member.leave", entity="membership", entity_id=membership.id, club_id=club_id
     )
     return True
 
@@ -135,15 +122,14 @@ def channel_archived(session: Session, *, event_id: str | None, channel_id: str,
         return False
     club.status = ClubStatus.CLOSED if archived else ClubStatus.ACTIVE
     club.closed_at = utcnow() if archived else None
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action="club.archive" if archived else "club.unarchive",
-            entity="club",
-            entity_id=str(club.id),
-            club_id=club.id,
-            details={"by": "slack"},
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="club.archive" if archived else "club.unarchive",
+        entity="club",
+        entity_id=club.id,
+        club_id=club.id,
+        details={"by": "slack"},
     )
     return True
 

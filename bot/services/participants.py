@@ -41,6 +41,7 @@ from bot.participants.values import (
     parse_orcid,
     parse_yes_no,
 )
+from bot.services import audit
 from storage.models import (
     AuditEntry,
     Base,
@@ -95,15 +96,7 @@ class ParticipantNotFound(LookupError):
 
 
 def _audit(session: Session, actor: str, action: str, entity: str, entity_id: object, **details: Any) -> None:
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
-            details=details,
-        )
-    )
+    audit.record(session, actor=actor, action=action, entity=entity, entity_id=entity_id, details=details)
 
 
 # --- importing participants -------------------------------------------------------------------------------

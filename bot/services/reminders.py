@@ -36,7 +36,7 @@ from bot import outbox
 from bot.access import Caller
 from bot.domain import DEFAULT_TIMEZONE, ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
-from bot.services import due
+from bot.services import audit, due
 from bot.services.standing import ClubRef, club_leaders, language_for_person, participant_of
 from storage.models import AuditEntry, Club, Meeting, Membership, OutboxMessage, Participant, Reminder
 
@@ -198,15 +198,14 @@ def mark_outcome_report_submitted(
     if submitted_on > today:
         raise UserError("tracking.error.outcome_date_future", date=submitted_on.isoformat())
     [deadline] = outcome_report_deadlines(session, club, today)
-    session.add(
-        AuditEntry(
-            actor=caller.user_id,
-            action="outcome_report.submitted",
-            entity="meeting",
-            entity_id=str(_outcome_meeting_id(deadline)),
-            club_id=club.id,
-            details={"submitted_on": submitted_on.isoformat(), "due_on": deadline.due_on.isoformat()},
-        )
+    audit.record(
+        session,
+        actor=caller.user_id,
+        action="outcome_report.submitted",
+        entity="meeting",
+        entity_id=_outcome_meeting_id(deadline),
+        club_id=club.id,
+        details={"submitted_on": submitted_on.isoformat(), "due_on": deadline.due_on.isoformat()},
     )
     session.flush()
     close_reminders(session, deadline, now=now, language_of=language_of)

@@ -23,10 +23,9 @@ from bot import outbox
 from bot.domain import DEFAULT_TIMEZONE, Language, LanguageOf
 from bot.errors import UserError
 from bot.forms import FieldErrors, FormValues
-from bot.services import due
+from bot.services import audit, due
 from bot.services.standing import ClubRef, language_for_person, participant_of
 from storage.models import (
-    AuditEntry,
     Club,
     Meeting,
     MeetingAttendance,
@@ -149,15 +148,14 @@ def open_survey(
         session.flush()
         _send(session, info, person, invitation, language_of, reminder=False)
         invited += 1
-    session.add(
-        AuditEntry(
-            actor=created_by,
-            action="survey.opened",
-            entity="survey",
-            entity_id=str(survey.id),
-            club_id=club.id,
-            details={"closes_on": closes_on.isoformat(), "invited": invited},
-        )
+    audit.record(
+        session,
+        actor=created_by,
+        action="survey.opened",
+        entity="survey",
+        entity_id=survey.id,
+        club_id=club.id,
+        details={"closes_on": closes_on.isoformat(), "invited": invited},
     )
     return Opened(info, invited, len(attendees) - invited)
 

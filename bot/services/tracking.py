@@ -51,6 +51,7 @@ from bot.domain import (
 from bot.errors import UserError
 from bot.forms import FieldErrors
 from bot.i18n import Localized
+from bot.services import audit
 from bot.services.engagement import EngagementFigures, club_engagement
 from bot.services.standing import ClubRef, participant_of, role_in
 from storage.models import (
@@ -327,10 +328,8 @@ def _filer(session: Session, caller: Caller) -> Participant:
 def _audit(
     session: Session, actor: str, action: str, entity: str, entity_id: object, club_id: int | None, **details: Any
 ) -> None:
-    session.add(
-        AuditEntry(
-            actor=actor, action=action, entity=entity, entity_id=str(entity_id), club_id=club_id, details=details
-        )
+    audit.record(
+        session, actor=actor, action=action, entity=entity, entity_id=entity_id, club_id=club_id, details=details
     )
 
 
