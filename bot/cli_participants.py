@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from bot.cli_help import help_texts
 from bot.i18n import t
 from bot.participants import sheets
 from bot.participants.tables import RawTable, TableError, read_table, write_csv, write_xlsx
@@ -27,19 +28,9 @@ from bot.startup import StartupError, check_schema, fail
 from storage.db import Database
 
 
-def _default_language() -> str:
-    try:
-        return load_settings().language
-    except SettingsError:
-        return "ko"
-
-
 def add_commands(subparsers: Any) -> None:
     """Add `import`, `export` and `forget` to the `clubbot` parser; each sets `args.handler`."""
-    lang = _default_language()
-
-    def h(key: str) -> str:
-        return t(lang, key).replace("%", "%%")
+    h = help_texts()
 
     importer = subparsers.add_parser("import", help=h("participants.help.import"))
     imports = importer.add_subparsers(dest="import_what", required=True, metavar="WHAT")

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.cli_help import help_texts
 from bot.domain import Language, Quarter
 from bot.errors import UserError
 from bot.i18n import t
@@ -29,18 +30,8 @@ from storage.db import Database
 from storage.models import utcnow
 
 
-def _language() -> str:
-    try:
-        return load_settings().language
-    except SettingsError:
-        return "ko"
-
-
 def add_commands(subparsers: Any) -> None:
-    lang = _language()
-
-    def h(key: str) -> str:
-        return t(lang, key).replace("%", "%%")
+    h = help_texts()
 
     report = subparsers.add_parser("report", help=h("reports.cli.help"))
     report.add_argument("--quarter", metavar="QUARTER", help=h("reports.cli.quarter"))
