@@ -198,6 +198,8 @@ def write_all_the_time(url: str, club_id: int, writing, stop) -> None:
             session.execute(update(Club).where(Club.id == club_id).values(keywords=f"k{n}"))
             time.sleep(0.005)  # a transaction of some length
         writing.set()
+        time.sleep(0.002)  # as a real worker does between requests: without a gap, SQLite's busy handler (which
+        # sleeps and retries, unfairly) can starve the other process past its lock timeout
     database.dispose()
 
 
