@@ -155,7 +155,7 @@ class CommandRouter:
         spec = parsed.spec
         try:
             if spec.club_scoped:
-                with self.runtime.db.session() as session:
+                with self.runtime.db.read() as session:
                     context.club, participant_id, role = resolve_standing(
                         session, user_id=context.user_id, channel_id=context.channel_id, club_name=parsed.request.club
                     )

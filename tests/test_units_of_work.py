@@ -42,3 +42,38 @@ def test_concurrent_savepoints_that_read_before_they_write_wait_for_each_other(d
     assert not failures, failures[:3]
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(SlackEvent)) == 8 * 25
+
+
+def test_a_read_leaves_its_pooled_connection_transactional_for_the_next_unit_of_work(database):
+    """`Database.read()` runs lookups without BEGIN/COMMIT; the connection it used goes back to the pool as it
+    came, so the next unit of work on it still rolls back as a whole."""
+    for _ in range(3):  # the pool hands the same connection back (SQLite: one; PostgreSQL: the last returned)
+        with database.read() as session:
+            assert session.scalar(select(func.count()).select_from(SlackEvent)) == 0
+        with pytest.raises(RuntimeError), database.session() as session:
+            session.add(SlackEvent(event_id="Ev-read-then-fail"))
+            session.flush()
+            raise RuntimeError("the unit of work failed after writing")
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(SlackEvent)) == 0
+
+
+def _in_transaction(session) -> bool:
+    dbapi_connection = session.connection().connection.dbapi_connection
+    if hasattr(dbapi_connection, "in_transaction"):  # sqlite3
+        return dbapi_connection.in_transaction
+    from psycopg.pq import TransactionStatus
+
+    return dbapi_connection.info.transaction_status != TransactionStatus.IDLE
+
+
+def test_a_read_holds_no_transaction_open_between_its_statements(database):
+    """A lookup through `Database.read()` costs no BEGIN and COMMIT and keeps no transaction (nor its snapshot
+    and locks) open while the request goes on; a unit of work does hold one until it ends."""
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(SlackEvent)) == 0
+        assert not _in_transaction(session)
+    with database.session() as session:
+        session.add(SlackEvent(event_id="Ev-in-a-unit-of-work"))
+        session.flush()
+        assert _in_transaction(session)
