@@ -217,7 +217,7 @@ class Dispatcher:
         """Resolve stale `sending` rows, then send up to `limit` due `pending` rows, oldest first."""
         now = now or utcnow()
         report = self.resolve_stale(now=now)
-        with self.db.session() as session:
+        with self.db.read() as session:
             ids = session.scalars(
                 select(OutboxMessage.id)
                 .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
@@ -234,11 +234,12 @@ class Dispatcher:
                 row = self._claim(queue.pop(0))
                 if row is not None:
                     report = report + self._send(row)
-                    queue.extend(self._follow_ups(row.id))
+                    if row.payload.get("pin"):  # only a post to pin has a follow-up
+                        queue.extend(self._follow_ups(row.id))
         return report
 
     def _follow_ups(self, row_id: int) -> list[int]:
-        with self.db.session() as session:
+        with self.db.read() as session:
             return list(
                 session.scalars(
                     select(OutboxMessage.id).where(
@@ -251,7 +252,7 @@ class Dispatcher:
         """Rows left `sending` by a process that died: sent if found in history, else back to pending."""
         now = now or utcnow()
         cutoff = now - timedelta(seconds=self.stale_after)
-        with self.db.session() as session:
+        with self.db.read() as session:
             rows = [
                 OutboxRow.of(r)
                 for r in session.scalars(
@@ -272,7 +273,7 @@ class Dispatcher:
     def _claim(self, row_id: int) -> OutboxRow | None:
         now = utcnow()
         with self.db.session() as session:
-            claimed = session.execute(
+            row = session.scalar(  # one statement: claimed and read back, or None when another sender has it
                 update(OutboxMessage)
                 .where(
                     OutboxMessage.id == row_id,
@@ -280,12 +281,9 @@ class Dispatcher:
                     OutboxMessage.next_attempt_at <= now,
                 )
                 .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage)
             )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            row = session.get(OutboxMessage, row_id)
-            assert row is not None
-            return OutboxRow.of(row)
+            return OutboxRow.of(row) if row is not None else None
 
     def _send(self, row: OutboxRow) -> DispatchReport:
         with self._in_flight_lock:
