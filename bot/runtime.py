@@ -80,7 +80,7 @@ class Runtime:
         if remembered is not None and time.monotonic() - remembered[0] < LOCALE_MEMORY_SECONDS:
             return language_for_locale(remembered[1], default=self.settings.language)
         try:
-            with self.db.session() as session:
+            with self.db.read() as session:
                 known, locale = stored_locale(session, user_id)
         except DBAPIError as error:
             # The database is down (or restarting): the request itself will say "try again" if it needs the
@@ -108,7 +108,13 @@ class Runtime:
             return self.slack.profile(user_id, quick=quick)
         except SlackRefused as refused:  # e.g. `ratelimited`: expected under load, no traceback needed
             log.info("Slack did not give the locale of %s (%s); using the default language", user_id, refused.error)
-        except (SlackApiError, SlackClientError, OutcomeUnknown, OSError) as error:
+        except SlackApiError as error:
+            code = error.response.get("error") if error.response is not None else None
+            if code == "ratelimited":  # Slack's budget for users.info is spent: expected under load, not a fault
+                log.info("Slack did not give the locale of %s (ratelimited); using the default language", user_id)
+            else:
+                log.warning("could not read the locale of %s (%s); using the default language", user_id, error)
+        except (SlackClientError, OutcomeUnknown, OSError) as error:
             log.warning("could not read the locale of %s (%s); using the default language", user_id, error)
         return None
 

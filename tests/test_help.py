@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from storage.models import SlackUser
 from tests.support import seen_by_user
 
@@ -75,3 +77,20 @@ def test_when_slack_cannot_say_a_persons_locale_the_answer_comes_at_once_in_the_
     asked = len(slack.standin.calls_to("users.info"))
     seen_by_user(slack.command(anna, channel, "help"))
     assert len(slack.standin.calls_to("users.info")) <= asked + 1  # not once more per request: remembered a while
+
+
+def test_slack_rate_limiting_a_locale_lookup_is_not_logged_as_a_fault(slack, caplog):
+    """Under load Slack spends the users.info budget; each person answered in the default language must not add a
+    warning to the log (it would bury real faults)."""
+    from bot.standin import FaultPlan
+
+    people = [slack.person(f"p{n}", locale="en-GB") for n in range(3)]
+    channel = slack.channel("general", people)
+    slack.standin.inject(FaultPlan(kind="ratelimited", rate=1.0, methods={"users.info"}, retry_after=30))
+    with caplog.at_level(logging.INFO, logger="bot.runtime"):
+        for person in people:
+            assert slack.command(person, channel, "help").acked_in_time
+        assert slack.standin.wait_for(lambda: len(slack.standin.calls_to("users.info")) >= 3)
+    about_locales = [r for r in caplog.records if r.name == "bot.runtime" and "locale of" in r.getMessage()]
+    assert about_locales, "the default language was used without a word in the log"
+    assert all(r.levelno == logging.INFO for r in about_locales)
