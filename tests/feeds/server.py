@@ -80,8 +80,11 @@ WRONG_ENCODING = (
 
 
 @functools.cache
+@functools.cache
 def gzip_bomb(megabytes: int = 200) -> bytes:
-    """Gzip of `megabytes` MB of zeros (about 1/1000 of that on the wire), built without holding the expansion."""
+    """Gzip of `megabytes` MB of zeros (about 1/1000 of that on the wire), built without holding the expansion.
+    Built once per test run: compressing 200 MB takes over a second, which must not count against a fetch's
+    deadline."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     zeros = b"\0" * (1024 * 1024)
     return b"".join([*(packer.compress(zeros) for _ in range(megabytes)), packer.flush()])
