@@ -23,6 +23,7 @@ import random
 import re
 import resource
 import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -119,6 +120,13 @@ def cpu_snapshot(server_pid: int) -> dict[str, float]:
     postgres = sum(cpu for _, _, name, cpu in stats if name.startswith("postgres"))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"server": server, "PostgreSQL": postgres, "stand-in": usage.ru_utime + usage.ru_stime}
+
+
+def latency_bound(cpu_ms: float, clients: int, cores: int) -> float:
+    """The least mean latency (ms) of `clients` that each send their next request when the last is answered, when
+    every request costs `cpu_ms` of CPU on `cores` cores (Little's law: clients = throughput × latency, and the
+    throughput is at most cores / cpu)."""
+    return clients * cpu_ms / cores
 
 
 def seed(standin: SlackStandIn, url: str, clubs: int) -> list[Member]:
@@ -441,8 +449,8 @@ def main() -> int:
     cores = os.cpu_count() or 1
     cpu_table = [
         "| database | server | server CPU | PostgreSQL CPU | stand-in CPU | load client CPU | total CPU | "
-        f"ceiling on {cores} cores |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"ceiling on {cores} cores | mean latency at least | mean latency measured |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, floor, app, _, _ in rows:
         for result in (floor, app):
@@ -452,7 +460,9 @@ def main() -> int:
                 f"| {label} | {result.name} | {per.get('server', 0):.2f} ms | "
                 + (f"{per['PostgreSQL']:.2f} ms" if "PostgreSQL" in per else "—")
                 + f" | {per.get('stand-in', 0):.2f} ms | {per.get('load client', 0):.2f} ms | {total:.2f} ms | "
-                f"{cores * 1000 / total if total else 0:.0f}/s |"
+                f"{cores * 1000 / total if total else 0:.0f}/s | "
+                f"{latency_bound(total, args.concurrency, cores):.0f} ms | "
+                f"{statistics.fmean(result.latencies) * 1000:.0f} ms |"
             )
     heavy_lines = [
         f"- {label}: `/club {command}` sent by leaders during the load: {len(times)} commands, slowest "
@@ -476,7 +486,10 @@ def main() -> int:
             + "\n".join(table)
             + "\n\nCPU per request during the timed run, by process (the stand-in answers the bot's Web API calls and "
             "would be Slack's cost in production; the ceiling is the throughput the machine's cores allow at that "
-            "cost):\n\n" + "\n".join(cpu_table) + "\n\n" + "\n".join(heavy_lines)
+            "cost). The clients send their next request as soon as the last is answered, so the server is always "
+            f"saturated and, by Little's law, the mean latency is at least {args.concurrency} clients × total CPU per "
+            f"request / {cores} cores, whatever the code does with its time; the p99 ratio to the floor follows the "
+            "ratio of total CPU per request:\n\n" + "\n".join(cpu_table) + "\n\n" + "\n".join(heavy_lines)
         )
         write_section("benchmarks.md", "commands", body, command="python bench/commands.py --write-docs")
     print(machine())
