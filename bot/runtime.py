@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError
 
 from bot.domain import Language, language_for_locale
@@ -106,14 +106,12 @@ class Runtime:
     def _fetch_profile(self, user_id: str, *, quick: bool = False) -> SlackProfile | None:
         try:
             return self.slack.profile(user_id, quick=quick)
-        except SlackRefused as refused:  # e.g. `ratelimited`: expected under load, no traceback needed
-            log.info("Slack did not give the locale of %s (%s); using the default language", user_id, refused.error)
-        except SlackApiError as error:
-            code = error.response.get("error") if error.response is not None else None
-            if code == "ratelimited":  # Slack's budget for users.info is spent: expected under load, not a fault
-                log.info("Slack did not give the locale of %s (ratelimited); using the default language", user_id)
-            else:
-                log.warning("could not read the locale of %s (%s); using the default language", user_id, error)
+        except SlackRefused as refused:
+            # `ratelimited`: Slack's budget for users.info is spent, expected under load and not a fault
+            level = logging.INFO if refused.error == "ratelimited" else logging.WARNING
+            log.log(
+                level, "Slack did not give the locale of %s (%s); using the default language", user_id, refused.error
+            )
         except (SlackClientError, OutcomeUnknown, OSError) as error:
             log.warning("could not read the locale of %s (%s); using the default language", user_id, error)
         return None

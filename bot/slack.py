@@ -248,9 +248,11 @@ class SlackGateway:
         if cached and now - cached[0] < self.PROFILE_TTL_SECONDS:
             return cached[1]
         try:
-            response = (self._quick_client if quick else self.client).users_info(user=user_id, include_locale=True)
-        except SlackApiError as error:
-            if error.response.get("error") == "user_not_found":
+            response = self._call(
+                self._quick_client if quick else self.client, "users_info", user=user_id, include_locale=True
+            )
+        except SlackRefused as refused:
+            if refused.error == "user_not_found":
                 return None
             raise
         profile = _profile_from_user(response["user"])

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 
 from bot import outbox
 from bot.access import register_form
@@ -117,7 +117,7 @@ class Tracking:
             if person.user_id and not person.name:
                 try:
                     profile = self.runtime.slack.profile(person.user_id)
-                except (SlackRefused, OutcomeUnknown, SlackApiError, SlackClientError):
+                except (SlackRefused, OutcomeUnknown, SlackClientError):
                     profile = None
                 person = replace(person, name=profile.real_name if profile else None)
             named.append(person)
