@@ -343,19 +343,23 @@ def refresh_all(
     return RefreshSummary(summary.report, summary.leaders_told, pruned)
 
 
+#: A feed whose last read failed but that is not given up on (still `ok`: a passing failure, not an unhealthy or
+#: disabled feed, whose leaders are told instead).
+_FAILING_FOR_NOW = (Feed.status == FeedStatus.OK) & (Feed.consecutive_failures > 0)
+
+
 def stale_feed_ids(session: Session, club_id: int, now: datetime, stale_after: timedelta = STALE_AFTER) -> list[int]:
     """The club's feeds not read within `stale_after`, or whose last read failed while they are still `ok` (a
     passing failure, read again at once); never disabled ones or those waiting for a `Retry-After`."""
     rows = session.execute(
-        select(Feed.id, Feed.last_fetched_at, Feed.retry_not_before, Feed.status, Feed.consecutive_failures)
+        select(Feed.id, Feed.last_fetched_at, Feed.retry_not_before, _FAILING_FOR_NOW)
         .join(ClubFeed, ClubFeed.feed_id == Feed.id)
         .where(ClubFeed.club_id == club_id, Feed.status != FeedStatus.DISABLED)
     ).all()
     return [
         feed_id
-        for feed_id, fetched, waiting, status, failures in rows
-        if (fetched is None or fetched < now - stale_after or (status is FeedStatus.OK and failures))
-        and (waiting is None or waiting <= now)
+        for feed_id, fetched, waiting, failing in rows
+        if (fetched is None or fetched < now - stale_after or failing) and (waiting is None or waiting <= now)
     ]
 
 
@@ -365,13 +369,12 @@ class FeedsUnreadable(Exception):
 
 
 def unreadable_feeds(session: Session, club_id: int) -> list[str]:
-    """The club's feeds whose last read failed and that are not given up on yet (still `ok`: a passing failure,
-    not an unhealthy or disabled feed, whose leaders are told instead)."""
+    """The club's feeds whose last read failed and that are not given up on yet (`_FAILING_FOR_NOW`)."""
     return list(
         session.scalars(
             select(Feed.url)
             .join(ClubFeed, ClubFeed.feed_id == Feed.id)
-            .where(ClubFeed.club_id == club_id, Feed.status == FeedStatus.OK, Feed.consecutive_failures > 0)
+            .where(ClubFeed.club_id == club_id, _FAILING_FOR_NOW)
             .order_by(Feed.id)
         )
     )
