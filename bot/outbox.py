@@ -338,7 +338,7 @@ class Dispatcher:
 
     def _send_pin(self, row: OutboxRow) -> str:
         """Pin a sent post (idempotent: a pin already there counts as done)."""
-        with self.db.session() as session:
+        with self.db.read() as session:
             target = session.get(OutboxMessage, int(row.payload["target_id"]))
             target_channel, target_ts = (target.channel, target.ts) if target else (None, None)
             target_kind = target.kind if target else None

@@ -73,7 +73,7 @@ class CommandContext:
         self.acked = True
         if message is None:
             self._ack()
-        elif time.monotonic() - self.received_at > ACK_BUDGET_SECONDS:
+        elif self.elapsed > ACK_BUDGET_SECONDS:
             log.warning("answer ready %.1f s after the request: sent through the response URL", self.elapsed)
             self._ack()
             self.respond(**message.as_ack())

@@ -117,8 +117,8 @@ class Database:
         self.url = normalize_database_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size, lock_timeout=lock_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # Lookups that only read one consistent row set need no transaction: on PostgreSQL that saves the
-        # BEGIN and COMMIT round trips a unit of work costs (the connection's autocommit is a client-side flag).
+        # `read()`: lookups that write nothing run without a transaction; on PostgreSQL that saves the BEGIN and
+        # COMMIT round trips a unit of work costs (the connection's autocommit is a client-side flag).
         self._reads = sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
 
     @property
