@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from bot.standin import SlackStandIn
+    from storage.models import Club
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -120,6 +123,66 @@ def manifest_standin(
         yield standin
     finally:
         standin.stop()
+
+
+def seed_club(
+    session: Session,
+    standin: SlackStandIn,
+    club: Club,
+    *,
+    handle: str,
+    number: int,
+    email_domain: str,
+    pick_locale: Callable[[list[str]], str] | None = None,
+    since: datetime | None = None,
+) -> list[str]:
+    """Add `club` to `session` with its channel (named `club.channel_name`) in the stand-in, and three members in
+    Slack and in the database, the first its leader: Slack users `<handle>p0`..`<handle>p2` named "Member
+    <number>.<i>", emails at `email_domain`, locales chosen by `pick_locale` (else Slack's default), rows dated
+    `since` when given. Returns the members' Slack user IDs, the leader first."""
+    from bot.domain import ClubRole, MembershipStatus
+    from storage.models import Membership, Participant
+
+    people = [
+        standin.add_user(
+            f"{handle}p{i}",
+            real_name=f"Member {number}.{i}",
+            email=f"{handle}p{i}@{email_domain}",
+            **({"locale": pick_locale(["ko-KR", "en-US"])} if pick_locale else {}),
+        )
+        for i in range(3)
+    ]
+    club.channel_id = standin.add_channel(club.channel_name, members=[*people, standin.bot_user_id])
+    session.add(club)
+    dated = {"invited_at": since, "joined_at": since} if since else {}
+    for i, user_id in enumerate(people):
+        person = Participant(
+            name_en=f"Member {number}.{i}",
+            email=f"{handle}p{i}@{email_domain}",
+            slack_user_id=user_id,
+            **({"created_at": since} if since else {}),
+        )
+        role = ClubRole.LEADER if i == 0 else ClubRole.MEMBER
+        session.add_all(
+            [person, Membership(club=club, participant=person, status=MembershipStatus.ACTIVE, role=role, **dated)]
+        )
+    return people
+
+
+def app_env(
+    database_url: str, standin: SlackStandIn, folder: Path, *, secret: str, token: str, workers: int, threads: int
+) -> dict[str, str]:
+    """The environment `start_server` gives the app: its database, the stand-in as Slack, gunicorn's size, and
+    `folder` for its files."""
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": token,
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_API_URL": standin.api_url,
+        "WEB_CONCURRENCY": str(workers),
+        "WEB_THREADS": str(threads),
+        "CLUBBOT_DATA_DIR": str(folder),
+    }
 
 
 def start_server(

@@ -34,22 +34,24 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from _common import (
+    app_env,
     free_port,
     machine,
     manifest_standin,
     percentile,
     postgres_version,
     scratch_database,
+    seed_club,
     start_server,
     stop_server,
     write_section,
 )
 from sqlalchemy import func, select
 
-from bot.domain import ClubRole, FieldKey, MembershipStatus
+from bot.domain import FieldKey
 from bot.standin import SlackStandIn
 from storage import db as storage_db
-from storage.models import Club, Membership, Output, Participant, Update
+from storage.models import Club, Output, Update
 
 FLOOR_TARGET = "floor_app:create()"
 SAVED = re.compile(r"\*[uo]\d+\*")
@@ -135,37 +137,17 @@ def seed(standin: SlackStandIn, url: str, clubs: int) -> list[Member]:
     members: list[Member] = []
     with database.session() as session:
         for n in range(clubs):
-            people = [
-                standin.add_user(
-                    f"c{n}p{i}",
-                    real_name=f"Member {n}.{i}",
-                    email=f"c{n}p{i}@bench.example",
-                    locale=random.choice(["ko-KR", "en-US"]),
-                )
-                for i in range(3)
-            ]
-            channel = standin.add_channel(f"xlab-bench-{n}", members=[*people, standin.bot_user_id])
-            club = Club(
-                name=f"Bench Club {n}",
-                field=random.choice(list(FieldKey)),
-                channel_id=channel,
-                channel_name=f"xlab-bench-{n}",
+            club = Club(name=f"Bench Club {n}", field=random.choice(list(FieldKey)), channel_name=f"xlab-bench-{n}")
+            people = seed_club(
+                session,
+                standin,
+                club,
+                handle=f"c{n}",
+                number=n,
+                email_domain="bench.example",
+                pick_locale=random.choice,
             )
-            session.add(club)
-            for i, user_id in enumerate(people):
-                person = Participant(name_en=f"Member {n}.{i}", email=f"c{n}p{i}@bench.example", slack_user_id=user_id)
-                session.add_all(
-                    [
-                        person,
-                        Membership(
-                            club=club,
-                            participant=person,
-                            status=MembershipStatus.ACTIVE,
-                            role=ClubRole.LEADER if i == 0 else ClubRole.MEMBER,
-                        ),
-                    ]
-                )
-                members.append(Member(user_id, channel, leader=i == 0))
+            members += [Member(user_id, club.channel_id, leader=i == 0) for i, user_id in enumerate(people)]
     database.dispose()
     return members
 
@@ -345,15 +327,7 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
     ):
         storage_db.upgrade(url)
         members = seed(standin, url, args.clubs)
-        env = {
-            "DATABASE_URL": url,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": standin.api_url,
-            "WEB_CONCURRENCY": str(args.workers),
-            "WEB_THREADS": str(args.threads),
-            "CLUBBOT_DATA_DIR": str(folder),
-        }
+        env = app_env(url, standin, folder, secret=SECRET, token=TOKEN, workers=args.workers, threads=args.threads)
         results = []
         late = 0
         for name, target in (("floor: bare Bolt ack", FLOOR_TARGET), ("clubbot", "bot.web:create_wsgi_app()")):

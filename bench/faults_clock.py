@@ -36,13 +36,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from _common import ROOT, documented, manifest_standin, postgres_version, scratch_database
+from _common import ROOT, documented, manifest_standin, postgres_version, scratch_database, seed_club
 from sqlalchemy import func, select
 
-from bot.domain import ClubRole, FieldKey, MembershipStatus, OutboxStatus, Quarter
+from bot.domain import FieldKey, OutboxStatus, Quarter
 from bot.standin import SlackStandIn
 from storage import db as storage_db
-from storage.models import Club, ClubFeed, Feed, JobRun, Membership, OutboxMessage, Participant
+from storage.models import Club, ClubFeed, Feed, JobRun, OutboxMessage
 
 SEOUL = ZoneInfo("Asia/Seoul")
 TOKEN = "xoxb-bench-clock"  # noqa: S105 - the stand-in's token
@@ -136,43 +136,19 @@ def seed(standin: SlackStandIn, url: str, clubs: int, feed_url: str) -> Seeded:
         feed = Feed(url=feed_url, title="Quantum Journal")
         session.add(feed)
         for n in range(clubs):
-            people = [
-                standin.add_user(f"k{n}p{i}", real_name=f"Member {n}.{i}", email=f"k{n}p{i}@bench.example")
-                for i in range(3)
-            ]
-            channel = standin.add_channel(f"xlab-clock-{n}", members=[*people, standin.bot_user_id])
             club = Club(
                 name=f"Quantum Club {n}",
                 field=FieldKey.QUANTUM,
-                channel_id=channel,
                 channel_name=f"xlab-clock-{n}",
                 language="en" if n % 2 else "ko",
                 created_at=founded,
             )
-            session.add(club)
-            for i, user_id in enumerate(people):
-                person = Participant(
-                    name_en=f"Member {n}.{i}",
-                    email=f"k{n}p{i}@bench.example",
-                    slack_user_id=user_id,
-                    created_at=founded,
-                )
-                session.add_all(
-                    [
-                        person,
-                        Membership(
-                            club=club,
-                            participant=person,
-                            status=MembershipStatus.ACTIVE,
-                            role=ClubRole.LEADER if i == 0 else ClubRole.MEMBER,
-                            invited_at=founded,
-                            joined_at=founded,
-                        ),
-                    ]
-                )
+            people = seed_club(
+                session, standin, club, handle=f"k{n}", number=n, email_domain="bench.example", since=founded
+            )
             session.flush()
             session.add(ClubFeed(club_id=club.id, feed_id=feed.id))
-            seeded.append((club.id, channel))
+            seeded.append((club.id, club.channel_id))
             leaders.append(people[0])
     database.dispose()
     return Seeded(seeded, leaders, secretariat)

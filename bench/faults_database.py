@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from _common import documented, free_port, manifest_standin, postgres_version, start_server, stop_server
+from _common import app_env, documented, free_port, manifest_standin, postgres_version, start_server, stop_server
 from commands import (
     SAVED,
     SECRET,
@@ -441,15 +441,9 @@ def run(server_url: str | None, args: argparse.Namespace) -> int:
         regulars = members[: 3 * args.clubs]
         newcomers = members[3 * args.clubs :]
         random.shuffle(newcomers)
-        env = {
-            "DATABASE_URL": database_url,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": standin.api_url,
-            "WEB_CONCURRENCY": str(args.workers),
-            "WEB_THREADS": str(args.threads),
-            "CLUBBOT_DATA_DIR": str(folder),
-        }
+        env = app_env(
+            database_url, standin, folder, secret=SECRET, token=TOKEN, workers=args.workers, threads=args.threads
+        )
         port = free_port()
         server = start_server("bot.web:create_wsgi_app()", port, env, log=log)
         start = time.monotonic() + 1.0

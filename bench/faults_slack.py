@@ -57,12 +57,13 @@ from _common import (
     free_port,
     manifest_standin,
     scratch_database,
+    seed_club,
     start_server,
     stop_server,
 )
 from sqlalchemy import func, select
 
-from bot.domain import ClubRole, FieldKey, JobRunStatus, MembershipStatus, OutboxStatus
+from bot.domain import FieldKey, JobRunStatus, MembershipStatus, OutboxStatus
 from bot.naming import channel_name
 from bot.outbox import EVENT_TYPE, KIND_ALERT, KIND_DM, KIND_MESSAGE, KIND_PIN, DispatchReport
 from bot.runtime import Runtime
@@ -199,20 +200,9 @@ def seed(standin: SlackStandIn, url: str, feeds: FeedServer, args: argparse.Name
     local = (datetime.now(UTC) - timedelta(minutes=10)).astimezone(ZoneInfo("Asia/Seoul"))
     with database.session() as session:
         for n in range(args.digest_clubs):
-            people = [
-                standin.add_user(
-                    f"c{n}p{i}",
-                    real_name=f"Member {n}.{i}",
-                    email=f"c{n}p{i}@faults.example",
-                    locale=rng.choice(["ko-KR", "en-US"]),
-                )
-                for i in range(3)
-            ]
-            channel = standin.add_channel(f"xlab-faults-{n}", members=[*people, standin.bot_user_id])
             club = Club(
                 name=f"Faults Club {n}",
                 field=FieldKey.QUANTUM,
-                channel_id=channel,
                 channel_name=f"xlab-faults-{n}",
                 keywords="trapped ion, qubit",
                 language=rng.choice(["ko", "en"]),
@@ -220,18 +210,15 @@ def seed(standin: SlackStandIn, url: str, feeds: FeedServer, args: argparse.Name
                 digest_hour=local.hour,
                 digest_minute=local.minute,
             )
+            people = seed_club(
+                session, standin, club, handle=f"c{n}", number=n, email_domain="faults.example", pick_locale=rng.choice
+            )
             feed = Feed(url=feeds.url(n), title=f"Quantum Letters {n}")
-            session.add_all([club, feed])
+            session.add(feed)
             session.flush()
             session.add(ClubFeed(club_id=club.id, feed_id=feed.id))
-            digest_clubs[club.id] = channel
-            for i, user_id in enumerate(people):
-                person = Participant(name_en=f"Member {n}.{i}", email=f"c{n}p{i}@faults.example", slack_user_id=user_id)
-                role = ClubRole.LEADER if i == 0 else ClubRole.MEMBER
-                session.add_all(
-                    [person, Membership(club=club, participant=person, status=MembershipStatus.ACTIVE, role=role)]
-                )
-                members.append(Member(user_id, channel))
+            digest_clubs[club.id] = club.channel_id
+            members += [Member(user_id, club.channel_id) for user_id in people]
     database.dispose()
     new_clubs = []
     for n in range(args.clubs):
@@ -244,9 +231,6 @@ def seed(standin: SlackStandIn, url: str, feeds: FeedServer, args: argparse.Name
         command = f"new {name} field:quantum leaders:@{handles[0]} members:@{handles[1]} @{handles[2]}"
         new_clubs.append(NewClubPlan(name, command, ids))
     return Workspace(admin, secretariat, members, digest_clubs, new_clubs)
-
-
-# --- the app -------------------------------------------------------------------------------------------------
 
 
 # --- the people ----------------------------------------------------------------------------------------------
