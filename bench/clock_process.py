@@ -19,18 +19,16 @@ import sys
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import _common  # noqa: F401 - puts the project on sys.path
 
-from bot.runtime import Runtime  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.startup import configure_logging  # noqa: E402
-from jobs import clock  # noqa: E402
-from jobs.base import PeriodicJob, RecurringTask  # noqa: E402
-from jobs.schedule import SCHEDULE  # noqa: E402
+from bot.runtime import Runtime
+from bot.settings import load_settings
+from bot.startup import configure_logging
+from jobs import clock
+from jobs.base import PeriodicJob, RecurringTask
+from jobs.schedule import SCHEDULE
+from storage.db import LOCK_TIMEOUT
 
 VIRTUAL_START = datetime.fromisoformat(os.environ["BENCH_VIRTUAL_START"])
 REAL_START = float(os.environ["BENCH_REAL_START"])
@@ -52,8 +50,11 @@ def compressed(job: PeriodicJob | RecurringTask) -> PeriodicJob | RecurringTask:
 def main() -> int:
     configure_logging(os.environ.get("BENCH_LOG_LEVEL", "INFO"))
     clock.now = virtual_now  # type: ignore[assignment]  # the one place virtual time enters
-    runtime = Runtime.from_settings(
-        load_settings(env_file=None), outbox_interval=None, dispatcher_options={"stale_after": STALE_SECONDS}
+    runtime = Runtime.from_settings(  # the clock's lock timeout, as `clubbot clock` has it (not a request's)
+        load_settings(env_file=None),
+        outbox_interval=None,
+        dispatcher_options={"stale_after": STALE_SECONDS},
+        lock_timeout=LOCK_TIMEOUT,
     )
     return clock.run_clock(runtime, schedule=tuple(compressed(job) for job in SCHEDULE), lock_poll_seconds=0.2)
 
