@@ -322,32 +322,28 @@ class Dispatcher:
         self._mark_sent(row, ts)
         return DispatchReport(sent=1)
 
-    def _send_update(self, row: OutboxRow) -> str:
-        with self.db.session() as session:
-            target = session.get(OutboxMessage, int(row.payload["target_id"]))
-            target_channel, target_ts = (target.channel, target.ts) if target else (None, None)
-            target_kind = target.kind if target else None
-        if target_ts is None:
-            raise _NotReady("the message to update is not posted yet")
-        assert target_channel is not None
-        channel = self.gateway.dm_channel(target_channel) if target_kind == KIND_DM else target_channel
-        self.gateway.update_message(
-            channel, target_ts, text=row.payload.get("text") or "", blocks=row.payload.get("blocks")
-        )
-        return target_ts
-
-    def _send_pin(self, row: OutboxRow) -> str:
-        """Pin a sent post (idempotent: a pin already there counts as done)."""
+    def _target(self, row: OutboxRow, doing: str) -> tuple[str, str]:
+        """(channel, ts) of the post an update or a pin row acts on; `_NotReady` while it is not posted yet."""
         with self.db.read() as session:
             target = session.get(OutboxMessage, int(row.payload["target_id"]))
             target_channel, target_ts = (target.channel, target.ts) if target else (None, None)
             target_kind = target.kind if target else None
         if target_ts is None:
-            raise _NotReady("the message to pin is not posted yet")
+            raise _NotReady(f"the message to {doing} is not posted yet")
         assert target_channel is not None
         channel = self.gateway.dm_channel(target_channel) if target_kind == KIND_DM else target_channel
-        self.gateway.pin(channel, target_ts)
-        return target_ts
+        return channel, target_ts
+
+    def _send_update(self, row: OutboxRow) -> str:
+        channel, ts = self._target(row, "update")
+        self.gateway.update_message(channel, ts, text=row.payload.get("text") or "", blocks=row.payload.get("blocks"))
+        return ts
+
+    def _send_pin(self, row: OutboxRow) -> str:
+        """Pin a sent post (idempotent: a pin already there counts as done)."""
+        channel, ts = self._target(row, "pin")
+        self.gateway.pin(channel, ts)
+        return ts
 
     def _file_channel(self, row: OutboxRow) -> str:
         return self.gateway.dm_channel(row.channel) if row.payload.get("dm") else row.channel
