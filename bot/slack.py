@@ -247,10 +247,9 @@ class SlackGateway:
             cached = self._profiles.get(user_id)
         if cached and now - cached[0] < self.PROFILE_TTL_SECONDS:
             return cached[1]
+        client = self._quick_client if quick else self.client
         try:
-            response = self._call(
-                self._quick_client if quick else self.client, "users_info", user=user_id, include_locale=True
-            )
+            response = self._call(client, "users_info", user=user_id, include_locale=True)
         except SlackRefused as refused:
             if refused.error == "user_not_found":
                 return None
