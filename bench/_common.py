@@ -106,7 +106,7 @@ def manifest_standin(
 ) -> Iterator[SlackStandIn]:
     """The local Slack stand-in, started, with the scopes and slash commands of `manifest.yml` (and its event
     subscriptions with `events=True`; `options` go to `SlackStandIn`); stopped at the end."""
-    from bot.manifest import load_manifest
+    from bot.slack.manifest import load_manifest
     from bot.standin import SlackStandIn
 
     manifest = load_manifest()

@@ -4,7 +4,7 @@
 reports, narrative requests, feeds, outbox), its settings from the environment, with three changes that
 only compress time, none that change what a run does:
 
-- the clock's notion of now (`jobs.clock.now`) is `BENCH_VIRTUAL_START` plus the real time elapsed since
+- the clock's notion of now (`bot.time.now`) is `BENCH_VIRTUAL_START` plus the real time elapsed since
   `BENCH_REAL_START` (so a restarted process continues the same virtual day);
 - the periodic jobs are checked every second instead of on their crontab (which period is owed still
   comes from each job's own period rule), and the outbox is sent every second;
@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 import _common  # noqa: F401 - puts the project on sys.path
 
+from bot import time as bot_time
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.startup import configure_logging
@@ -49,7 +50,7 @@ def compressed(job: PeriodicJob | RecurringTask) -> PeriodicJob | RecurringTask:
 
 def main() -> int:
     configure_logging(os.environ.get("BENCH_LOG_LEVEL", "INFO"))
-    clock.now = virtual_now  # type: ignore[assignment]  # the one place virtual time enters
+    bot_time.now = virtual_now  # type: ignore[assignment]  # the one place virtual time enters
     runtime = Runtime.from_settings(  # the clock's lock timeout, as `clubbot clock` has it (not a request's)
         load_settings(env_file=None),
         outbox_interval=None,

@@ -1,11 +1,11 @@
-"""Benchmark: refreshing 300 feeds with the production path (`bot.services.feeds.refresh_feeds`).
+"""Benchmark: refreshing 300 feeds with the production path (`bot.digests.store.refresh_feeds`).
 
 A loopback server (in its own process, so it does not share the GIL with the client) answers every
 request after 200 ms. The 300 feeds are spread over 150 loopback addresses (127.0.0.2 ... 127.0.0.151,
 same port), so the per-host limit (2) does not bind and the total limit (20) does. A fifth of the feeds
 answer 304 to a conditional request carrying their ETag; the others ignore validators.
 
-What is timed is what the clock's hourly `feeds` task runs, `bot.services.digests.refresh_all`: the
+What is timed is what the clock's hourly `feeds` task runs, `bot.digests.service.refresh_all`: the
 production `refresh_feeds` (read the feeds, fetch them with conditional requests while worker processes
 parse each body as it arrives, then store the new items and each feed's health), then telling leaders of
 broken feeds and pruning old items. It runs on a migrated database (a temporary SQLite file, or a scratch
@@ -42,11 +42,11 @@ import feedparser
 from _common import documented, free_port, scratch_database
 from sqlalchemy import func, insert, select
 
+from bot.digests.feeds.fetch import FetchOptions, FetchRequest, fetch_many
+from bot.digests.feeds.pipeline import Fetched, default_workers, read_result
+from bot.digests.service import refresh_all
+from bot.digests.store import Fetcher, RefreshReport, refresh_feeds
 from bot.domain import FieldKey
-from bot.feeds.fetch import FetchOptions, FetchRequest, fetch_many
-from bot.feeds.pipeline import Fetched, default_workers, read_result
-from bot.services.digests import refresh_all
-from bot.services.feeds import Fetcher, RefreshReport, refresh_feeds
 from storage import db as storage_db
 from storage.models import Club, ClubFeed, Feed, FeedItem
 
@@ -174,7 +174,7 @@ Refresh = Callable[[storage_db.Database, datetime], RefreshReport]
 
 
 def production(database: storage_db.Database, now: datetime) -> RefreshReport:
-    """Exactly what the clock's hourly `feeds` task runs (`jobs.feeds.refresh`, without a Slack runtime)."""
+    """Exactly what the clock's hourly `feeds` task runs (`jobs.digests.refresh`, without a Slack runtime)."""
     return refresh_all(database, now, allow_private=True).report  # loopback on purpose
 
 

@@ -63,16 +63,17 @@ from _common import (
 )
 from sqlalchemy import func, select
 
+from bot import time as bot_time
+from bot.clubs.naming import channel_name
 from bot.domain import FieldKey, JobRunStatus, MembershipStatus, OutboxStatus
-from bot.naming import channel_name
-from bot.outbox import EVENT_TYPE, KIND_ALERT, KIND_DM, KIND_MESSAGE, KIND_PIN, DispatchReport
+from bot.periods import within_grace
 from bot.runtime import Runtime
 from bot.settings import load_settings
+from bot.slack.outbox import EVENT_TYPE, KIND_ALERT, KIND_DM, KIND_MESSAGE, KIND_PIN, DispatchReport
+from bot.slack.text import render_message
 from bot.standin import FaultPlan, SlackStandIn
-from bot.views.text import render_message
 from jobs import clock, runs
-from jobs import digest as digest_job
-from jobs.periods import within_grace
+from jobs import digests as digest_job
 from storage import db as storage_db
 from storage.models import Club, ClubFeed, Digest, Feed, JobRun, Membership, OutboxMessage, Output, Participant, Update
 
@@ -370,7 +371,7 @@ def check_digests(runtime: Runtime, scopes: set[str], owner: str) -> Counter[str
     """What the clock's digest check does (`jobs.clock.run_due`), for the digest clubs only: each owed run
     within grace, through the exactly-once claim."""
     counts: Counter[str] = Counter()
-    at = clock.now()
+    at = bot_time.now()
     for due in digest_job.JOB.due(runtime, at):
         if due.scope not in scopes:
             continue

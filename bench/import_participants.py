@@ -26,8 +26,8 @@ from _common import documented, scratch_database
 
 from bot.domain import FieldKey
 from bot.participants import sheets
+from bot.participants.service import import_participants
 from bot.participants.tables import read_table
-from bot.services.participants import import_participants
 from storage import db as storage_db
 from storage.models import Meeting
 

@@ -40,14 +40,15 @@ from _common import documented, scratch_database
 
 from bot.app import create_app
 from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus, OutputType
-from bot.manifest import load_manifest
 from bot.runtime import Runtime
 from bot.server import LocalServer
-from bot.services import engagement, tracking
-from bot.services.standing import ClubRef
 from bot.settings import load_settings
-from bot.slack import Pacer
+from bot.slack.gateway import Pacer
+from bot.slack.manifest import load_manifest
 from bot.standin import SlackStandIn
+from bot.standing import ClubRef
+from bot.tracking import engagement
+from bot.tracking import service as tracking
 from bot.web import WebApp
 from storage import db as storage_db
 from storage.models import ActivityDay, Club, Meeting, MeetingAttendance, Membership, Participant

@@ -1,11 +1,21 @@
-"""Who may do what: the one rule deciding whether a caller may run a subcommand."""
+"""Who may do what: the roles a subcommand or form may require (`Rule`), and the one rule deciding whether a
+caller may run it (`allowed`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from bot.commands import Rule
 from bot.domain import ClubRole
+
+
+class Rule(StrEnum):
+    """Who may run a subcommand. The authorization matrix test is derived from this table."""
+
+    ANYONE = "anyone"  # any Slack user of the workspace
+    MEMBER = "member"  # a member (or leader) of the club, or an admin
+    LEADER = "leader"  # a leader of the club, or an admin
+    ADMIN = "admin"  # secretariat staff (CLUBBOT_ADMINS)
 
 
 @dataclass(frozen=True)

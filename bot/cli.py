@@ -10,8 +10,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli_participants import add_commands as add_participant_commands
-from bot.cli_reports import add_commands as add_report_commands
+from bot.participants.cli import add_commands as add_participant_commands
+from bot.reports.cli import add_commands as add_report_commands
 from bot.settings import SettingsError, load_settings
 from bot.startup import configure_logging, fail, prepare
 
@@ -59,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--demo", action="store_true", help="seed a sample X-Lab Day meeting, people and a club")
     console.add_argument("--fresh", action="store_true", help="start from an empty local workspace and database")
 
-    add_participant_commands(commands)  # import, export, forget: the participant database (bot/cli_participants.py)
-    add_report_commands(commands)  # report: the quarterly report offline (bot/cli_reports.py)
+    add_participant_commands(commands)  # import, export, forget: the participant database (bot/participants/cli.py)
+    add_report_commands(commands)  # report: the quarterly report offline (bot/reports/cli.py)
     return parser
 
 
@@ -152,7 +152,7 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _outbox(args: argparse.Namespace) -> int:
-    from bot import outbox
+    from bot.slack import outbox
 
     runtime = prepare("outbox")
     try:
@@ -176,7 +176,7 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.console import run_console
+    from bot.console.shell import run_console
 
     try:
         settings = load_settings()

@@ -1,4 +1,4 @@
-"""Help texts for the `clubbot` subcommands that feature modules add (`bot.cli_participants`, `bot.cli_reports`)."""
+"""Help texts for the `clubbot` subcommands that feature modules add (`bot.participants.cli`, `bot.reports.cli`)."""
 
 from __future__ import annotations
 

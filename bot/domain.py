@@ -152,6 +152,14 @@ class JobRunStatus(StrEnum):
     FAILED = "failed"
 
 
+def is_active_member(*, posts: int) -> bool:
+    """The one definition of an **active member**, used by `/club status`, the App Home and every report:
+    a member who took part in the club's conversation in the period, that is who posted at least once
+    (a message, a thread reply or a shared file) in the club's channel. Reactions alone are attention,
+    not engagement in the club's follow-up activities, and do not make a member active."""
+    return posts > 0
+
+
 def language_for_locale(locale: str | None, default: Language | str = Language.KO) -> Language:
     """Map a Slack locale (`ko-KR`, `en-US`...) to one of the bot's languages."""
     if locale:

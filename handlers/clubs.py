@@ -10,10 +10,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from sqlalchemy.exc import DBAPIError
 
-from bot import outbox
-from bot.access import register_form
-from bot.commands import Rule
-from bot.commands.clubs import (
+from bot.access import Rule, register_form
+from bot.clubs import membership, views
+from bot.clubs import service as clubs
+from bot.clubs.home import home_data
+from bot.clubs.parse import (
     ArchiveRequest,
     ClubsRequest,
     InviteRequest,
@@ -26,15 +27,13 @@ from bot.commands.clubs import (
 )
 from bot.domain import FieldKey, Language
 from bot.errors import UserError
-from bot.forms import FieldErrors, FormValues, metadata
+from bot.help import try_again, user_error
 from bot.runtime import Runtime
-from bot.services import clubs, membership
-from bot.services.home import home_data
-from bot.slack import OutcomeUnknown, SlackRefused
-from bot.views import Message
-from bot.views import clubs as views
-from bot.views.help import try_again, user_error
-from bot.views.modals import field_errors
+from bot.slack import outbox
+from bot.slack.blocks import Message
+from bot.slack.forms import FieldErrors, FormValues, metadata
+from bot.slack.gateway import OutcomeUnknown, SlackRefused
+from bot.slack.modals import field_errors
 from handlers.modals import open_modal, open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.access import Caller, register_form
-from bot.commands import Rule
-from bot.commands.digests import (
+from bot.access import Caller, Rule, register_form
+from bot.digests import service, views
+from bot.digests.parse import (
     AddFeedRequest,
     DigestNowRequest,
     DigestSettingsRequest,
@@ -23,17 +23,15 @@ from bot.commands.digests import (
     RemoveFeedRequest,
     ShareRequest,
 )
+from bot.digests.service import club_tz
 from bot.domain import Language
 from bot.errors import UserError
-from bot.forms import FieldErrors, FormValues, metadata
+from bot.help import user_error
 from bot.i18n import t
 from bot.runtime import Runtime
-from bot.services import digests as service
-from bot.services.digests import club_tz
-from bot.views import Message, section
-from bot.views import digests as views
-from bot.views.help import user_error
-from bot.views.modals import field_errors, modal
+from bot.slack.blocks import Message, section
+from bot.slack.forms import FieldErrors, FormValues, metadata
+from bot.slack.modals import field_errors, modal
 from handlers.modals import open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 from storage.models import utcnow

@@ -11,9 +11,9 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
+from bot.help import try_again
 from bot.runtime import Runtime
-from bot.views.help import try_again
-from bot.views.modals import notice
+from bot.slack.modals import notice
 from storage.db import database_unavailable, describe_database_error
 
 log = logging.getLogger(__name__)

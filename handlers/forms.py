@@ -11,12 +11,12 @@ from typing import Any
 from slack_bolt import BoltResponse
 
 from bot.access import FORMS, Caller, allowed
-from bot.forms import metadata
+from bot.help import refusal
 from bot.i18n import t
 from bot.runtime import Runtime
-from bot.services.standing import standing_in
-from bot.views.help import refusal
-from bot.views.modals import notice
+from bot.slack.forms import metadata
+from bot.slack.modals import notice
+from bot.standing import standing_in
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import SUBCOMMANDS, CommandError, HelpRequest, listed_subcommands, suggest
+from bot.help import help_index, help_topic
 from bot.runtime import Runtime
-from bot.views.help import help_index, help_topic
+from bot.subcommands import SUBCOMMANDS, CommandError, HelpRequest, listed_subcommands, suggest
 from handlers.router import CommandContext, CommandRouter
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.domain import Language
 from bot.runtime import Runtime
-from bot.slack import SlackRefused
-from bot.views.modals import loading
+from bot.slack.gateway import SlackRefused
+from bot.slack.modals import loading
 
 log = logging.getLogger(__name__)
 

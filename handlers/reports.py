@@ -6,16 +6,14 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.access import register_form
-from bot.commands import Rule
-from bot.commands.reports import ReportRequest, ReportStatusRequest
+from bot.access import Rule, register_form
 from bot.errors import UserError
-from bot.forms import FieldErrors, FormValues, metadata
 from bot.i18n import t
+from bot.reports import service, views
+from bot.reports.parse import ReportRequest, ReportStatusRequest
 from bot.runtime import Runtime
-from bot.services import reports as service
-from bot.views import reports as views
-from bot.views.modals import field_errors
+from bot.slack.forms import FieldErrors, FormValues, metadata
+from bot.slack.modals import field_errors
 from handlers.modals import open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 from storage.models import utcnow

@@ -18,13 +18,13 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from sqlalchemy.exc import DBAPIError
 
 from bot.access import Caller, allowed
-from bot.commands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
 from bot.domain import Language
 from bot.errors import UserError
+from bot.help import command_error, refusal, try_again, user_error
 from bot.runtime import Runtime
-from bot.services.standing import ClubRef, resolve_standing
-from bot.views import Message
-from bot.views.help import command_error, refusal, try_again, user_error
+from bot.slack.blocks import Message
+from bot.standing import ClubRef, resolve_standing
+from bot.subcommands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
 from storage.db import database_unavailable, describe_database_error
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class CommandRouter:
 
     def on(self, name: str) -> Callable[[Handler], Handler]:
         if name not in SUBCOMMANDS:
-            raise KeyError(f"no subcommand {name!r} in bot.commands")
+            raise KeyError(f"no subcommand {name!r} in bot.subcommands")
 
         def decorate(handler: Handler) -> Handler:
             if name in self._handlers:

@@ -17,10 +17,22 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk.errors import SlackClientError
 
-from bot import outbox
-from bot.access import register_form
-from bot.commands import CommandError, Rule, readable_text
-from bot.commands.tracking import (
+from bot.access import Rule, register_form
+from bot.domain import Language, Quarter
+from bot.errors import UserError
+from bot.help import user_error
+from bot.i18n import t
+from bot.runtime import Runtime
+from bot.slack import outbox
+from bot.slack.blocks import Message
+from bot.slack.forms import FieldErrors, FormValues, metadata
+from bot.slack.gateway import OutcomeUnknown, SlackRefused
+from bot.slack.modals import field_errors
+from bot.standing import ClubRef, club_by_channel
+from bot.subcommands import CommandError, readable_text
+from bot.tracking import engagement, reminders, surveys, views
+from bot.tracking import service as tracking
+from bot.tracking.parse import (
     DeleteRequest,
     EditRequest,
     ItemKind,
@@ -41,18 +53,6 @@ from bot.commands.tracking import (
     read_meeting_form,
     read_output_form,
 )
-from bot.domain import Language, Quarter
-from bot.errors import UserError
-from bot.forms import FieldErrors, FormValues, metadata
-from bot.i18n import t
-from bot.runtime import Runtime
-from bot.services import engagement, reminders, surveys, tracking
-from bot.services.standing import ClubRef, club_by_channel
-from bot.slack import OutcomeUnknown, SlackRefused
-from bot.views import Message
-from bot.views import tracking as views
-from bot.views.help import user_error
-from bot.views.modals import field_errors
 from handlers.modals import open_modal, open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 

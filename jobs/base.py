@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.periods import Due
 from bot.runtime import Runtime
-from jobs.periods import Due
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import signal
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import FrameType
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -25,11 +25,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import time
+from bot.periods import Due, within_grace
 from bot.runtime import Runtime
 from jobs import runs
 from jobs.base import PeriodicJob, RecurringTask
 from jobs.lock import ClockBusy, ClockLock
-from jobs.periods import Due, within_grace
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,6 @@ class _Active:
 
 
 _active: _Active | None = None
-
-
-def now() -> datetime:
-    """The clock's notion of the current instant (UTC)."""
-    return datetime.now(UTC)
 
 
 def tick(name: str) -> None:
@@ -67,7 +63,7 @@ def tick(name: str) -> None:
 
 def run_due(runtime: Runtime, job: PeriodicJob, *, owner: str, at: datetime | None = None) -> dict[str, int]:
     """Run every run of `job` owed at `at` that is within grace; return counts by outcome."""
-    at = at or now()
+    at = at or time.now()
     counts: dict[str, int] = {}
     for due in job.due(runtime, at):
         if not within_grace(due.due_at, at, job.grace):

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import time
 from bot.runtime import Runtime
 from jobs import clock, runs
 from jobs.base import PeriodicJob, RecurringTask
@@ -14,7 +15,7 @@ from jobs.schedule import SCHEDULE
 
 
 def print_schedule(runtime: Runtime, *, out: TextIO, at: datetime | None = None) -> None:
-    at = at or clock.now()
+    at = at or time.now()
     tz = runtime.settings.tz
     out.write(f"clock time zone: {runtime.settings.timezone}; now {at.astimezone(tz):%Y-%m-%d %H:%M %Z}\n")
     for job in SCHEDULE:
@@ -49,7 +50,7 @@ def run_by_hand(runtime: Runtime, name: str, period: str | None, *, out: TextIO)
         return 0
     assert isinstance(job, PeriodicJob)
     owner = runs.process_owner("cli")
-    dues = job.for_period(runtime, period) if period else job.due(runtime, clock.now())
+    dues = job.for_period(runtime, period) if period else job.due(runtime, time.now())
     if not dues:
         out.write(f"{name}: nothing owed for {period or 'now'}\n")
         return 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.outbox import DispatchReport
 from bot.runtime import Runtime
+from bot.slack.outbox import DispatchReport
 from jobs.base import RecurringTask
 
 

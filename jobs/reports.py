@@ -18,13 +18,12 @@ import holidays
 from sqlalchemy.orm import Session
 
 from bot.domain import Quarter
-from bot.outbox import enqueue_dm
+from bot.periods import Due, latest_quarter_report
+from bot.reports import service, views
 from bot.reports.period import Period
 from bot.runtime import Runtime
-from bot.services import reports as service
-from bot.views import reports as views
+from bot.slack.outbox import enqueue_dm
 from jobs.base import PeriodicJob
-from jobs.periods import Due, latest_quarter_report
 from storage.models import utcnow
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from jobs import digest, feeds, outbox, reports, tracking
+from jobs import digests, outbox, reports, tracking
 from jobs.base import PeriodicJob, RecurringTask
 
 SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (
     outbox.TASK,
-    feeds.TASK,
-    digest.JOB,
+    digests.TASK,
+    digests.JOB,
     *tracking.JOBS,
     *reports.JOBS,
 )

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import ClubStatus
+from bot.periods import Due, latest_daily
 from bot.runtime import Runtime
-from bot.services import reminders, surveys
-from bot.services.standing import ClubRef
+from bot.standing import ClubRef
+from bot.tracking import reminders, surveys
 from jobs.base import PeriodicJob
-from jobs.periods import Due, latest_daily
 from storage.models import Club
 
 REMINDER_HOUR = 9

@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox
+from bot.periods import Due, latest_interval
 from bot.runtime import Runtime
+from bot.slack import outbox
+from bot.slack.blocks import Message
 from bot.startup import configure_logging, prepare
-from bot.views import Message
 from jobs.base import PeriodicJob
 from jobs.clock import run_clock
-from jobs.periods import Due, latest_interval
 from jobs.schedule import SCHEDULE
 from storage.models import Club
 

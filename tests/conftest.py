@@ -26,7 +26,6 @@ from storage.models import Base
 from tests.support import ServedApp, World
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 def _create_postgres_database(url: str) -> tuple[str, str]:
@@ -123,7 +122,7 @@ SECRETARIAT_CHANNEL_ID = "CSECRET001"
 
 @pytest.fixture(scope="session")
 def standin_server() -> Iterator[SlackStandIn]:
-    from bot.manifest import load_manifest
+    from bot.slack.manifest import load_manifest
     from bot.standin import SlackStandIn
 
     manifest = load_manifest()
@@ -169,7 +168,7 @@ def served_app(app_settings: Settings, standin_server: SlackStandIn) -> Iterator
     from bot.app import create_app
     from bot.runtime import Runtime
     from bot.server import LocalServer
-    from bot.slack import Pacer
+    from bot.slack.gateway import Pacer
     from bot.web import WebApp
 
     runtime = Runtime.from_settings(

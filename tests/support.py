@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 
 from bot.runtime import Runtime
+from bot.slack.text import render_message
 from bot.standin import Delivery, SlackStandIn
-from bot.views.text import render_message
 from storage.db import Database
 
 

@@ -1,5 +1,5 @@
 """The authorization matrix: every subcommand and every form, against every role, derived from the tables in the
-code (`bot.commands.SUBCOMMANDS` and `bot.access.FORMS`). A subcommand without an example here fails the first
+code (`bot.subcommands.SUBCOMMANDS` and `bot.access.FORMS`). A subcommand without an example here fails the first
 test, so nothing new escapes the matrix; each entry's expected answer comes from its rule, not from this file."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 
 import handlers  # noqa: F401 - importing the features registers their forms
 from bot.access import FORMS, Caller, allowed
-from bot.commands import SUBCOMMANDS
 from bot.domain import ClubRole
+from bot.subcommands import SUBCOMMANDS
 from storage.models import Participant
 from tests.conftest import SESSION_SIGNING_SECRET
 from tests.factories import make_club

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain import FieldKey, JobRunStatus
-from jobs.periods import latest_interval
+from bot.periods import latest_interval
 from storage.models import Club, JobRun
 from tests.conftest import app_environment
 

@@ -6,9 +6,10 @@ import ast
 from datetime import date
 from pathlib import Path
 
-from bot.commands import SUBCOMMANDS, Rule
+from bot.access import Rule
 from bot.domain import FieldKey, Language, ReviewArea
 from bot.i18n import catalog, format_date, format_number, is_valid_key, placeholders, t
+from bot.subcommands import SUBCOMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "handlers", "jobs")  # storage holds no texts a person reads

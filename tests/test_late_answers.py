@@ -15,7 +15,7 @@ import pytest
 
 from bot.access import Caller
 from bot.domain import Language
-from bot.views import Message
+from bot.slack.blocks import Message
 from handlers.router import ACK_BUDGET_SECONDS, CommandContext
 
 

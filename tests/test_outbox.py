@@ -6,11 +6,11 @@ import time
 
 from sqlalchemy import select
 
-from bot import outbox
 from bot.domain import OutboxStatus
-from bot.outbox import EVENT_TYPE
+from bot.slack import outbox
+from bot.slack.blocks import Message
+from bot.slack.outbox import EVENT_TYPE
 from bot.standin import FaultPlan
-from bot.views import Message
 from storage.models import OutboxMessage
 from tests.support import deliver_all as dispatch_until_done
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import SUBCOMMANDS, CommandError, parse_command, tokenize
 from bot.domain import Language
 from bot.i18n import catalog, placeholders, t
+from bot.subcommands import SUBCOMMANDS, CommandError, parse_command, tokenize
 
 # Pieces people (and Slack) put in command text.
 slack_escapes = st.sampled_from(

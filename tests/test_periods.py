@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobs.periods import (
+from bot.periods import (
     first_working_day,
     latest_daily,
     latest_interval,

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.events import first_delivery
+from bot.slack.events import first_delivery
 from storage.models import SlackEvent
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.naming import MAX_LENGTH, channel_name, is_valid_channel_name, name_variants
+from bot.clubs.naming import MAX_LENGTH, channel_name, is_valid_channel_name, name_variants
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import CommandError, parse_command
-from bot.commands.clubs import InviteRequest, LanguageRequest, MemberRecordRequest, NewClubRequest, PersonRef
+from bot.clubs.parse import InviteRequest, LanguageRequest, MemberRecordRequest, NewClubRequest, PersonRef
 from bot.domain import FieldKey, Language
+from bot.subcommands import CommandError, parse_command
 
 
 def test_new_with_everything():

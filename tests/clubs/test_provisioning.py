@@ -7,8 +7,8 @@ from datetime import date
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
+from bot.digests.feeds.catalog import load_catalog
 from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus
-from bot.feeds.catalog import load_catalog
 from bot.standin import FaultPlan
 from storage.models import Club, ClubFeed, Meeting, MeetingAttendance, Membership, Participant
 from tests.conftest import SESSION_BOT_TOKEN

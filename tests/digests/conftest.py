@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import digests as digest_service
-from bot.views.text import render_message
+from bot.digests import service as digest_service
+from bot.slack.text import render_message
 from jobs import clock
-from jobs import digest as digest_job
+from jobs import digests as digest_job
 from storage.models import Club
 from tests.feeds.server import SAMPLES, FeedServer
 from tests.support import World

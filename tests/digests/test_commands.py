@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.digests import service as digest_service
+from bot.digests.feeds.catalog import load_catalog
 from bot.domain import ClubRole, FeedStatus, FieldKey
-from bot.feeds.catalog import load_catalog
-from bot.services import digests as digest_service
 from storage.models import AuditEntry, Club, ClubFeed, Digest, Feed, Membership, SharedItem, utcnow
 from tests.digests.conftest import QUANTUM_ITEMS, answer, rss
 from tests.factories import make_club, participant

@@ -13,12 +13,12 @@ from sqlalchemy import func, select, update
 
 from bot.domain import ClubStatus, FeedStatus, FieldKey, JobRunStatus
 from bot.runtime import Runtime
-from bot.slack import Pacer
+from bot.slack.gateway import Pacer
 from bot.standin import FaultPlan
-from jobs import digest as digest_job
-from jobs import feeds as feeds_task
+from jobs import digests as digest_job
+from jobs import digests as feeds_task
 from jobs import runs
-from jobs.digest import GRACE
+from jobs.digests import GRACE
 from jobs.inspect import print_schedule, run_by_hand
 from storage.db import Database
 from storage.models import Club, ClubFeed, Digest, DigestEntry, Feed, JobRun, OutboxMessage, SharedItem

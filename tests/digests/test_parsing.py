@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import CommandError, Link, Word, parse_command
-from bot.commands.digests import (
+from bot.digests.parse import (
     AddFeedRequest,
     DigestNowRequest,
     DigestSettingsRequest,
@@ -15,6 +14,7 @@ from bot.commands.digests import (
     ShareRequest,
     web_url,
 )
+from bot.subcommands import CommandError, Link, Word, parse_command
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.digests.service import DigestSchedule, club_tz
 from bot.domain import FieldKey, Language
-from bot.services.digests import DigestSchedule, club_tz
 
 
 def schedule(weekday: int, hour: int, minute: int = 0, tz: str = "Asia/Seoul") -> DigestSchedule:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.digests.feeds.text import slack_escape
+from bot.digests.service import DigestSchedule
+from bot.digests.store import DraftItem, FeedView
+from bot.digests.views import digest_post, feed_list
 from bot.domain import FeedStatus, FieldKey, Language
-from bot.feeds.text import slack_escape
-from bot.services.digests import DigestSchedule
-from bot.services.feeds import DraftItem, FeedView
+from bot.slack.text import render_message
 from bot.standin.blockkit import MAX_MESSAGE_BLOCKS, validate_blocks
-from bot.views.digests import digest_post, feed_list
-from bot.views.text import render_message
 
 NOW = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """A real HTTP server on loopback for the feed tests: the shared real-world samples plus hostile cases.
 
-Every file in `../shared/feeds/` is served at `/samples/<name>` with the headers a publisher would send
+Every file in `tests/fixtures/feeds/` is served at `/samples/<name>` with the headers a publisher would send
 (a content type, an ETag, Last-Modified, and 304 answers to conditional requests). Generated routes:
 
 | path | what it does |
@@ -38,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "feeds"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 LAST_MODIFIED = "Tue, 17 Oct 2017 22:17:00 GMT"
 
 

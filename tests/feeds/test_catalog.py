@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.digests.feeds.catalog import CatalogError, load_catalog, load_vocabulary, parse_catalog, parse_vocabulary
 from bot.domain import FieldKey
-from bot.feeds.catalog import CatalogError, load_catalog, load_vocabulary, parse_catalog, parse_vocabulary
 
 
 def test_every_field_has_https_feeds_with_a_korean_or_english_label():

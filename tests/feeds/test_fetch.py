@@ -8,9 +8,9 @@ from dataclasses import replace
 import httpcore
 import pytest
 
-from bot.feeds import fetch as fetch_module
-from bot.feeds.errors import FeedErrorKind
-from bot.feeds.fetch import (
+from bot.digests.feeds import fetch as fetch_module
+from bot.digests.feeds.errors import FeedErrorKind
+from bot.digests.feeds.fetch import (
     USER_AGENT,
     AddressPolicy,
     FetchOptions,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feeds.normalize import (
+from bot.digests.feeds.normalize import (
     doi_of,
     is_distinctive_title,
     normalize_title,

@@ -7,10 +7,10 @@ import resource
 
 import pytest
 
-from bot.feeds.errors import FeedErrorKind
-from bot.feeds.fetch import fetch_one
-from bot.feeds.parse import FeedParseError, decode_document, discover_feed_links, parse_feed
-from bot.feeds.text import html_to_text, plain_text, slack_escape, truncate
+from bot.digests.feeds.errors import FeedErrorKind
+from bot.digests.feeds.fetch import fetch_one
+from bot.digests.feeds.parse import FeedParseError, decode_document, discover_feed_links, parse_feed
+from bot.digests.feeds.text import html_to_text, plain_text, slack_escape, truncate
 from tests.feeds.server import SAMPLES
 
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in {".xml", ".json"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
-from bot.feeds.errors import FeedErrorKind
-from bot.feeds.fetch import FetchRequest, fetch_one
-from bot.feeds.pipeline import MIN_BATCH_FOR_WORKERS, ParsePool, fetch_and_parse
+from bot.digests.feeds.errors import FeedErrorKind
+from bot.digests.feeds.fetch import FetchRequest, fetch_one
+from bot.digests.feeds.pipeline import MIN_BATCH_FOR_WORKERS, ParsePool, fetch_and_parse
 from tests.feeds.server import SAMPLES
 
 

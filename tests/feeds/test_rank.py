@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import FieldKey
-from bot.feeds.catalog import load_vocabulary
-from bot.feeds.rank import (
+from bot.digests.feeds.catalog import load_vocabulary
+from bot.digests.feeds.rank import (
     Candidate,
     RankConfig,
     SharedCandidate,
@@ -22,6 +21,7 @@ from bot.feeds.rank import (
     score,
     split_keywords,
 )
+from bot.domain import FieldKey
 
 NOW = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
 

@@ -9,11 +9,11 @@ from email.utils import format_datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.digests import store as service
+from bot.digests.feeds.catalog import load_catalog
+from bot.digests.feeds.errors import FeedErrorKind
+from bot.digests.feeds.fetch import FetchOptions
 from bot.domain import FeedStatus, FieldKey, OutputType
-from bot.feeds.catalog import load_catalog
-from bot.feeds.errors import FeedErrorKind
-from bot.feeds.fetch import FetchOptions
-from bot.services import feeds as service
 from storage.models import Club, ClubFeed, Digest, DigestEntry, Feed, FeedItem, Output, Participant, SharedItem
 
 NOW = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from bot.domain import CareerStage, FieldKey, MeetingRole
 from bot.participants import sheets
+from bot.participants.service import import_participants
 from bot.participants.tables import read_table
-from bot.services.participants import import_participants
 from storage.db import Database
 from storage.models import AuditEntry, Meeting, MeetingAttendance, Participant
 from tests.participants.conftest import MEETING_CODE, ORCID_A, ORCID_B, write_csv, write_xlsx

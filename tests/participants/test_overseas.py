@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.participants import sheets
+from bot.participants.service import link_overseas_db
 from bot.participants.tables import read_table
-from bot.services.participants import link_overseas_db
 from storage.db import Database
 from storage.models import Participant
 from tests.participants.conftest import ORCID_A, ORCID_B, ORCID_C, write_csv, write_xlsx

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 
 from bot.domain import MeetingFormat, OutputType
 from bot.errors import UserError
-from bot.services.reports import narrative_form, narratives_due, save_narrative
-from bot.views.text import render_message, render_view
+from bot.reports.service import narrative_form, narratives_due, save_narrative
+from bot.slack.text import render_message, render_view
 from jobs import clock
 from jobs.reports import CLUBS_JOB, NARRATIVE_JOB, PROGRAM_JOB
 from storage.models import Club, ClubMeeting, Output, Plan, Report, ReportNarrative, Update
@@ -245,7 +245,7 @@ def test_the_quarterly_reports_are_posted_once_and_close_the_narrative(slack):
             session, quantum.ref.id, "2026Q4", {"highlights": "late"}, user_id=leader, is_admin=False, now=REPORT_AT
         )
     assert closed.value.key == "reports.error.closed"
-    from bot.views.reports import narrative_modal
+    from bot.reports.views import narrative_modal
 
     assert "the narrative is closed" in view_text_of(narrative_modal("en", form))
 

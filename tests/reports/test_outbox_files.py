@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import select
 
-from bot import outbox
 from bot.domain import OutboxStatus
+from bot.slack import outbox
 from bot.standin import FaultPlan
 from storage.models import OutboxMessage
 from tests.support import deliver_all as deliver

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import CommandError, parse_command
-from bot.commands.reports import ReportRequest, ReportStatusRequest
 from bot.domain import Quarter
+from bot.periods import latest_quarter_report
+from bot.reports.parse import ReportRequest, ReportStatusRequest
 from bot.reports.period import Period
-from bot.services.reports import default_narrative_quarter, latest_narrative_step, narrative_step_time
-from jobs.periods import latest_quarter_report
+from bot.reports.service import default_narrative_quarter, latest_narrative_step, narrative_step_time
+from bot.subcommands import CommandError, parse_command
 from jobs.reports import korean_holidays
 from tests.reports.data import SEOUL, seoul
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.slack.text import render_message, render_view
 from bot.standin import Delivery
-from bot.views.text import render_message, render_view
 from storage.models import OutboxMessage
 from tests.support import deliver_all as flush
 

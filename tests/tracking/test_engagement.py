@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.domain import MeetingFormat, OutputStatus, OutputType
-from bot.services import engagement, tracking
-from bot.services.engagement import classify_message
-from bot.services.standing import ClubRef
+from bot.standing import ClubRef
+from bot.tracking import engagement
+from bot.tracking import service as tracking
+from bot.tracking.engagement import classify_message
 from storage.models import ActivityDay, Club, Membership, SlackEvent
 from tests.factories import make_club
 from tests.support import seen_by_user

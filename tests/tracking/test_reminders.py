@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot import due
 from bot.errors import UserError
-from bot.services import due, reminders
-from bot.services.reminders import Deadline, ReminderKind
+from bot.tracking import reminders
+from bot.tracking.reminders import Deadline, ReminderKind
 from jobs import clock
 from jobs.tracking import REMINDERS
 from storage.models import Meeting, Reminder

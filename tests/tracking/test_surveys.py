@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from bot import due
 from bot.domain import MeetingRole
-from bot.services import due
 from jobs import clock
 from jobs.tracking import SURVEYS
 from storage.models import (
@@ -140,7 +140,7 @@ def test_the_survey_opens_the_day_after_the_meeting_and_reminds_at_most_twice(sl
         assert session.scalar(select(func.count()).select_from(SurveyInvitation)) == 3
     assert len(dms(slack, club.members[0])) == 1
     with slack.db.session() as session:  # one person answers the same day
-        from bot.services import surveys
+        from bot.tracking import surveys
 
         surveys.answer_survey(
             session, survey.id, club.members[0], surveys.Answer(5, 5, 5, 5), now=seoul(2026, 9, 17, 12)

@@ -7,9 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.commands import CommandError, parse_command
-from bot.commands.core import Email, Mention, Word
-from bot.commands.tracking import (
+from bot.domain import (
+    OUTPUT_STATUSES,
+    MeetingFormat,
+    OutputStatus,
+    OutputType,
+    Quarter,
+    allowed_next_statuses,
+    can_change_status,
+    default_status,
+)
+from bot.parsing import Email, Mention, Word
+from bot.subcommands import CommandError, parse_command
+from bot.tracking.engagement import ActivityCount, Level, engagement_figures, engagement_level
+from bot.tracking.parse import (
     ItemKind,
     ItemRef,
     MeetingRequest,
@@ -26,20 +37,9 @@ from bot.commands.tracking import (
     parse_item_ref,
     people_of,
 )
-from bot.domain import (
-    OUTPUT_STATUSES,
-    MeetingFormat,
-    OutputStatus,
-    OutputType,
-    Quarter,
-    allowed_next_statuses,
-    can_change_status,
-    default_status,
-)
-from bot.services.engagement import ActivityCount, Level, engagement_figures, engagement_level
-from bot.services.surveys import Answer, results_of
-from bot.services.tracking import OutputItem, StatusStep, date_problem, output_tallies
-from bot.views.tracking import join_text, split_text
+from bot.tracking.service import OutputItem, StatusStep, date_problem, output_tallies
+from bot.tracking.surveys import Answer, results_of
+from bot.tracking.views import join_text, split_text
 
 S = OutputStatus
 
@@ -155,7 +155,7 @@ def test_output_types_in_english_and_korean(word, output_type):
 
 
 def test_every_type_has_a_korean_alias():
-    from bot.commands.tracking import OUTPUT_TYPE_ALIASES
+    from bot.tracking.parse import OUTPUT_TYPE_ALIASES
 
     korean = {t for word, t in OUTPUT_TYPE_ALIASES.items() if not word.isascii()}
     assert korean == set(OutputType)

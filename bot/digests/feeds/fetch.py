@@ -1,0 +1,614 @@
+"""Fetch feeds over HTTP(S): concurrent, polite, bounded, and safe against server-side request forgery.
+
+`fetch_many(requests, options)` is a plain synchronous function (it runs an asyncio loop of its own,
+in a worker thread when the caller already has one running) that fetches every URL concurrently and
+returns one `FetchResult` per request, in order. One bad feed never affects the others: every failure
+becomes a typed `FeedError` on that feed's result.
+
+Limits (all in `FetchOptions`): connect and read timeouts, an overall deadline per fetch (so an
+endless slow body ends), a body size cap (the body is streamed and reading stops past it), redirects
+followed by hand within a limit so every hop is checked, at most `per_host` requests at once to one
+host name and `total` at once overall.
+
+Compressed bodies: only `gzip` and `deflate` are asked for, and the bot decompresses them itself,
+incrementally, never producing more than the cap allows (`_BoundedDecoder`): a small compressed
+chunk that would expand to gigabytes stops at `max_bytes` + 1 bytes of output, so a "zip bomb"
+cannot exhaust memory. Both the compressed and the decompressed sizes count against the cap.
+
+Politeness: a 429 or 503 answer's `Retry-After` (seconds or an HTTP date) is returned as
+`FetchResult.retry_after`, capped at `MAX_RETRY_AFTER`, so the caller does not ask again before then.
+
+SSRF and DNS rebinding: httpx connects through `_GuardedBackend`, an httpcore network backend that
+resolves the host name itself, refuses the connection when any resolved address is not public
+(private, loopback, link-local, multicast, reserved, unspecified, shared, IPv4-mapped/6to4/Teredo
+forms of those), and then connects to exactly the address it validated. TLS still checks the
+certificate against the host name (httpcore passes the URL's host as the server name), so there is no
+window between the check and the connection for a second DNS answer to change the target. This runs
+on every connection, hence on every redirect hop. Only `http` and `https` URLs are fetched; proxies
+from the environment are ignored (`trust_env=False`) so the check cannot be bypassed through one.
+`allow_private=True` (the `CLUBBOT_ALLOW_PRIVATE_FEEDS=1` setting, for tests and the local console)
+lifts the address check; `allowed_networks` lets an operator trust specific networks instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+import ssl
+import zlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+import certifi
+import httpcore
+import httpx
+
+from bot.digests.feeds.errors import FeedError, FeedErrorKind
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "clubbot/0.1 (BrainLink X-Lab Day club news digest; +https://www.kofst.or.kr/)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_NOT_FEED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/gzip")
+#: The content codings asked for (and the only ones decoded): both are in the standard library.
+ACCEPT_ENCODING = "gzip, deflate"
+#: The longest `Retry-After` honoured, in seconds; a server asking for more is asked again after this.
+MAX_RETRY_AFTER = 7 * 24 * 3600.0
+_RETRY_STATUSES = frozenset({429, 503})
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    #: Seconds one fetch may take from its first connection to its last byte, redirects included.
+    deadline: float = 45.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    per_host: int = 2
+    total: int = 20
+    allow_private: bool = False
+    #: Networks trusted even though they are not public (e.g. a secretariat intranet feed server).
+    allowed_networks: tuple[str, ...] = ()
+    user_agent: str = USER_AGENT
+
+    @property
+    def effective_concurrency(self) -> int:
+        return max(1, self.total)
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What happened when one URL was fetched.
+
+    `permanent_url` is set when the fetch began with one or more permanent redirects (301/308): the
+    address the stored URL should move to. `not_modified` is a 304 to a conditional request.
+    """
+
+    url: str
+    final_url: str
+    status: int | None = None
+    permanent_url: str | None = None
+    not_modified: bool = False
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    elapsed: float = 0.0
+    redirects: int = 0
+    error: FeedError | None = None
+    #: Seconds the server asked to wait before the next request (`Retry-After` on a 429 or 503).
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def permanent_redirect(self) -> bool:
+        return self.permanent_url is not None
+
+
+# --- address policy -------------------------------------------------------------------------------
+
+
+class BlockedAddressError(Exception):
+    """The host resolves to an address feeds may not be fetched from."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} resolves to {address}, which is not a public address")
+        self.host = host
+        self.address = address
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in ipaddress.IPv6Network("64:ff9b::/96"):  # NAT64
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_public_address(ip: IPAddress) -> bool:
+    """Whether `ip` is a public unicast address (and, for IPv6 forms carrying an IPv4 one, so is that)."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is that IPv4 address
+            return is_public_address(ip.ipv4_mapped)
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None and not is_public_address(embedded):
+            return False
+        if ip.is_site_local:
+            return False
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    allow_private: bool = False
+    allowed_networks: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def from_options(cls, options: FetchOptions) -> AddressPolicy:
+        return cls(
+            options.allow_private, tuple(ipaddress.ip_network(n, strict=False) for n in options.allowed_networks)
+        )
+
+    def allows(self, ip: IPAddress) -> bool:
+        if self.allow_private or is_public_address(ip):
+            return True
+        return any(ip.version == net.version and ip in net for net in self.allowed_networks)
+
+    def check(self, host: str, ip: IPAddress) -> None:
+        if not self.allows(ip):
+            raise BlockedAddressError(host, str(ip))
+
+
+def _literal_ip(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolve, check every address against the policy, then connect to a checked address only."""
+
+    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._policy = policy
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def resolve(self, host: str, port: int, timeout: float | None) -> list[IPAddress]:
+        literal = _literal_ip(host)
+        if literal is not None:
+            return [literal]
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+        addresses: list[IPAddress] = []
+        for _family, _type, _proto, _canon, sockaddr in infos:
+            ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+            if ip not in addresses:
+                addresses.append(ip)
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} has no address")
+        return addresses
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.resolve(host, port, timeout)
+        for ip in addresses:  # any non-public answer refuses the host: a mixed answer is a rebinding trick
+            self._policy.check(host, ip)
+        last_error: Exception | None = None
+        for ip in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    str(ip), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last_error = exc
+        assert last_error is not None
+        raise last_error
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used for feeds")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _ssl_context() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with its connection pool built on `_GuardedBackend` (httpx 0.28 has no hook for it)."""
+
+    def __init__(self, policy: AddressPolicy, limits: httpx.Limits) -> None:
+        context = _ssl_context()
+        super().__init__(verify=context, trust_env=False, limits=limits)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_GuardedBackend(policy),
+        )
+
+
+# --- fetching --------------------------------------------------------------------------------------
+
+
+class _Limiter:
+    """At most `per_host` requests to one host name and `total` overall."""
+
+    def __init__(self, per_host: int, total: int) -> None:
+        self._per_host = max(1, per_host)
+        self._total = asyncio.Semaphore(max(1, total))
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        semaphore = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
+        async with semaphore, self._total:
+            yield
+
+
+class _Failure(Exception):
+    def __init__(self, error: FeedError) -> None:
+        super().__init__(error.to_text())
+        self.error = error
+
+
+@dataclass
+class _Progress:
+    url: str
+    started: float
+    redirects: int = 0
+    permanent_url: str | None = None
+    leading_permanent: bool = True
+    status: int | None = None
+    deadline_at: float | None = None
+    retry_after: float | None = None
+
+
+def _check_url(url: str, policy: AddressPolicy) -> str:
+    """The host of `url` (lower-cased) when it may be fetched; raises `_Failure` otherwise."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        raise _Failure(FeedError(FeedErrorKind.INVALID_URL, url[:200])) from None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise _Failure(FeedError(FeedErrorKind.INVALID_URL, f"only http and https links are fetched: {url[:200]}"))
+    host = parts.hostname.lower()
+    literal = _literal_ip(host)
+    if literal is not None and not policy.allows(literal):
+        raise _Failure(FeedError(FeedErrorKind.BLOCKED_ADDRESS, f"{host} is not a public address"))
+    return host
+
+
+def _request_headers(request: FetchRequest) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    return headers
+
+
+class _BoundedDecoder:
+    """Undo a response's content coding incrementally, never producing more than `limit` bytes in total.
+
+    zlib's `max_length` bounds each call's output, so however much a chunk would expand, at most
+    `limit` + 1 bytes are ever held before the body is refused as too large.
+    """
+
+    def __init__(self, coding: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._raw = coding in ("", "identity")
+        self._deflate = coding == "deflate"
+        self._first = True
+        if self._raw:
+            self._zlib = None
+        elif coding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._zlib = zlib.decompressobj()
+        else:
+            raise _Failure(FeedError(FeedErrorKind.UNSUPPORTED_ENCODING, f"content encoding {coding[:40]!r}"))
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _Failure(FeedError(FeedErrorKind.TOO_LARGE, f"more than {self.limit} bytes"))
+        return data
+
+    def decode(self, chunk: bytes) -> bytes:
+        if self._zlib is None:
+            return self._count(chunk)
+        try:
+            return self._inflate(chunk)
+        except zlib.error:
+            if self._deflate and self._first:  # "deflate" sent without its zlib header: raw deflate
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                return self._inflate(chunk)
+            raise
+        finally:
+            self._first = False
+
+    def _inflate(self, chunk: bytes) -> bytes:
+        assert self._zlib is not None
+        parts: list[bytes] = []
+        data = chunk
+        while data:
+            # max_length is at least 1 (0 would mean "no limit")
+            parts.append(self._count(self._zlib.decompress(data, self.limit - self.size + 1)))
+            data = self._zlib.unconsumed_tail
+        return b"".join(parts)
+
+    def flush(self) -> bytes:
+        if self._zlib is None:
+            return b""
+        return self._count(self._zlib.flush(self.limit - self.size + 1))
+
+
+async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _Failure(FeedError(FeedErrorKind.TOO_LARGE, f"declared {declared} bytes, limit {max_bytes}"))
+    coding = response.headers.get("content-encoding", "").strip().lower()
+    decoder = _BoundedDecoder(coding, max_bytes)
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        async for chunk in response.aiter_raw():  # as sent: the content coding is undone here, bounded
+            received += len(chunk)
+            if received > max_bytes:
+                raise _Failure(FeedError(FeedErrorKind.TOO_LARGE, f"more than {max_bytes} bytes"))
+            chunks.append(decoder.decode(chunk))
+        chunks.append(decoder.flush())
+    except zlib.error as exc:
+        raise _Failure(FeedError(FeedErrorKind.NOT_A_FEED, f"corrupt {coding} body: {exc}"[:300])) from None
+    return b"".join(chunks)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A `Retry-After` header as seconds from `now` (it is a number of seconds or an HTTP date), capped
+    at `MAX_RETRY_AFTER`; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+async def _fetch_one(
+    client: httpx.AsyncClient, limiter: _Limiter, policy: AddressPolicy, request: FetchRequest, options: FetchOptions
+) -> FetchResult:
+    loop = asyncio.get_running_loop()
+    progress = _Progress(url=request.url, started=loop.time())
+
+    def result(**values: Any) -> FetchResult:
+        return FetchResult(
+            url=request.url,
+            final_url=progress.url,
+            status=progress.status,
+            redirects=progress.redirects,
+            elapsed=loop.time() - progress.started,
+            **values,
+        )
+
+    try:
+        while True:
+            host = _check_url(progress.url, policy)
+            async with limiter.slot(host):
+                if progress.deadline_at is None:  # the deadline runs from the first connection, not the queue
+                    progress.deadline_at = loop.time() + options.deadline
+                async with asyncio.timeout_at(progress.deadline_at):
+                    http_request = client.build_request("GET", progress.url, headers=_request_headers(request))
+                    response = await client.send(http_request, stream=True)
+                    try:
+                        progress.status = response.status_code
+                        location = response.headers.get("location")
+                        if response.status_code in _REDIRECTS and location:
+                            next_url = urljoin(progress.url, location.strip())
+                        elif response.status_code == 304:
+                            return result(
+                                not_modified=True,
+                                permanent_url=progress.permanent_url,
+                                etag=response.headers.get("etag") or request.etag,
+                                last_modified=response.headers.get("last-modified") or request.last_modified,
+                            )
+                        elif 200 <= response.status_code < 300:
+                            content_type = response.headers.get("content-type")
+                            if content_type and content_type.lower().startswith(_NOT_FEED_TYPES):
+                                raise _Failure(FeedError(FeedErrorKind.NOT_A_FEED, f"served as {content_type}"))
+                            body = await _read_body(response, options.max_bytes)
+                            return result(
+                                body=body,
+                                permanent_url=progress.permanent_url,
+                                etag=response.headers.get("etag"),
+                                last_modified=response.headers.get("last-modified"),
+                                content_type=content_type,
+                            )
+                        else:
+                            phrase = response.reason_phrase or ""
+                            if response.status_code in _RETRY_STATUSES:
+                                progress.retry_after = retry_after_seconds(response.headers.get("retry-after"))
+                            raise _Failure(
+                                FeedError(
+                                    FeedErrorKind.HTTP_STATUS,
+                                    f"{response.status_code} {phrase}".strip(),
+                                    status=response.status_code,
+                                )
+                            )
+                    finally:
+                        await response.aclose()
+            progress.redirects += 1
+            if progress.redirects > options.max_redirects:
+                raise _Failure(
+                    FeedError(FeedErrorKind.TOO_MANY_REDIRECTS, f"more than {options.max_redirects} redirects")
+                )
+            if progress.leading_permanent and progress.status in _PERMANENT:
+                progress.permanent_url = next_url
+            else:
+                progress.leading_permanent = False
+            progress.url = next_url
+    except _Failure as failure:
+        return result(error=failure.error, retry_after=progress.retry_after)
+    except BlockedAddressError as exc:
+        return result(error=FeedError(FeedErrorKind.BLOCKED_ADDRESS, str(exc)))
+    except (TimeoutError, httpx.TimeoutException):
+        return result(error=FeedError(FeedErrorKind.TIMEOUT, "no complete answer within the time limit"))
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        return result(error=FeedError(FeedErrorKind.INVALID_URL, str(exc)[:300]))
+    except (httpx.TransportError, ssl.SSLError, OSError) as exc:
+        return result(error=FeedError(FeedErrorKind.CONNECTION_FAILED, f"{type(exc).__name__}: {exc}"[:300]))
+    except Exception as exc:
+        log.exception("unexpected error fetching %s", request.url)
+        return result(error=FeedError(FeedErrorKind.CONNECTION_FAILED, f"{type(exc).__name__}: {exc}"[:300]))
+
+
+def _client(options: FetchOptions, policy: AddressPolicy) -> httpx.AsyncClient:
+    limits = httpx.Limits(
+        max_connections=options.effective_concurrency,
+        max_keepalive_connections=options.effective_concurrency,
+        keepalive_expiry=5.0,
+    )
+    timeout = httpx.Timeout(
+        connect=options.connect_timeout,
+        read=options.read_timeout,
+        write=options.read_timeout,
+        pool=options.connect_timeout + options.deadline,
+    )
+    return httpx.AsyncClient(
+        transport=_GuardedTransport(policy, limits),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
+    )
+
+
+OnResult = Callable[[int, FetchResult], "FetchResult | None"]
+
+
+async def fetch_all_async(
+    requests: Sequence[FetchRequest],
+    options: FetchOptions,
+    on_result: OnResult | None = None,
+) -> list[FetchResult]:
+    """Fetch every request concurrently within the limits; `on_result(index, result)` as each one ends.
+
+    When `on_result` returns a `FetchResult`, that is what is kept and returned for the request (e.g. the
+    result without its body, once the body has been handed on), so memory is not held for the rest.
+    """
+    policy = AddressPolicy.from_options(options)
+    limiter = _Limiter(options.per_host, options.total)
+    results: list[FetchResult | None] = [None] * len(requests)
+    async with _client(options, policy) as client:
+
+        async def one(index: int, request: FetchRequest) -> None:
+            outcome = await _fetch_one(client, limiter, policy, request, options)
+            kept = on_result(index, outcome) if on_result is not None else None
+            results[index] = kept if isinstance(kept, FetchResult) else outcome
+
+        async with asyncio.TaskGroup() as group:
+            for index, request in enumerate(requests):
+                group.create_task(one(index, request))
+    return [r for r in results if r is not None]
+
+
+T = TypeVar("T")
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code, even if this thread already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-fetch") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def fetch_many(
+    requests: Sequence[FetchRequest],
+    options: FetchOptions | None = None,
+    *,
+    on_result: OnResult | None = None,
+) -> list[FetchResult]:
+    """Fetch all `requests` concurrently; one `FetchResult` per request, in the same order."""
+    if not requests:
+        return []
+    return run_sync(fetch_all_async(list(requests), options or FetchOptions(), on_result))
+
+
+def fetch_one(
+    url: str,
+    options: FetchOptions | None = None,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    """Fetch a single URL (used when a leader adds a feed)."""
+    return fetch_many([FetchRequest(url, etag, last_modified)], options)[0]
