@@ -3,10 +3,10 @@
 from bot.standin import SlackStandIn, Delivery, FaultPlan
 """
 
-from .core import RecordedCall, SlackStandIn, StandInUsageError
+from .core import SlackStandIn
 from .delivery import Delivery, EventRecord
 from .faults import FaultPlan
-from .workspace import Channel, Message, StoredFile, User, View
+from .types import Channel, Message, RecordedCall, StandInUsageError, StoredFile, User, View
 
 __all__ = [
     "Channel",

@@ -53,7 +53,7 @@ class FaultPlan:
             return False
         if self.methods is None:
             return method != "response_url"
-        return method in self.methods  # type: ignore[operator]
+        return method in self.methods
 
 
 @dataclass

@@ -16,11 +16,8 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
-
-if TYPE_CHECKING:
-    from .core import SlackStandIn
 
 
 @dataclass
@@ -49,7 +46,15 @@ class HttpRequest:
     body: bytes
 
 
-def _make_handler(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
+class HttpApp(Protocol):
+    """What the server serves (``SlackStandIn`` is one): it answers requests and records its own failures."""
+
+    def handle_http(self, request: HttpRequest) -> HttpAnswer: ...
+
+    def record_internal_error(self, request: HttpRequest, exc: BaseException) -> None: ...
+
+
+def _make_handler(standin: HttpApp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "SlackStandIn/1.0"
         sys_version = ""
@@ -104,7 +109,7 @@ def _make_handler(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
 
 
 class StandInServer:
-    def __init__(self, standin: SlackStandIn, host: str, port: int) -> None:
+    def __init__(self, standin: HttpApp, host: str, port: int) -> None:
         self.httpd = ThreadingHTTPServer((host, port), _make_handler(standin))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(

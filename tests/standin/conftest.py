@@ -15,7 +15,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.standin import SlackStandIn
-from bot.standin.core import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES
+from bot.standin.grants import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES
 
 SIGNING_SECRET = "standin-test-signing-secret"
 
