@@ -12,8 +12,11 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.domain import Language, language_for_locale
 from bot.settings import Settings
-from bot.slack.gateway import OutcomeUnknown, Pacer, SlackGateway, SlackProfile, SlackRefused
-from bot.slack.outbox import Dispatcher, OutboxWorker
+from bot.slack.dispatcher import Dispatcher
+from bot.slack.gateway import SlackGateway
+from bot.slack.pacer import Pacer
+from bot.slack.types import OutcomeUnknown, SlackProfile, SlackRefused
+from bot.slack.worker import OutboxWorker
 from storage.db import Database, describe_database_error
 
 log = logging.getLogger(__name__)
