@@ -12,6 +12,7 @@ import secrets
 import shlex
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -91,8 +92,6 @@ class Console:
 
     def _settle(self, quiet: float = 0.4, limit: float = 5.0) -> None:
         """Wait until the stand-in has seen no new call for `quiet` seconds (at most `limit`)."""
-        import time
-
         deadline = time.monotonic() + limit
         count = len(self.standin.calls)
         last_change = time.monotonic()
