@@ -69,7 +69,8 @@ from bot.domain import FieldKey, JobRunStatus, MembershipStatus, OutboxStatus
 from bot.periods import within_grace
 from bot.runtime import Runtime
 from bot.settings import load_settings
-from bot.slack.outbox import EVENT_TYPE, KIND_ALERT, KIND_DM, KIND_MESSAGE, KIND_PIN, DispatchReport
+from bot.slack.dispatcher import DispatchReport
+from bot.slack.outbox import EVENT_TYPE, KIND_ALERT, KIND_DM, KIND_MESSAGE, KIND_PIN
 from bot.slack.text import render_message
 from bot.standin import FaultPlan, SlackStandIn
 from jobs import clock, runs

@@ -43,8 +43,8 @@ from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus, Output
 from bot.runtime import Runtime
 from bot.server import LocalServer
 from bot.settings import load_settings
-from bot.slack.gateway import Pacer
 from bot.slack.manifest import load_manifest
+from bot.slack.pacer import Pacer
 from bot.standin import SlackStandIn
 from bot.standing import ClubRef
 from bot.tracking import engagement

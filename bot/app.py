@@ -1,12 +1,19 @@
-"""The Bolt app factory. Nothing runs at import: `create_app(runtime)` builds and returns the App."""
+"""The composition root: the one module of `bot/` that imports `handlers/` and `jobs/`.
+
+Nothing runs at import: `create_app(runtime)` builds and returns the Bolt App; `run_clock`, `print_jobs` and
+`run_job_by_hand` are what the `clubbot clock` and `clubbot jobs` commands need of the clock.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import TextIO
 
 from slack_bolt import App
 
 from bot.runtime import Runtime
+from handlers import register_all
+from jobs import clock, inspect
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +24,6 @@ def create_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     Requests are always signature-checked (Bolt's `request_verification_enabled` stays on).
     `verify_token` calls `auth.test` once at start so a wrong token fails fast.
     """
-    from handlers import register_all  # handlers import bot.*, so import here to keep bot/ import-light
-
     settings = runtime.settings.require("slack_bot_token", "slack_signing_secret")
     app = App(
         signing_secret=settings.slack_signing_secret,
@@ -32,3 +37,18 @@ def create_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     )
     register_all(app, runtime)
     return app
+
+
+def run_clock(runtime: Runtime) -> int:
+    """Run the scheduler until SIGTERM/SIGINT (`clubbot clock`); the exit status."""
+    return clock.run_clock(runtime)
+
+
+def print_jobs(runtime: Runtime, *, out: TextIO) -> None:
+    """The clock's schedule, what is owed now and the last outcomes (`clubbot jobs`)."""
+    inspect.print_schedule(runtime, out=out)
+
+
+def run_job_by_hand(runtime: Runtime, name: str, period: str | None, *, out: TextIO) -> int:
+    """Run a job now through the same exactly-once claim as the clock (`clubbot jobs run`); the exit status."""
+    return inspect.run_by_hand(runtime, name, period, out=out)

@@ -10,10 +10,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.app import print_jobs, run_clock, run_job_by_hand
 from bot.participants.cli import add_commands as add_participant_commands
 from bot.reports.cli import add_commands as add_report_commands
+from bot.server import serve_with_gunicorn
 from bot.settings import SettingsError, load_settings
-from bot.startup import configure_logging, fail, prepare
+from bot.slack import outbox
+from bot.startup import build_app, configure_logging, fail, prepare
+from storage import db as storage_db
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.server import serve_with_gunicorn
-    from bot.startup import build_app
-
     runtime = prepare("serve")  # check settings, schema and the bot token once, before forking workers
     build_app(runtime)
     port = args.port or runtime.settings.port
@@ -96,9 +97,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _socket(args: argparse.Namespace) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.startup import build_app
+    from slack_bolt.adapter.socket_mode import SocketModeHandler  # only this command needs it
 
     runtime = prepare("socket")
     app = build_app(runtime)
@@ -107,15 +106,11 @@ def _socket(args: argparse.Namespace) -> int:
 
 
 def _clock(args: argparse.Namespace) -> int:
-    from jobs.clock import run_clock
-
     runtime = prepare("clock")
     return run_clock(runtime)
 
 
 def _db(args: argparse.Namespace) -> int:
-    from storage import db as storage_db
-
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -139,21 +134,17 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    from jobs import inspect
-
     runtime = prepare("jobs")
     try:
         if args.jobs_command == "run":
-            return inspect.run_by_hand(runtime, args.name, args.period, out=sys.stdout)
-        inspect.print_schedule(runtime, out=sys.stdout)
+            return run_job_by_hand(runtime, args.name, args.period, out=sys.stdout)
+        print_jobs(runtime, out=sys.stdout)
         return 0
     finally:
         runtime.close()
 
 
 def _outbox(args: argparse.Namespace) -> int:
-    from bot.slack import outbox
-
     runtime = prepare("outbox")
     try:
         if args.outbox_command == "retry":
@@ -176,7 +167,7 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.console.shell import run_console
+    from bot.console.shell import run_console  # the console and its Slack stand-in: only this command needs them
 
     try:
         settings = load_settings()

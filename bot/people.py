@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain import Language
-from bot.slack.gateway import SlackProfile
+from bot.slack.types import SlackProfile
 from storage.models import Participant, SlackUser, utcnow
 
 

@@ -11,9 +11,13 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError
 
 from bot.domain import Language, language_for_locale
+from bot.people import remember, stored_locale
 from bot.settings import Settings
-from bot.slack.gateway import OutcomeUnknown, Pacer, SlackGateway, SlackProfile, SlackRefused
-from bot.slack.outbox import Dispatcher, OutboxWorker
+from bot.slack.dispatcher import Dispatcher
+from bot.slack.gateway import SlackGateway
+from bot.slack.pacer import Pacer
+from bot.slack.types import OutcomeUnknown, SlackProfile, SlackRefused
+from bot.slack.worker import OutboxWorker
 from storage.db import Database, describe_database_error
 
 log = logging.getLogger(__name__)
@@ -71,8 +75,6 @@ class Runtime:
         The locale is looked up in this process's memory, then in the `slack_users` table (shared by every
         process, kept a week), and only then asked of Slack (`users.info`). Never fails the request: while the
         database is unavailable Slack is asked, and when Slack cannot answer either, the default language is used."""
-        from bot.people import stored_locale
-
         profile = self.slack.cached_profile(user_id)
         if profile is not None:
             return language_for_locale(profile.locale, default=self.settings.language)
@@ -125,8 +127,6 @@ class Runtime:
             self._remember(profile)
 
     def _remember(self, profile: SlackProfile) -> None:
-        from bot.people import remember
-
         try:
             with self.db.session() as session:
                 remember(session, profile)

@@ -8,17 +8,18 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from bot.web import create_wsgi_app
+
 log = logging.getLogger(__name__)
 
 
 def serve_with_gunicorn(*, port: int, workers: int | None = None, threads: int | None = None) -> None:
     """Run gunicorn with `bot.gunicorn_config` and the `bot.web:create_wsgi_app()` factory (as the Procfile does)."""
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import BaseApplication  # gunicorn, and its settings read from the environment, only here
 
     from bot import gunicorn_config
-    from bot.web import create_wsgi_app
 
-    class ClubbotGunicorn(BaseApplication):  # type: ignore[misc]
+    class ClubbotGunicorn(BaseApplication):
         def load_config(self) -> None:
             # the same settings as `gunicorn --config python:bot.gunicorn_config` (the Procfile's web process)
             for name, value in vars(gunicorn_config).items():
@@ -55,7 +56,7 @@ class LocalServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> LocalServer:

@@ -10,7 +10,11 @@ import sys
 from typing import NoReturn
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import make_url
 
+from bot.app import create_app
 from bot.runtime import REQUEST_LOCK_TIMEOUT, Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from storage import db as storage_db
@@ -101,11 +105,6 @@ def prepare(
 def build_app(runtime: Runtime) -> App:
     """The Bolt app, whose creation checks the bot token with Slack (`auth.test`); a refused token or an
     unreachable Slack ends start-up with one line."""
-    from slack_bolt.error import BoltError
-    from slack_sdk.errors import SlackApiError
-
-    from bot.app import create_app
-
     try:
         return create_app(runtime)
     except (SlackApiError, BoltError) as error:
@@ -137,8 +136,6 @@ WIRE_LOGGERS = ("slack_sdk", "slack_bolt", "httpcore", "urllib3", "sqlalchemy.en
 
 
 def _describe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(storage_db.normalize_database_url(url)).render_as_string(hide_password=True)
 
 

@@ -14,6 +14,7 @@ from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
 from bot.runtime import Runtime
+from bot.startup import build_app, prepare
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -122,8 +123,6 @@ def _plain(start_response: Callable[..., object], status: str, text: str) -> lis
 
 def create_wsgi_app() -> WebApp:
     """gunicorn's application factory (`bot.web:create_wsgi_app()`): one runtime and app per worker."""
-    from bot.startup import build_app, prepare
-
     # `clubbot serve` checks the database strictly before forking; a worker (re)started while the database is
     # restarting serves politely instead of exiting (gunicorn would restart it in a loop, nobody answering)
     runtime = prepare("serve", database_may_be_away=True)

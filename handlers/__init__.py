@@ -8,8 +8,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from handlers import clubs, digests, reports, tracking
+from handlers import clubs, digests, errors, forms, reports, router, tracking
 from handlers import help as help_feature
+from handlers.router import CommandRouter
 
 #: The features, each with `register(app, router, runtime)`.
 FEATURES = (help_feature, clubs, tracking, digests, reports)
@@ -18,15 +19,13 @@ SUBSCRIBED_EVENTS: frozenset[str] = clubs.EVENTS | tracking.EVENTS
 
 
 def register_all(app: App, runtime: Runtime) -> None:
-    """Attach every feature's listeners: each feature module has `register(app, router, runtime)`."""
-    from handlers.errors import unhandled_error
-    from handlers.forms import form_guard
-    from handlers.router import CommandRouter
-
-    app.error(unhandled_error(runtime))
-    app.use(form_guard(runtime))
-    router = CommandRouter(runtime)
-    router.attach(app)
+    """Attach every listener, in order: the last-resort error handler, the form guard, `/club` (before the
+    features: Bolt tries listeners in order, and commands are the most frequent requests), then each feature's
+    listeners; finally check every subcommand has a handler."""
+    command_router = CommandRouter(runtime)
+    errors.register(app, command_router, runtime)
+    forms.register(app, command_router, runtime)
+    router.register(app, command_router, runtime)
     for feature in FEATURES:
-        feature.register(app, router, runtime)
-    router.verify()
+        feature.register(app, command_router, runtime)
+    command_router.verify()

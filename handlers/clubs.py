@@ -32,8 +32,8 @@ from bot.runtime import Runtime
 from bot.slack import outbox
 from bot.slack.blocks import Message
 from bot.slack.forms import FieldErrors, FormValues, metadata
-from bot.slack.gateway import OutcomeUnknown, SlackRefused
 from bot.slack.modals import field_errors
+from bot.slack.types import OutcomeUnknown, SlackRefused
 from handlers.modals import open_modal, open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 

@@ -6,14 +6,14 @@ errors in the router; this catches what happens outside it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import App, BoltResponse
 
 from bot.help import try_again
 from bot.runtime import Runtime
 from bot.slack.modals import notice
+from handlers.router import CommandRouter
 from storage.db import database_unavailable, describe_database_error
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,11 @@ def request_kind(body: dict[str, Any]) -> str:
     return str(body.get("type") or "unknown")
 
 
-def unhandled_error(runtime: Runtime) -> Callable[..., BoltResponse | None]:
-    def on_error(error: Exception, body: dict[str, Any], response: BoltResponse | None) -> BoltResponse | None:
+class ErrorListeners:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def on_error(self, error: Exception, body: dict[str, Any], response: BoltResponse | None) -> BoltResponse | None:
         kind = request_kind(body)
         if database_unavailable(error):  # expected while the database restarts: one line, no traceback
             log.warning("database unavailable during a %s (%s)", kind, describe_database_error(error))
@@ -40,12 +43,15 @@ def unhandled_error(runtime: Runtime) -> Callable[..., BoltResponse | None]:
         user = body.get("user")
         user_id = body.get("user_id") or (user.get("id") if isinstance(user, dict) else None)
         if "command" in body and user_id:
-            return BoltResponse(status=200, body=try_again(runtime.language_of(user_id)).as_ack())
+            return BoltResponse(status=200, body=try_again(self.runtime.language_of(user_id)).as_ack())
         if body.get("type") == "view_submission" and user_id:
-            lang = runtime.language_of(user_id)
+            lang = self.runtime.language_of(user_id)
             return BoltResponse(
                 status=200, body={"response_action": "push", "view": notice(lang, try_again(lang).text)}
             )
         return None
 
-    return on_error
+
+def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
+    listeners = ErrorListeners(runtime)
+    app.error(listeners.on_error)

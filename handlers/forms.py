@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import App, BoltResponse
 
 from bot.access import FORMS, Caller, allowed
 from bot.help import refusal
@@ -17,14 +17,19 @@ from bot.runtime import Runtime
 from bot.slack.forms import metadata
 from bot.slack.modals import notice
 from bot.standing import standing_in
+from handlers.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
 
-def form_guard(runtime: Runtime) -> Callable[..., BoltResponse | None]:
-    def guard(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+class FormGuard:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def guard(self, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
         if body.get("type") != "view_submission":
             return next()
+        runtime = self.runtime
         view = body.get("view") or {}
         user_id = (body.get("user") or {}).get("id", "")
         form = FORMS.get(view.get("callback_id", ""))
@@ -42,4 +47,8 @@ def form_guard(runtime: Runtime) -> Callable[..., BoltResponse | None]:
         text = refusal(lang, form.rule).text if form else t(lang, "error.unknown_form")
         return BoltResponse(status=200, body={"response_action": "push", "view": notice(lang, text)})
 
-    return guard
+
+def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
+    """The guard runs before every listener (a global middleware)."""
+    guard = FormGuard(runtime)
+    app.use(guard.guard)

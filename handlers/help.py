@@ -10,17 +10,22 @@ from bot.subcommands import SUBCOMMANDS, CommandError, HelpRequest, listed_subco
 from handlers.router import CommandContext, CommandRouter
 
 
+class HelpListeners:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def show_help(self, ctx: CommandContext, request: HelpRequest) -> None:
+        if request.topic is None:
+            ctx.ack(help_index(ctx.lang, listed_subcommands()))
+            return
+        spec = SUBCOMMANDS.get(request.topic)
+        if spec is None:
+            raise CommandError(
+                "error.unknown_help_topic", usage="help", topic=request.topic, suggestion=suggest(request.topic)
+            )
+        ctx.ack(help_topic(ctx.lang, spec))
+
+
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
-    router.on("help")(show_help)
-
-
-def show_help(ctx: CommandContext, request: HelpRequest) -> None:
-    if request.topic is None:
-        ctx.ack(help_index(ctx.lang, listed_subcommands()))
-        return
-    spec = SUBCOMMANDS.get(request.topic)
-    if spec is None:
-        raise CommandError(
-            "error.unknown_help_topic", usage="help", topic=request.topic, suggestion=suggest(request.topic)
-        )
-    ctx.ack(help_topic(ctx.lang, spec))
+    listeners = HelpListeners(runtime)
+    router.on("help")(listeners.show_help)

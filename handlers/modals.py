@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.domain import Language
 from bot.runtime import Runtime
-from bot.slack.gateway import SlackRefused
 from bot.slack.modals import loading
+from bot.slack.types import SlackRefused
 
 log = logging.getLogger(__name__)
 

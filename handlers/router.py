@@ -113,12 +113,6 @@ class CommandRouter:
 
         return decorate
 
-    def attach(self, app: App) -> None:
-        """Register the `/club` listener. Call it before the features register theirs: Bolt tries listeners in
-        order, and commands are the most frequent requests."""
-        app.use(stamp_arrival)
-        app.command("/club")(self.handle)
-
     def verify(self) -> None:
         """Every subcommand in the table has a handler (called once all features are registered)."""
         missing = sorted(set(SUBCOMMANDS) - set(self._handlers))
@@ -183,3 +177,10 @@ class CommandRouter:
         if not context.acked:  # a handler that forgot to answer still gets the command acknowledged
             log.error("/club %s handler did not acknowledge", spec.name)
             context.ack()
+
+
+def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
+    """Register the arrival stamp and the `/club` listener. Called before the features register theirs: Bolt
+    tries listeners in order, and commands are the most frequent requests."""
+    app.use(stamp_arrival)
+    app.command("/club")(router.handle)

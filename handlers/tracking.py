@@ -26,8 +26,8 @@ from bot.runtime import Runtime
 from bot.slack import outbox
 from bot.slack.blocks import Message
 from bot.slack.forms import FieldErrors, FormValues, metadata
-from bot.slack.gateway import OutcomeUnknown, SlackRefused
 from bot.slack.modals import field_errors
+from bot.slack.types import OutcomeUnknown, SlackRefused
 from bot.standing import ClubRef, club_by_channel
 from bot.subcommands import CommandError, readable_text
 from bot.tracking import engagement, reminders, surveys, views

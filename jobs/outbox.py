@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.runtime import Runtime
-from bot.slack.outbox import DispatchReport
+from bot.slack.dispatcher import DispatchReport
 from jobs.base import RecurringTask
 
 

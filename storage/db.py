@@ -12,6 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
@@ -166,10 +170,8 @@ class Database:
 # --- schema versions (Alembic) -------------------------------------------------------------
 
 
-def alembic_config(url: str) -> Any:
+def alembic_config(url: str) -> Config:
     """An Alembic `Config` for this project's migrations, bound to `url`. No alembic.ini needed."""
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # ConfigParser interpolation: a literal % in a password must be doubled.
@@ -178,8 +180,6 @@ def alembic_config(url: str) -> Any:
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
     config = alembic_config("sqlite://")
     head = ScriptDirectory.from_config(config).get_current_head()
     if head is None:  # pragma: no cover - the project always has migrations
@@ -188,22 +188,16 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to `revision`."""
-    from alembic import command
-
     command.upgrade(alembic_config(url), revision)
 
 
 def downgrade(url: str, revision: str) -> None:
-    from alembic import command
-
     command.downgrade(alembic_config(url), revision)
 
 

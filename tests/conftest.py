@@ -168,7 +168,7 @@ def served_app(app_settings: Settings, standin_server: SlackStandIn) -> Iterator
     from bot.app import create_app
     from bot.runtime import Runtime
     from bot.server import LocalServer
-    from bot.slack.gateway import Pacer
+    from bot.slack.pacer import Pacer
     from bot.web import WebApp
 
     runtime = Runtime.from_settings(

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.slack.gateway import METHODS
 from bot.slack.manifest import load_manifest
+from bot.slack.methods import METHODS
 
 ROOT = Path(__file__).resolve().parent.parent
 _FAMILY = r"(auth|users|chat|conversations|views|pins|files|team|reactions|bookmarks)_([a-zA-Z]+(?:_v2)?)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.slack.gateway import Pacer
+from bot.slack.pacer import Pacer
 
 
 def test_posts_to_one_channel_are_spaced_but_other_channels_are_not_held_up():

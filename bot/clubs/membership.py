@@ -18,7 +18,7 @@ from bot import audit
 from bot.domain import ClubRole, ClubStatus, MembershipStatus
 from bot.participants.values import contains_hangul
 from bot.slack.events import first_delivery
-from bot.slack.gateway import SlackProfile
+from bot.slack.types import SlackProfile
 from storage.models import Club, Membership, Participant, utcnow
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,8 @@ from bot.errors import UserError
 from bot.participants.values import contains_hangul
 from bot.settings import Settings
 from bot.slack import outbox
-from bot.slack.gateway import SlackChannel, SlackGateway, SlackProfile, SlackRefused
+from bot.slack.gateway import SlackGateway
+from bot.slack.types import SlackChannel, SlackProfile, SlackRefused
 from bot.standing import ClubRef, ClubWithRole, clubs_of, participant_of
 from storage.db import Database
 from storage.models import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser, utcnow

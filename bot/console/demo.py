@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clubs.parse import PersonRef
 from bot.clubs.service import NewClub
 from bot.domain import CareerStage, FieldKey, Language, MeetingRole
+from bot.people import PersonRef
 from storage.models import Meeting, MeetingAttendance, Participant
 
 
@@ -116,8 +116,8 @@ def demo_club_request(slack_ids: dict[str, str], admin_id: str) -> NewClub:
     """The demo club, as the secretariat would create it: leaders the two organizers, members the attendees."""
     return NewClub(
         name=DEMO_CLUB["name"],
-        field=DEMO_CLUB["field"],
-        meeting_code=DEMO_MEETING["code"],
+        field=FieldKey(DEMO_CLUB["field"]),
+        meeting_code=str(DEMO_MEETING["code"]),
         leaders=[PersonRef(user_id=slack_ids[p.handle]) for p in DEMO_PEOPLE if p.leader],
         members=[],
         private=False,

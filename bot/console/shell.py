@@ -12,13 +12,21 @@ import secrets
 import shlex
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.app import create_app
+from bot.clubs.service import provision_club
+from bot.console.demo import DEMO_ADMIN, DEMO_PEOPLE, demo_club_request, seed_database
+from bot.server import LocalServer
 from bot.settings import Settings
 from bot.slack.manifest import load_manifest
 from bot.slack.text import mrkdwn_to_text, render_message, render_view
+from bot.standin import SlackStandIn
+from bot.startup import prepare
+from bot.web import WebApp
 
 CONSOLE_HELP = """Console commands:
   /club ...              run the slash command as the current person in the current channel
@@ -84,8 +92,6 @@ class Console:
 
     def _settle(self, quiet: float = 0.4, limit: float = 5.0) -> None:
         """Wait until the stand-in has seen no new call for `quiet` seconds (at most `limit`)."""
-        import time
-
         deadline = time.monotonic() + limit
         count = len(self.standin.calls)
         last_change = time.monotonic()
@@ -349,12 +355,6 @@ def console_dir(settings: Settings) -> Path:
 
 def run_console(settings: Settings, *, demo: bool, fresh: bool, stdin: TextIO, stdout: TextIO) -> int:
     """Start the stand-in and the app, optionally seed the demo, and read commands until :quit or EOF."""
-    from bot.app import create_app
-    from bot.server import LocalServer
-    from bot.standin import SlackStandIn
-    from bot.startup import prepare
-    from bot.web import WebApp
-
     folder = console_dir(settings)
     if fresh and folder.exists():
         shutil.rmtree(folder)
@@ -434,8 +434,6 @@ class _World:
 
 def _prepare_workspace(standin: Any, *, demo: bool) -> _World:
     """The console's people and channels: the secretariat admin and channel always; the demo's people if asked."""
-    from bot.console.demo import DEMO_ADMIN, DEMO_PEOPLE
-
     workspace = standin.ws
     by_name = {user.name: user.id for user in workspace.users.values()}
     admin_id = by_name.get(DEMO_ADMIN.handle) or standin.add_user(
@@ -462,9 +460,6 @@ def _prepare_workspace(standin: Any, *, demo: bool) -> _World:
 
 def _seed_demo(runtime: Any, world: _World) -> None:
     """The demo meeting and people, then the club created the way the secretariat would (`/club new`)."""
-    from bot.clubs.service import provision_club
-    from bot.console.demo import demo_club_request, seed_database
-
     with runtime.db.session() as session:
         seed_database(session, slack_ids=world.people)
     result = provision_club(

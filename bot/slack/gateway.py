@@ -5,8 +5,8 @@
 - Posts that must not be duplicated use a second client that retries only rate limits (a 429 means
   Slack did nothing); a dropped connection or a 5xx after sending is an *unknown outcome*, which the
   outbox resolves by looking for the post in the channel's history before sending it again.
-- A pacer keeps the process under Slack's limits instead of bouncing off them: about one message
-  per second per channel, and each method's tier budget per minute.
+- A pacer (`bot.slack.pacer`) keeps the process under Slack's limits instead of bouncing off them; every
+  method called here is in `bot.slack.methods.METHODS`; answers and failures are `bot.slack.types`.
 """
 
 from __future__ import annotations
@@ -14,207 +14,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import RetryHandler
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from slack_sdk.web import SlackResponse
 
 from bot.settings import Settings
+from bot.slack.pacer import Pacer, make_client
+from bot.slack.types import OutcomeUnknown, SlackChannel, SlackProfile, SlackRefused, ViewHandle
 
 log = logging.getLogger(__name__)
-
-TIER_PER_MINUTE = {1: 1, 2: 20, 3: 50, 4: 100}
-
-
-@dataclass(frozen=True)
-class MethodInfo:
-    """A Web API method the bot calls: its rate-limit tier (None: special) and the bot scopes it needs here
-    (for conversations.* methods, those of the conversation types the bot uses: public and private
-    channels, and its direct messages)."""
-
-    tier: int | None
-    scopes: frozenset[str]
-    #: Scopes that unlock more of the answer, not the method itself (e.g. `users:read.email` for emails).
-    data_scopes: frozenset[str] = frozenset()
-
-    @property
-    def all_scopes(self) -> frozenset[str]:
-        return self.scopes | self.data_scopes
-
-
-def _m(tier: int | None, *scopes: str, data: tuple[str, ...] = ()) -> MethodInfo:
-    return MethodInfo(tier, frozenset(scopes), frozenset(data))
-
-
-#: Every Web API method the code calls. `tests/test_manifest.py` checks that the code calls nothing else,
-#: that the scopes agree with Slack's published description, and that manifest.yml asks for exactly these.
-METHODS: dict[str, MethodInfo] = {
-    "auth.test": _m(None),
-    "users.info": _m(4, "users:read", data=("users:read.email",)),
-    "users.lookupByEmail": _m(3, "users:read.email"),
-    "conversations.create": _m(2, "channels:manage", "groups:write"),
-    "conversations.list": _m(2, "channels:read", "groups:read"),
-    "conversations.setTopic": _m(2, "channels:manage", "groups:write"),
-    "conversations.setPurpose": _m(2, "channels:manage", "groups:write"),
-    "conversations.invite": _m(3, "channels:manage", "groups:write"),
-    "conversations.inviteShared": _m(2, "conversations.connect:write"),
-    "conversations.archive": _m(2, "channels:manage", "groups:write"),
-    "conversations.open": _m(3, "im:write"),
-    "conversations.history": _m(3, "channels:history", "groups:history", "im:history"),
-    "chat.postMessage": _m(None, "chat:write"),
-    "chat.update": _m(3, "chat:write"),
-    "pins.add": _m(2, "pins:write"),
-    "chat.postEphemeral": _m(4, "chat:write"),
-    "views.open": _m(4),
-    "views.update": _m(4),
-    "views.push": _m(4),
-    "views.publish": _m(4),
-    "files.getUploadURLExternal": _m(4, "files:write"),
-    "files.completeUploadExternal": _m(4, "files:write"),
-}
-#: chat.postMessage: "about one message per second per channel, short bursts allowed".
-POST_INTERVAL_PER_CHANNEL = 1.0
-
-
-@dataclass(frozen=True)
-class SlackProfile:
-    """What the bot needs to know of a Slack user."""
-
-    user_id: str
-    locale: str | None
-    email: str | None
-    real_name: str | None
-    is_deleted: bool
-    is_bot: bool
-    is_restricted: bool = False  # a guest (multi- or single-channel)
-
-
-@dataclass(frozen=True)
-class SlackChannel:
-    id: str
-    name: str
-    is_private: bool
-    is_archived: bool
-    creator: str | None
-
-
-@dataclass(frozen=True)
-class ViewHandle:
-    id: str
-    hash: str
-
-
-class SlackRefused(Exception):
-    """Slack answered and did not do it (`ok: false`, or still rate-limited after retries)."""
-
-    def __init__(self, error: str, method: str, data: dict[str, Any] | None = None) -> None:
-        super().__init__(f"{method}: {error}")
-        self.error = error
-        self.method = method
-        self.data = data or {}
-
-
-class OutcomeUnknown(Exception):
-    """The request may or may not have reached Slack (dropped connection, timeout, 5xx)."""
-
-
-class Pacer:
-    """Token buckets per method (tier budget per minute) and a minimum spacing of posts per channel."""
-
-    def __init__(self, *, scale: float = 1.0) -> None:
-        self._scale = scale  # tests shrink time; production uses 1.0
-        self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}  # method -> (tokens, last refill)
-        self._next_post: dict[str, float] = {}  # channel -> earliest next post time
-
-    def available(self, method: str) -> bool:
-        """Whether a call of `method` could go out now without waiting (nothing is reserved)."""
-        now = time.monotonic()
-        with self._lock:
-            info = METHODS.get(method)
-            if info is None or info.tier is None:
-                return True
-            capacity = float(TIER_PER_MINUTE[info.tier])
-            tokens, last = self._buckets.get(method, (capacity, now))
-            return min(capacity, tokens + (now - last) * capacity / (60.0 * self._scale)) >= 1.0
-
-    def wait(self, method: str, channel: str | None = None) -> float:
-        """Block until the call fits the budgets; return the seconds waited."""
-        waited = 0.0
-        while True:
-            delay = self._reserve(method, channel)
-            if delay <= 0:
-                return waited
-            time.sleep(delay)
-            waited += delay
-
-    def _reserve(self, method: str, channel: str | None) -> float:
-        now = time.monotonic()
-        with self._lock:
-            if method == "chat.postMessage" and channel:
-                ready = self._next_post.get(channel, 0.0)
-                if ready > now:
-                    return ready - now
-                self._next_post[channel] = now + POST_INTERVAL_PER_CHANNEL * self._scale
-                return 0.0
-            info = METHODS.get(method)
-            if info is None or info.tier is None:
-                return 0.0
-            tier = info.tier
-            capacity = float(TIER_PER_MINUTE[tier])
-            rate = capacity / (60.0 * self._scale)
-            tokens, last = self._buckets.get(method, (capacity, now))
-            tokens = min(capacity, tokens + (now - last) * rate)
-            if tokens >= 1.0:
-                self._buckets[method] = (tokens - 1.0, now)
-                return 0.0
-            self._buckets[method] = (tokens, now)
-            return (1.0 - tokens) / rate
-
-
-class PacedWebClient(WebClient):
-    """A WebClient whose every call first waits for the pacer."""
-
-    def __init__(self, *args: Any, pacer: Pacer, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pacer = pacer
-
-    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
-        channel = None
-        for source in (kwargs.get("json"), kwargs.get("params"), kwargs.get("data")):
-            if isinstance(source, Mapping) and source.get("channel"):
-                channel = str(source["channel"])
-                break
-        self.pacer.wait(api_method, channel)
-        return super().api_call(api_method, **kwargs)  # type: ignore[return-value]
-
-
-def make_client(
-    settings: Settings, *, pacer: Pacer, max_retries: int = 3, timeout: int = 10, retry_connection_errors: bool = True
-) -> PacedWebClient:
-    handlers: list[RetryHandler] = [RateLimitErrorRetryHandler(max_retry_count=max_retries)] if max_retries else []
-    if retry_connection_errors and max_retries:
-        handlers += [
-            ConnectionErrorRetryHandler(max_retry_count=max_retries),
-            ServerErrorRetryHandler(max_retry_count=max_retries),
-        ]
-    return PacedWebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=timeout,
-        retry_handlers=handlers,
-        pacer=pacer,
-    )
 
 
 class SlackGateway:

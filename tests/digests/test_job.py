@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from bot.domain import ClubStatus, FeedStatus, FieldKey, JobRunStatus
 from bot.runtime import Runtime
-from bot.slack.gateway import Pacer
+from bot.slack.pacer import Pacer
 from bot.standin import FaultPlan
 from jobs import digests as digest_job
 from jobs import digests as feeds_task
