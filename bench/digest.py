@@ -5,7 +5,7 @@ request after 200 ms. The 300 feeds are spread over 150 loopback addresses (127.
 same port), so the per-host limit (2) does not bind and the total limit (20) does. A fifth of the feeds
 answer 304 to a conditional request carrying their ETag; the others ignore validators.
 
-What is timed is what the clock's hourly `feeds` task runs, `bot.digests.service.refresh_all`: the
+What is timed is what the clock's hourly `feeds` task runs, `bot.digests.upkeep.refresh_all`: the
 production `refresh_feeds` (read the feeds, fetch them with conditional requests while worker processes
 parse each body as it arrives, then store the new items and each feed's health), then telling leaders of
 broken feeds and pruning old items. It runs on a migrated database (a temporary SQLite file, or a scratch
@@ -42,10 +42,11 @@ import feedparser
 from _common import documented, free_port, scratch_database
 from sqlalchemy import func, insert, select
 
-from bot.digests.feeds.fetch import FetchOptions, FetchRequest, fetch_many
+from bot.digests.feeds.fetch import fetch_many
 from bot.digests.feeds.pipeline import Fetched, default_workers, read_result
-from bot.digests.service import refresh_all
+from bot.digests.feeds.types import FetchOptions, FetchRequest
 from bot.digests.store import Fetcher, RefreshReport, refresh_feeds
+from bot.digests.upkeep import refresh_all
 from bot.domain import FieldKey
 from storage import db as storage_db
 from storage.models import Club, ClubFeed, Feed, FeedItem

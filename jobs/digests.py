@@ -28,7 +28,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot import time
-from bot.digests import service
+from bot.digests import service, upkeep
+from bot.digests.types import RefreshSummary
 from bot.periods import Due
 from bot.runtime import Runtime
 from jobs.base import PeriodicJob, RecurringTask
@@ -65,7 +66,7 @@ def work(runtime: Runtime, due: Due, session: Session) -> None:
     now = time.now()
     club_id = _club_id(due)
     allow_private = runtime.settings.allow_private_feeds
-    service.refresh_stale_club_feeds(
+    upkeep.refresh_stale_club_feeds(
         runtime.db, club_id, now, allow_private=allow_private, language_of=runtime.language_of
     )
     service.post_digest(session, club_id, due.period, now, default_tz=runtime.settings.timezone)
@@ -82,8 +83,8 @@ JOB = PeriodicJob(
 )
 
 
-def refresh(runtime: Runtime) -> service.RefreshSummary:
-    summary = service.refresh_all(
+def refresh(runtime: Runtime) -> RefreshSummary:
+    summary = upkeep.refresh_all(
         runtime.db,
         time.now(),
         allow_private=runtime.settings.allow_private_feeds,

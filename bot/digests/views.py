@@ -1,9 +1,9 @@
 """Block Kit of the news digest: the weekly post, its private preview, the feed list, the settings form,
 and the answers to the digest commands. Pure functions of plain values.
 
-Texts from feeds and people that reach these functions through the feed service (`DraftItem`,
-`FeedNotice`...) are already escaped for Slack mrkdwn and are not escaped again; feed titles and
-addresses read from `FeedView` are escaped here. Slack's limits hold: at most 50 blocks per message and
+The values are `bot.digests.types`. Texts from feeds and people that reach these functions through the
+store (`DraftItem`, `FeedNotice`...) are already escaped for Slack mrkdwn and are not escaped again; feed
+titles and addresses read from `FeedView` are escaped here. Slack's limits hold: at most 50 blocks per message and
 3,000 characters per section (a long item loses its summary, then its link, before it could break one).
 """
 
@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digests.feeds.text import slack_link_url
+from bot.digests.types import AddFeedResult, DigestSchedule, DraftItem, FeedNotice, FeedView, Preview, SharedLink
 from bot.domain import FeedStatus, Language
 from bot.i18n import format_date, t
 from bot.slack.blocks import SECTION_TEXT_LIMIT, Message, context, divider, escape, header, section, shorten
 from bot.slack.modals import modal, number_input, select, time_input
-
-if TYPE_CHECKING:
-    from bot.digests.service import DigestSchedule, Preview, SharedLink
-    from bot.digests.store import AddFeedResult, DraftItem, FeedNotice, FeedView
 
 MAX_BLOCKS = 50
 SETTINGS_CALLBACK = "digest_settings"

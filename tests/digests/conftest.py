@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digests import service as digest_service
 from bot.slack.text import render_message
+from bot.time import zone
 from jobs import clock
 from jobs import digests as digest_job
 from storage.models import Club
@@ -64,7 +64,7 @@ def slot_just_passed(world: World, club_id: int, *, minutes_ago: int = 30) -> No
     """Set the club's digest day and time to `minutes_ago` minutes ago (in its time zone)."""
     with world.db.session() as session:
         club = session.get(Club, club_id)
-        tz = digest_service.club_tz(club.timezone, world.runtime.settings.timezone)
+        tz = zone(club.timezone, world.runtime.settings.timezone)
         local = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).astimezone(tz)
         club.digest_weekday, club.digest_hour, club.digest_minute = local.weekday(), local.hour, local.minute
 
@@ -72,7 +72,7 @@ def slot_just_passed(world: World, club_id: int, *, minutes_ago: int = 30) -> No
 def club_tz(world: World, club_id: int) -> ZoneInfo:
     with world.db.session() as session:
         club = session.get(Club, club_id)
-        return digest_service.club_tz(club.timezone, world.runtime.settings.timezone)
+        return zone(club.timezone, world.runtime.settings.timezone)
 
 
 def run_digest(world: World, *, at: datetime | None = None, owner: str = "clock:test:1", runtime=None) -> dict:

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.digests.service import DigestSchedule, club_tz
+from bot.digests.types import DigestSchedule
 from bot.domain import FieldKey, Language
+from bot.time import zone as club_tz
 
 
 def schedule(weekday: int, hour: int, minute: int = 0, tz: str = "Asia/Seoul") -> DigestSchedule:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.digests.feeds.text import slack_escape
-from bot.digests.service import DigestSchedule
-from bot.digests.store import DraftItem, FeedView
+from bot.digests.types import DigestSchedule, DraftItem, FeedView
 from bot.digests.views import digest_post, feed_list
 from bot.domain import FeedStatus, FieldKey, Language
 from bot.slack.text import render_message

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.digests.feeds.fetch import FetchOptions
+from bot.digests.feeds.types import FetchOptions
 from tests.feeds.server import SAMPLES, FeedServer
 
 

@@ -9,16 +9,10 @@ import httpcore
 import pytest
 
 from bot.digests.feeds import fetch as fetch_module
+from bot.digests.feeds.addresses import AddressPolicy, is_public_address
 from bot.digests.feeds.errors import FeedErrorKind
-from bot.digests.feeds.fetch import (
-    USER_AGENT,
-    AddressPolicy,
-    FetchOptions,
-    FetchRequest,
-    fetch_many,
-    fetch_one,
-    is_public_address,
-)
+from bot.digests.feeds.fetch import fetch_many, fetch_one
+from bot.digests.feeds.types import USER_AGENT, FetchOptions, FetchRequest
 from tests.feeds.server import SAMPLES
 
 

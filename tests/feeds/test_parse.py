@@ -7,9 +7,11 @@ import resource
 
 import pytest
 
+from bot.digests.feeds.decode import decode_document
 from bot.digests.feeds.errors import FeedErrorKind
 from bot.digests.feeds.fetch import fetch_one
-from bot.digests.feeds.parse import FeedParseError, decode_document, discover_feed_links, parse_feed
+from bot.digests.feeds.pages import discover_feed_links
+from bot.digests.feeds.parse import FeedParseError, parse_feed
 from bot.digests.feeds.text import html_to_text, plain_text, slack_escape, truncate
 from tests.feeds.server import SAMPLES
 

@@ -6,8 +6,9 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
 from bot.digests.feeds.errors import FeedErrorKind
-from bot.digests.feeds.fetch import FetchRequest, fetch_one
+from bot.digests.feeds.fetch import fetch_one
 from bot.digests.feeds.pipeline import MIN_BATCH_FOR_WORKERS, ParsePool, fetch_and_parse
+from bot.digests.feeds.types import FetchRequest
 from tests.feeds.server import SAMPLES
 
 

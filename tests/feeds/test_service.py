@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.digests import store as service
 from bot.digests.feeds.catalog import load_catalog
 from bot.digests.feeds.errors import FeedErrorKind
-from bot.digests.feeds.fetch import FetchOptions
+from bot.digests.feeds.types import FetchOptions
 from bot.domain import FeedStatus, FieldKey, OutputType
 from storage.models import Club, ClubFeed, Digest, DigestEntry, Feed, FeedItem, Output, Participant, SharedItem
 

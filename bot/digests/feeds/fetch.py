@@ -28,6 +28,9 @@ on every connection, hence on every redirect hop. Only `http` and `https` URLs a
 from the environment are ignored (`trust_env=False`) so the check cannot be bypassed through one.
 `allow_private=True` (the `CLUBBOT_ALLOW_PRIVATE_FEEDS=1` setting, for tests and the local console)
 lifts the address check; `allowed_networks` lets an operator trust specific networks instead.
+
+What a fetch is asked and answers (`FetchOptions`, `FetchRequest`, `FetchResult`) is in
+`bot.digests.feeds.types`; which addresses are allowed (`AddressPolicy`) in `bot.digests.feeds.addresses`.
 """
 
 from __future__ import annotations
@@ -51,11 +54,12 @@ import certifi
 import httpcore
 import httpx
 
+from bot.digests.feeds.addresses import AddressPolicy, BlockedAddressError, IPAddress, literal_ip
 from bot.digests.feeds.errors import FeedError, FeedErrorKind
+from bot.digests.feeds.types import FetchOptions, FetchRequest, FetchResult
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = "clubbot/0.1 (BrainLink X-Lab Day club news digest; +https://www.kofst.or.kr/)"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
@@ -69,140 +73,8 @@ ACCEPT_ENCODING = "gzip, deflate"
 MAX_RETRY_AFTER = 7 * 24 * 3600.0
 _RETRY_STATUSES = frozenset({429, 503})
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-
-@dataclass(frozen=True)
-class FetchOptions:
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    #: Seconds one fetch may take from its first connection to its last byte, redirects included.
-    deadline: float = 45.0
-    max_bytes: int = 5 * 1024 * 1024
-    max_redirects: int = 5
-    per_host: int = 2
-    total: int = 20
-    allow_private: bool = False
-    #: Networks trusted even though they are not public (e.g. a secretariat intranet feed server).
-    allowed_networks: tuple[str, ...] = ()
-    user_agent: str = USER_AGENT
-
-    @property
-    def effective_concurrency(self) -> int:
-        return max(1, self.total)
-
-
-@dataclass(frozen=True)
-class FetchRequest:
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    """What happened when one URL was fetched.
-
-    `permanent_url` is set when the fetch began with one or more permanent redirects (301/308): the
-    address the stored URL should move to. `not_modified` is a 304 to a conditional request.
-    """
-
-    url: str
-    final_url: str
-    status: int | None = None
-    permanent_url: str | None = None
-    not_modified: bool = False
-    body: bytes = b""
-    etag: str | None = None
-    last_modified: str | None = None
-    content_type: str | None = None
-    elapsed: float = 0.0
-    redirects: int = 0
-    error: FeedError | None = None
-    #: Seconds the server asked to wait before the next request (`Retry-After` on a 429 or 503).
-    retry_after: float | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def permanent_redirect(self) -> bool:
-        return self.permanent_url is not None
-
-
-# --- address policy -------------------------------------------------------------------------------
-
-
-class BlockedAddressError(Exception):
-    """The host resolves to an address feeds may not be fetched from."""
-
-    def __init__(self, host: str, address: str) -> None:
-        super().__init__(f"{host} resolves to {address}, which is not a public address")
-        self.host = host
-        self.address = address
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]
-    if ip in ipaddress.IPv6Network("64:ff9b::/96"):  # NAT64
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
-def is_public_address(ip: IPAddress) -> bool:
-    """Whether `ip` is a public unicast address (and, for IPv6 forms carrying an IPv4 one, so is that)."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is that IPv4 address
-            return is_public_address(ip.ipv4_mapped)
-        embedded = _embedded_ipv4(ip)
-        if embedded is not None and not is_public_address(embedded):
-            return False
-        if ip.is_site_local:
-            return False
-    return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global
-    )
-
-
-@dataclass(frozen=True)
-class AddressPolicy:
-    allow_private: bool = False
-    allowed_networks: tuple[IPNetwork, ...] = ()
-
-    @classmethod
-    def from_options(cls, options: FetchOptions) -> AddressPolicy:
-        return cls(
-            options.allow_private, tuple(ipaddress.ip_network(n, strict=False) for n in options.allowed_networks)
-        )
-
-    def allows(self, ip: IPAddress) -> bool:
-        if self.allow_private or is_public_address(ip):
-            return True
-        return any(ip.version == net.version and ip in net for net in self.allowed_networks)
-
-    def check(self, host: str, ip: IPAddress) -> None:
-        if not self.allows(ip):
-            raise BlockedAddressError(host, str(ip))
-
-
-def _literal_ip(host: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
+# --- connections only to addresses the policy allows ---------------------------------------------------
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -213,7 +85,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         self._inner = inner or httpcore.AnyIOBackend()
 
     async def resolve(self, host: str, port: int, timeout: float | None) -> list[IPAddress]:
-        literal = _literal_ip(host)
+        literal = literal_ip(host)
         if literal is not None:
             return [literal]
         loop = asyncio.get_running_loop()
@@ -329,7 +201,7 @@ def _check_url(url: str, policy: AddressPolicy) -> str:
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
         raise _Failure(FeedError(FeedErrorKind.INVALID_URL, f"only http and https links are fetched: {url[:200]}"))
     host = parts.hostname.lower()
-    literal = _literal_ip(host)
+    literal = literal_ip(host)
     if literal is not None and not policy.allows(literal):
         raise _Failure(FeedError(FeedErrorKind.BLOCKED_ADDRESS, f"{host} is not a public address"))
     return host

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 #: Query parameters that only track where a click came from; dropped from links.
 TRACKING_PARAMETERS = frozenset(
@@ -74,6 +74,17 @@ def unwrap_redirector(url: str) -> str:
             return url.strip()
         url = inner
     return url.strip()
+
+
+def absolute_link(link: object, base: str | None) -> str | None:
+    """A link found in a feed or a page, made absolute against `base` and unwrapped from a redirector;
+    None when it is empty or not an `http`/`https` link."""
+    if not isinstance(link, str) or not link.strip():
+        return None
+    absolute = unwrap_redirector(urljoin(base or "", link.strip()))
+    if urlsplit(absolute).scheme.lower() not in {"http", "https"}:
+        return None
+    return absolute
 
 
 def doi_of(url: str) -> str | None:

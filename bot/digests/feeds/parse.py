@@ -2,9 +2,8 @@
 
 Never `feedparser.parse(url)`: the bytes come from `bot.digests.feeds.fetch`, and this module only reads them.
 
-* Encoding: the charset from the HTTP header, then the XML declaration, then UTF-8, then Korean
-  CP949 (a superset of EUC-KR) when the bytes read as Hangul, then Windows-1252. A declared encoding
-  the bytes do not decode in is overruled and noted as the feed's problem. The text is handed to
+* Encoding: decided by `bot.digests.feeds.decode` (header charset, XML declaration, UTF-8, CP949 for
+  Hangul, Windows-1252; a wrong declaration is noted as the feed's problem). The text is handed to
   feedparser re-encoded as UTF-8 with a matching declaration, so feedparser's own guessing (which
   needs `chardet` for undeclared EUC-KR) is never involved.
 * Entity expansion: documents declaring entities (`<!ENTITY`, internal or external, outside CDATA)
@@ -13,11 +12,12 @@ Never `feedparser.parse(url)`: the bytes come from `bot.digests.feeds.fetch`, an
   line by line; refusing outright costs nothing for real feeds, which do not declare entities.
 * `bozo` with usable entries: the entries are used and the problem is reported in `ParsedFeed.problem`.
   Nothing usable (an HTML page, binary data, an empty body) raises `FeedParseError(NOT_A_FEED)`.
+
+Web pages that are not feeds (the feeds they advertise, their titles) are `bot.digests.feeds.pages`.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import io
 import json
@@ -25,16 +25,14 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from bot.digests.feeds.decode import decode_document
 from bot.digests.feeds.errors import FeedError, FeedErrorKind
-from bot.digests.feeds.normalize import title_key, unwrap_redirector, url_key
-from bot.digests.feeds.text import collapse_whitespace, plain_text, slack_escape, truncate
+from bot.digests.feeds.normalize import absolute_link, title_key, url_key
+from bot.digests.feeds.text import collapse_whitespace, plain_text, slack_escape
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 600
@@ -82,107 +80,7 @@ class ParsedFeed:
     problem: str | None = None
 
 
-# --- encodings --------------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 _XML_DECL_TEXT = re.compile(r"^\s*<\?xml\b[^>]*\?>")
-#: Labels mapped onto the codec that reads what servers really send under them.
-_ALIASES = {
-    "euc-kr": "cp949",
-    "euckr": "cp949",
-    "ks_c_5601-1987": "cp949",
-    "ks_c_5601": "cp949",
-    "ksc5601": "cp949",
-    "x-windows-949": "cp949",
-    "windows-949": "cp949",
-    "ms949": "cp949",
-    "uhc": "cp949",
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "utf8": "utf-8",
-}
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().strip("\"'").lower()
-    label = _ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def _header_charset(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    message = Message()
-    message["content-type"] = content_type
-    charset = message.get_param("charset")
-    return charset if isinstance(charset, str) else None
-
-
-def _mostly_hangul(text: str) -> bool:
-    non_ascii = [ch for ch in text if ord(ch) > 127]
-    if not non_ascii:
-        return False
-    hangul = sum(1 for ch in non_ascii if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e")
-    return hangul / len(non_ascii) >= 0.6
-
-
-def decode_document(body: bytes, content_type: str | None = None) -> tuple[str, str, str | None]:
-    """Decode feed bytes: (text, codec used, problem or None when the declared encoding was wrong)."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            try:
-                return body[len(bom) :].decode(name), name, None
-            except UnicodeDecodeError:
-                break
-    declared = [c for c in (_codec(_header_charset(content_type)), _codec(_xml_declared(body))) if c]
-    for name in declared:
-        if name in {"utf-16", "utf-32"} or name.startswith(("utf-16", "utf-32")):
-            continue  # without a BOM these are almost always a mislabelled ASCII-compatible document
-        try:
-            text = body.decode(name)
-        except UnicodeDecodeError:
-            continue
-        if name == "cp949" or name == "utf-8" or not _decodes_as_korean(body):
-            return text, name, None
-        # An 8-bit Western label on bytes that read as Korean: the label is wrong (a common server default).
-        return body.decode("cp949"), "cp949", f"declared {declared[0]}, read as cp949"
-    for name in ("utf-8", "cp949", "cp1252", "latin-1"):
-        try:
-            text = body.decode(name)
-        except UnicodeDecodeError:
-            continue
-        if name == "cp949" and not _mostly_hangul(text):
-            continue
-        problem = f"declared {declared[0]}, read as {name}" if declared and declared[0] != name else None
-        return text, name, problem
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
-
-
-def _decodes_as_korean(body: bytes) -> bool:
-    try:
-        return _mostly_hangul(body.decode("cp949"))
-    except UnicodeDecodeError:
-        return False
-
-
-def _xml_declared(body: bytes) -> str | None:
-    match = _XML_DECL.match(body[:300])
-    return match.group(1).decode("ascii") if match else None
 
 
 # --- entity-expansion guard ---------------------------------------------------------------------
@@ -245,7 +143,7 @@ def parse_feed(
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, problem or "unreadable"))
     return ParsedFeed(
         title=_detail_text(feed, "title", TITLE_LIMIT) or None,
-        link=_absolute(feed.get("link"), url),
+        link=absolute_link(feed.get("link"), url),
         format=version or "unknown",
         encoding=encoding,
         entries=entries,
@@ -296,15 +194,6 @@ def _detail_text(container: Any, name: str, limit: int) -> str:
     detail = container.get(f"{name}_detail") or {}
     is_html = detail.get("type", "text/html") != "text/plain"
     return plain_text(str(value), limit=limit, is_html=is_html)
-
-
-def _absolute(link: object, base: str | None) -> str | None:
-    if not isinstance(link, str) or not link.strip():
-        return None
-    absolute = unwrap_redirector(urljoin(base or "", link.strip()))
-    if urlsplit(absolute).scheme.lower() not in {"http", "https"}:
-        return None
-    return absolute
 
 
 def _summary(entry: Any) -> str:
@@ -361,7 +250,7 @@ def _feedparser_entry(entry: Any, base: str | None) -> ParsedEntry | None:
     return _make_entry(
         entry.get("id"),
         _detail_text(entry, "title", TITLE_LIMIT),
-        _absolute(entry.get("link"), base),
+        absolute_link(entry.get("link"), base),
         _summary(entry),
         published,
     )
@@ -381,14 +270,14 @@ def _parse_json_feed(text: str, *, url: str | None, encoding: str, max_entries: 
     items = document.get("items")
     if not isinstance(items, list):
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, "JSON Feed without items"))
-    base = _absolute(document.get("feed_url"), url) or url
+    base = absolute_link(document.get("feed_url"), url) or url
     entries = _entries(
         (_json_entry(item, base) for item in items[: max_entries * 2] if isinstance(item, dict)), max_entries
     )
     title = document.get("title")
     return ParsedFeed(
         title=plain_text(title, limit=TITLE_LIMIT, is_html=False) if isinstance(title, str) else None,
-        link=_absolute(document.get("home_page_url"), base),
+        link=absolute_link(document.get("home_page_url"), base),
         format="json" + version.rstrip("/").rsplit("/", 1)[-1].replace(".", ""),
         encoding=encoding,
         entries=entries,
@@ -406,7 +295,7 @@ def _json_date(value: object) -> datetime | None:
 
 
 def _json_entry(item: dict[str, Any], base: str | None) -> ParsedEntry | None:
-    link = _absolute(item.get("url"), base) or _absolute(item.get("external_url"), base)
+    link = absolute_link(item.get("url"), base) or absolute_link(item.get("external_url"), base)
     title = item.get("title")
     title_text = plain_text(title, limit=TITLE_LIMIT, is_html=False) if isinstance(title, str) else ""
     summary = ""
@@ -417,89 +306,3 @@ def _json_entry(item: dict[str, Any], base: str | None) -> ParsedEntry | None:
             break
     published = _json_date(item.get("date_published")) or _json_date(item.get("date_modified"))
     return _make_entry(item.get("id"), title_text, link, summary, published)
-
-
-# --- feed discovery on HTML pages ------------------------------------------------------------------------
-
-_FEED_TYPES = frozenset(
-    {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/feed+json",
-        "application/json",
-        "application/rdf+xml",
-        "text/xml",
-        "application/xml",
-    }
-)
-
-
-class _LinkFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "link":
-            return
-        values = {name: (value or "") for name, value in attrs}
-        rels = values.get("rel", "").lower().split()
-        if "alternate" in rels and values.get("type", "").lower() in _FEED_TYPES and values.get("href"):
-            self.links.append(values["href"])
-
-
-def discover_feed_links(body: bytes, *, base_url: str, content_type: str | None = None) -> list[str]:
-    """Feed links an HTML page advertises (`<link rel="alternate" type="application/rss+xml" href=...>`)."""
-    text, _, _ = decode_document(body[:512_000], content_type)
-    finder = _LinkFinder()
-    finder.feed(text)
-    found: list[str] = []
-    for href in finder.links:
-        absolute = _absolute(href, base_url)
-        if absolute and absolute not in found:
-            found.append(absolute)
-    return found
-
-
-class _TitleFinder(HTMLParser):
-    """A page's `og:title` / `twitter:title` meta tag, else its `<title>` (in the document head)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: str | None = None
-        self.title_parts: list[str] = []
-        self._in_title = False
-        self.done = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title" and not self.title_parts:
-            self._in_title = True
-        elif tag == "meta" and self.meta is None:
-            values = {name: (value or "") for name, value in attrs}
-            if (values.get("property") or values.get("name") or "").lower() in {"og:title", "twitter:title"}:
-                self.meta = values.get("content") or None
-        elif tag == "body":
-            self.done = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag == "head":
-            self.done = True
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title_parts.append(data)
-
-
-def html_title(body: bytes, content_type: str | None = None) -> str | None:
-    """The title of a web page (its `og:title`, else `<title>`), as one line of plain text; None if it has none.
-
-    Only the first 256 KB are read: the title is in the document's head."""
-    text, _, _ = decode_document(body[:256_000], content_type)
-    finder = _TitleFinder()
-    for start in range(0, len(text), 8192):  # stop reading once the head is over
-        finder.feed(text[start : start + 8192])
-        if finder.done or finder.meta:
-            break
-    return truncate(collapse_whitespace(finder.meta or "".join(finder.title_parts)), TITLE_LIMIT) or None

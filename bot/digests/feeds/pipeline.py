@@ -26,8 +26,10 @@ from threading import Lock
 from types import TracebackType
 
 from bot.digests.feeds.errors import FeedError, FeedErrorKind
-from bot.digests.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
-from bot.digests.feeds.parse import FeedParseError, ParsedFeed, discover_feed_links, parse_feed
+from bot.digests.feeds.fetch import fetch_many
+from bot.digests.feeds.pages import discover_feed_links
+from bot.digests.feeds.parse import FeedParseError, ParsedFeed, parse_feed
+from bot.digests.feeds.types import FetchOptions, FetchRequest, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +102,11 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     with _context_lock:
         if _context is None:
             if "forkserver" in multiprocessing.get_all_start_methods():
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["bot.digests.feeds.parse"])
+                forkserver = multiprocessing.get_context("forkserver")
+                forkserver.set_forkserver_preload(["bot.digests.feeds.parse", "bot.digests.feeds.pages"])
+                _context = forkserver
             else:  # pragma: no cover - Windows
-                context = multiprocessing.get_context("spawn")
-            _context = context
+                _context = multiprocessing.get_context("spawn")
         return _context
 
 
