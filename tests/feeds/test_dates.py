@@ -21,8 +21,8 @@ NOW = datetime(2024, 10, 5, 12, 0, tzinfo=UTC)
 K = DateProblemKind
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
