@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.digests.feeds.doi import doi_from_text, doi_from_url, doi_key, doi_url, entry_doi, normalize_doi
+from bot.digests.feeds.doi import (
+    canonical_url,
+    doi_from_text,
+    doi_from_url,
+    doi_key,
+    doi_url,
+    doi_url_key,
+    entry_doi,
+    normalize_doi,
+)
+from bot.digests.feeds.normalize import url_key
 
 
 @pytest.mark.parametrize(
@@ -117,3 +127,30 @@ def test_the_same_paper_gives_the_same_key() -> None:
 def test_normalize_doi_refuses_what_is_not_a_doi() -> None:
     assert normalize_doi("science.adk1234") is None
     assert normalize_doi("10.1126/") is None
+
+
+@pytest.mark.parametrize(
+    ("doi", "link", "canonical"),
+    [
+        (
+            "10.1126/Science.ADK1234",
+            "https://doi.org/10.1126/science.adk1234",
+            "https://doi.org/10.1126/science.adk1234",
+        ),
+        ("10.48550/arXiv.2401.01234", "https://arxiv.org/abs/2401.01234v2", "https://arxiv.org/abs/2401.01234"),
+        (
+            "arXiv:quant-ph/0101001",
+            "http://export.arxiv.org/pdf/quant-ph/0101001v1.pdf",
+            "https://arxiv.org/abs/quant-ph/0101001",
+        ),
+    ],
+)
+def test_doi_url_key_equals_the_url_key_stored_for_the_same_link(doi: str, link: str, canonical: str) -> None:
+    assert canonical_url(doi) == canonical
+    assert doi_url_key(doi) == url_key(link)
+
+
+def test_a_publisher_page_and_its_doi_link_get_one_url_key() -> None:
+    found = doi_from_url("https://www.science.org/doi/abs/10.1126/science.adk1234")
+    assert found is not None
+    assert doi_url_key(found) == url_key("https://doi.org/10.1126/science.adk1234")

@@ -15,10 +15,15 @@ Where a DOI is found, in `entry_doi`'s order: `prism:doi` (feedparser's `prism_d
 The normal form (`normalize_doi`) is lower-cased (DOIs are case-insensitive), percent-decoded, without
 trailing punctuation (`.`, `,`, `;`, `:`, quotes, and an unbalanced closing bracket) or a query/fragment.
 `doi_key(doi)` is the de-duplication key (`doi:<normal form>`); `doi_url(doi)` is the link to show.
+
+`doi_url_key(doi)` is the value for the 64-character `url_key` columns: the SHA-256 of `canonical_url(doi)`,
+which is what `bot.digests.feeds.normalize.normalize_url` already makes of a `doi.org` link
+(`https://doi.org/<doi>`) or an arXiv link (`https://arxiv.org/abs/<id>`), so keys stored before stay equal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -148,3 +153,16 @@ def doi_key(doi: str) -> str:
 def doi_url(doi: str) -> str:
     """The resolver link to show for a DOI."""
     return "https://doi.org/" + (doi_from_text(doi) or doi.strip())
+
+
+def canonical_url(doi: str) -> str:
+    """The one link of an item with a DOI: its arXiv abstract page for an arXiv DOI, else its doi.org link."""
+    found = doi_from_text(doi) or doi.strip().lower()
+    if found.startswith(ARXIV_PREFIX):
+        return "https://arxiv.org/abs/" + found.removeprefix(ARXIV_PREFIX)
+    return "https://doi.org/" + found
+
+
+def doi_url_key(doi: str) -> str:
+    """SHA-256 hex of `canonical_url(doi)`: the `url_key` of every item with this DOI, whatever its link."""
+    return hashlib.sha256(canonical_url(doi).encode("utf-8")).hexdigest()
