@@ -53,13 +53,8 @@ def orcids_to_ask(rosters: Iterable[ClubRoster]) -> tuple[list[str], date | None
 
 def members_on(work: DiscoveredWork, members: Sequence[Member]) -> tuple[Member, ...]:
     """The members among `work`'s authors, in roster order, each once."""
-    orcids = {a.orcid for a in work.authorships if a.orcid}
-    author_ids = {a.author_id for a in work.authorships if a.author_id}
-    return tuple(
-        m
-        for m in members
-        if (m.orcid and bare_orcid(m.orcid) in orcids) or (m.openalex_ids and m.openalex_ids & author_ids)
-    )
+    on_work = _authorship_keys(work)
+    return tuple(m for m in members if _keys(m) & on_work)
 
 
 def countries_of(work: DiscoveredWork, members: Iterable[Member]) -> tuple[str, ...]:
@@ -87,6 +82,17 @@ def _check(
     return None
 
 
+def _keys(member: Member) -> set[str]:
+    """What identifies a member on an authorship: the ORCID iD and the resolved OpenAlex author ids."""
+    orcid = bare_orcid(member.orcid)
+    return ({f"orcid:{orcid}"} if orcid else set()) | {f"id:{i}" for i in member.openalex_ids}
+
+
+def _authorship_keys(work: DiscoveredWork) -> set[str]:
+    keys = {f"orcid:{a.orcid}" for a in work.authorships if a.orcid}
+    return keys | {f"id:{a.author_id}" for a in work.authorships if a.author_id}
+
+
 def discover(
     rosters: Iterable[ClubRoster],
     works: Iterable[DiscoveredWork],
@@ -95,17 +101,23 @@ def discover(
 ) -> Discovery:
     """The joint works to suggest to each club, what is left out and why, and the joint works already filed."""
     ordered = sorted(works, key=_work_order)
+    index: dict[str, set[int]] = {}  # authorship key -> positions in `ordered`
+    for position, work in enumerate(ordered):
+        for key in _authorship_keys(work):
+            index.setdefault(key, set()).add(position)
     suggestions: list[Suggestion] = []
     skipped: list[Skipped] = []
     already_filed: list[Suggestion] = []
     for roster in sorted(rosters, key=lambda r: r.club_id):
         filed = {d for d in (bare_doi(v) for v in roster.filed_dois) if d}
         seen = {d for d in (bare_doi(v) for v in roster.seen_dois) if d}
+        keys = [(member, _keys(member)) for member in roster.members]
+        candidates = sorted({p for _, ks in keys for k in ks for p in index.get(k, ())})
         suggested: set[str] = set()
-        for work in ordered:
-            on_it = members_on(work, roster.members)
-            if not on_it:
-                continue
+        for position in candidates:
+            work = ordered[position]
+            on_work = _authorship_keys(work)
+            on_it = tuple(member for member, ks in keys if ks & on_work)
             reason = _check(roster, work, on_it, paper_types)
             countries = countries_of(work, on_it)
             suggestion = Suggestion(roster.club_id, work, on_it, len(countries) >= 2, countries)

@@ -31,6 +31,7 @@ import base64
 import json
 import random
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -110,6 +111,7 @@ class ScholarlyServer:
     def __init__(self) -> None:
         self.people: dict[str, Person] = {}  # by OpenAlex id
         self.works: dict[str, Work] = {}  # by OpenAlex id
+        self.works_count: Counter[str] = Counter()  # OpenAlex works per person id
         self.faults: list[Fault] = []
         self.requests: list[Recorded] = []
         self.require_api_key: str | None = None
@@ -136,6 +138,7 @@ class ScholarlyServer:
         with self._lock:
             self.people.clear()
             self.works.clear()
+            self.works_count.clear()
             self.faults.clear()
             self.requests.clear()
             self.require_api_key = None
@@ -196,6 +199,8 @@ class ScholarlyServer:
                 in_crossref,
             )
             self.works[work.openalex_id] = work
+            if in_openalex:
+                self.works_count.update({p.openalex_id for p in authors})
         return work
 
     # --- faults and records -------------------------------------------------------------------------
@@ -253,7 +258,7 @@ class ScholarlyServer:
         }
 
     def openalex_author(self, person: Person) -> dict[str, Any]:
-        count = sum(1 for w in self.works.values() if person in w.authors and w.in_openalex)
+        count = self.works_count[person.openalex_id]
         return {
             "id": f"https://openalex.org/{person.openalex_id}",
             "orcid": f"https://orcid.org/{person.orcid}" if person.orcid else None,
@@ -513,6 +518,7 @@ def synthetic_works(
         for k in range(joint_per_club):
             day = start + timedelta(days=rng.randrange(days))
             team = rng.sample(with_ids, rng.choice((2, 3)))
-            server.work(f"10.5555/joint.{club_index}.{k}", [*team, rng.choice(outsiders)], published=day)
+            others = [rng.choice(outsiders)] if k % 2 else []  # half of them with a co-author outside the club
+            server.work(f"10.5555/joint.{club_index}.{k}", [*team, *others], published=day)
             joint += 1
     return joint
