@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 SLACK_API_URL_DEFAULT = "https://slack.com/api/"
+CROSSREF_URL_DEFAULT = "https://api.crossref.org"
+OPENALEX_URL_DEFAULT = "https://api.openalex.org"
+_CONTACT_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
 LANGUAGES = ("ko", "en")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -58,6 +61,13 @@ class Settings:
     survey_auto: bool = True
     #: Whether `database_url` was given explicitly (an implicit embedded SQLite is upgraded automatically).
     database_url_is_default: bool = True
+    #: Crossref's REST API (DOI metadata) and OpenAlex's API (works by ORCID iD); no trailing slash.
+    crossref_url: str = CROSSREF_URL_DEFAULT
+    openalex_url: str = OPENALEX_URL_DEFAULT
+    #: OpenAlex's free API key (required since February 2026), sent as its `api_key` parameter.
+    openalex_api_key: str | None = None
+    #: The operator's address, sent as Crossref's and OpenAlex's `mailto` (their polite pools).
+    contact_email: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -179,4 +189,22 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         allow_private_feeds=_parse_bool("CLUBBOT_ALLOW_PRIVATE_FEEDS", _env(merged, "CLUBBOT_ALLOW_PRIVATE_FEEDS")),
         slack_connect=_parse_bool("CLUBBOT_SLACK_CONNECT", _env(merged, "CLUBBOT_SLACK_CONNECT")),
         survey_auto=_parse_bool("CLUBBOT_SURVEY_AUTO", _env(merged, "CLUBBOT_SURVEY_AUTO") or "1"),
+        crossref_url=_service_url(merged, "CLUBBOT_CROSSREF_URL", CROSSREF_URL_DEFAULT),
+        openalex_url=_service_url(merged, "CLUBBOT_OPENALEX_URL", OPENALEX_URL_DEFAULT),
+        openalex_api_key=_env(merged, "CLUBBOT_OPENALEX_API_KEY"),
+        contact_email=_contact_email(_env(merged, "CLUBBOT_CONTACT_EMAIL")),
     )
+
+
+def _service_url(environ: Mapping[str, str], name: str, default: str) -> str:
+    """An http(s) base URL without its trailing slash."""
+    url = _env(environ, name) or default
+    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", url):
+        raise SettingsError(f"{name} must be an http(s) URL (got {url!r}).")
+    return url.rstrip("/")
+
+
+def _contact_email(raw: str | None) -> str | None:
+    if raw is not None and (not _CONTACT_EMAIL.match(raw) or len(raw) > 320):
+        raise SettingsError(f"CLUBBOT_CONTACT_EMAIL must be an email address like team@example.org (got {raw!r}).")
+    return raw

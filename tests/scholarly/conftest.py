@@ -1,0 +1,50 @@
+"""Fixtures for the scholarly clients: the loopback Crossref/OpenAlex stand-in and an HTTP layer for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.scholarly.http import Http, HttpOptions, RequestBudget
+from tests.scholarly.server import ScholarlyServer
+
+
+@pytest.fixture(scope="session")
+def _session_scholarly_server() -> Iterator[ScholarlyServer]:
+    server = ScholarlyServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def scholarly(_session_scholarly_server: ScholarlyServer) -> ScholarlyServer:
+    """The stand-in, with an empty catalogue, no faults and no requests recorded."""
+    _session_scholarly_server.reset()
+    return _session_scholarly_server
+
+
+class Waits:
+    """An async `sleep` that records how long it was asked to wait, and does not wait."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+@pytest.fixture
+def waits() -> Waits:
+    return Waits()
+
+
+@pytest.fixture
+def options() -> HttpOptions:
+    """Private addresses allowed (the stand-in is on loopback), short timeouts so faults stay quick."""
+    return HttpOptions(connect_timeout=2.0, read_timeout=0.5, deadline=3.0, attempts=4, allow_private=True)
+
+
+@pytest.fixture
+def http(options: HttpOptions, waits: Waits) -> Http:
+    return Http(options, RequestBudget(None), sleep=waits)
