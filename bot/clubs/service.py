@@ -603,7 +603,7 @@ def save_record(
     session: Session, *, editor: str, participant_id: int, is_admin: bool, changes: dict[str, str | bool | None]
 ) -> tuple[str, ...]:
     """Apply an edited record after checking again that the editor may edit it; FieldErrors on bad values."""
-    from bot.participants.service import update_participant_record
+    from bot.participants.records import update_participant_record
     from bot.slack.forms import FieldErrors
 
     person = session.get(Participant, participant_id)
