@@ -462,7 +462,7 @@ def _prepare_workspace(standin: Any, *, demo: bool) -> _World:
 
 def _seed_demo(runtime: Any, world: _World) -> None:
     """The demo meeting and people, then the club created the way the secretariat would (`/club new`)."""
-    from bot.clubs.service import provision_club
+    from bot.clubs.provisioning import provision_club
     from bot.console.demo import demo_club_request, seed_database
 
     with runtime.db.session() as session:
