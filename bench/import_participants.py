@@ -26,7 +26,7 @@ from _common import documented, scratch_database
 
 from bot.domain import FieldKey
 from bot.participants import sheets
-from bot.participants.service import import_participants
+from bot.participants.importing import import_participants
 from bot.participants.tables import read_table
 from storage import db as storage_db
 from storage.models import Meeting

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,8 +13,10 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.access import Rule, register_form
 from bot.clubs import membership, views
-from bot.clubs import service as clubs
 from bot.clubs.home import home_data
+from bot.clubs.invites import invite_people, make_leader
+from bot.clubs.lifecycle import archive_club, set_language
+from bot.clubs.listing import attendees_for_form, club_summaries, meetings_for_form, members_for_viewer
 from bot.clubs.parse import (
     ArchiveRequest,
     ClubsRequest,
@@ -23,11 +26,16 @@ from bot.clubs.parse import (
     MemberRecordRequest,
     MembersRequest,
     NewClubRequest,
-    PersonRef,
 )
+from bot.clubs.provisioning import provision_club
+from bot.clubs.records import record_for_editing, save_record
+from bot.clubs.resolving import refs_for_participants
+from bot.clubs.types import NewClub
 from bot.domain import FieldKey, Language
 from bot.errors import UserError
 from bot.help import try_again, user_error
+from bot.participants.values import InvalidValue, parse_email
+from bot.people import PersonRef
 from bot.runtime import Runtime
 from bot.slack import outbox
 from bot.slack.blocks import Message
@@ -61,147 +69,36 @@ register_form(views.RECORD_CALLBACK, Rule.ANYONE, club_scoped=False)  # self, th
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
-    router.on("new")(lambda ctx, request: new_club(runtime, ctx, request))
-    router.on("invite")(invite)
-    router.on("leader")(leader)
-    router.on("members")(members)
-    router.on("member")(member_record)
-    router.on("language")(language)
-    router.on("archive")(archive)
-    router.on("clubs")(list_clubs)
+    listeners = ClubListeners(runtime)
+    router.on("new")(listeners.new_club)
+    router.on("invite")(listeners.invite)
+    router.on("leader")(listeners.leader)
+    router.on("members")(listeners.members)
+    router.on("member")(listeners.member_record)
+    router.on("language")(listeners.language)
+    router.on("archive")(listeners.archive)
+    router.on("clubs")(listeners.list_clubs)
 
-    app.view(views.NEW_CLUB_CALLBACK)(lambda ack, body, view: submit_new_club(runtime, ack, body, view))
-    app.action(views.MEETING_PICKED_ACTION)(lambda ack, body, action: meeting_picked(runtime, ack, body, action))
-    app.view(views.RECORD_CALLBACK)(lambda ack, body, view: submit_record(runtime, ack, body, view))
+    app.view(views.NEW_CLUB_CALLBACK)(listeners.submit_new_club)
+    app.action(views.MEETING_PICKED_ACTION)(listeners.meeting_picked)
+    app.view(views.RECORD_CALLBACK)(listeners.submit_record)
 
-    app.event("member_joined_channel")(lambda body, event: on_member_joined(runtime, body, event))
-    app.event("member_left_channel")(lambda body, event: on_member_left(runtime, body, event))
-    for name in ("channel_rename", "group_rename"):
-        app.event(name)(lambda body, event: on_renamed(runtime, body, event))
-
-    def archived(body: dict[str, Any], event: dict[str, Any]) -> None:
-        on_archived(runtime, body, event, archived=True)
-
-    def unarchived(body: dict[str, Any], event: dict[str, Any]) -> None:
-        on_archived(runtime, body, event, archived=False)
-
-    for name in ("channel_archive", "group_archive"):
-        app.event(name)(archived)
-    for name in ("channel_unarchive", "group_unarchive"):
-        app.event(name)(unarchived)
-    app.event("team_join")(lambda body, event: on_team_join(runtime, body, event))
-    app.event("app_home_opened")(lambda event: publish_home(runtime, event["user"]))
-    app.action("home_new_club")(lambda ack, body: home_new_club(runtime, ack, body))
-    app.action("home_members")(lambda ack, body, action: home_members(runtime, ack, body, action))
-    app.action("home_my_record")(lambda ack, body: home_my_record(runtime, ack, body))
-
-
-# --- /club new --------------------------------------------------------------------------------------------
-
-
-def new_club(runtime: Runtime, ctx: CommandContext, request: NewClubRequest) -> None:
-    if request.open_form:
-        ctx.ack()
-        if not open_modal_loading(
-            runtime, ctx.trigger_id, ctx.lang, views.form_title(ctx.lang), lambda: _new_club_form(runtime, ctx.lang)
-        ):
-            ctx.respond(**user_error(ctx.lang, UserError("error.modal_expired")).as_ack())
-        return
-    assert request.field is not None
-    ctx.ack(views.simple(ctx.lang, "clubs.new.working", name=request.name))
-    new = clubs.NewClub(
-        name=request.name,
-        field=request.field,
-        meeting_code=request.meeting,
-        leaders=request.leaders,
-        members=request.members,
-        private=request.private,
-        language=request.language,
-        actor=ctx.user_id,
-    )
-    ctx.respond(**_provision(runtime, new, ctx.lang).as_ack())
-
-
-def _new_club_form(
-    runtime: Runtime, lang: Language, meeting: str | None = None, meta: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    with runtime.db.session() as session:
-        meetings = clubs.meetings_for_form(session)
-        attendees = clubs.attendees_for_form(session, meeting, lang) if meeting else []
-    return views.new_club_form(lang, meetings, meeting=meeting, attendees=attendees, metadata=meta)
-
-
-def _provision(runtime: Runtime, request: clubs.NewClub, lang: Language) -> Message:
-    """Run provisioning and say how it went, whatever happened (the admin always gets an answer)."""
-    try:
-        result = clubs.provision_club(runtime.db, runtime.slack, runtime.settings, request)
-    except UserError as error:
-        return user_error(lang, error)
-    except (SlackRefused, OutcomeUnknown, DBAPIError):
-        log.exception("provisioning %s failed", request.name)
-        return try_again(lang)
-    finally:
-        runtime.outbox.poke()
-    return views.provision_summary(lang, result)
-
-
-def meeting_picked(runtime: Runtime, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-    """In the new-club form, picking a meeting lists its attendees as members (all selected)."""
-    ack()
-    lang = runtime.language_of(body["user"]["id"])
-    meeting = (action.get("selected_option") or {}).get("value")
-    view = body["view"]
-    runtime.slack.update_view(view["id"], _new_club_form(runtime, lang, meeting), hash_=view.get("hash"))
-
-
-def submit_new_club(runtime: Runtime, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-    user_id = body["user"]["id"]
-    lang = runtime.language_of(user_id)
-    if not runtime.settings.is_admin(user_id):  # the form is for secretariat staff; check the submitter again
-        ack(response_action="errors", errors={"name": user_error(lang, UserError("clubs.error.admins_only")).text})
-        return
-    form = FormValues.of_view(view)
-    name, field = form.text("name"), form.option("field")
-    problems: dict[str, tuple[str, dict[str, object]]] = {}
-    if not name:
-        problems["name"] = ("clubs.error.name_missing", {})
-    elif len(name) > 120:
-        problems["name"] = ("clubs.error.name_too_long", {"limit": 120})
-    if not field:
-        problems["field"] = ("clubs.error.field_required", {})
-    emails, bad = _emails(form.text("emails"))
-    if bad:
-        problems["emails"] = ("clubs.error.bad_emails", {"emails": ", ".join(bad)})
-    if problems:
-        ack(**field_errors(lang, problems))
-        return
-    ack()
-    with runtime.db.session() as session:
-        attendee_refs = clubs.refs_for_participants(session, [int(v) for v in form.options("attendees")])
-    members = [
-        *attendee_refs,
-        *(PersonRef(user_id=u) for u in form.users("members")),
-        *(PersonRef(email=e) for e in emails),
-    ]
-    request = clubs.NewClub(
-        name=name,
-        field=FieldKey(field),
-        meeting_code=form.option("meeting") or None,
-        leaders=[PersonRef(user_id=u) for u in form.users("leaders")],
-        members=members,
-        private=form.option("visibility") == "private",
-        language=Language(form.option("language") or "ko"),
-        actor=user_id,
-    )
-    summary = _provision(runtime, request, lang)
-    with runtime.db.session() as session:
-        outbox.enqueue_dm(session, user_id, summary)
-    runtime.outbox.poke()
+    app.event("member_joined_channel")(listeners.on_member_joined)
+    app.event("member_left_channel")(listeners.on_member_left)
+    app.event("channel_rename")(listeners.on_renamed)
+    app.event("group_rename")(listeners.on_renamed)
+    app.event("channel_archive")(listeners.on_archived)
+    app.event("group_archive")(listeners.on_archived)
+    app.event("channel_unarchive")(listeners.on_unarchived)
+    app.event("group_unarchive")(listeners.on_unarchived)
+    app.event("team_join")(listeners.on_team_join)
+    app.event("app_home_opened")(listeners.on_home_opened)
+    app.action("home_new_club")(listeners.home_new_club)
+    app.action("home_members")(listeners.home_members)
+    app.action("home_my_record")(listeners.home_my_record)
 
 
 def _emails(text: str) -> tuple[list[str], list[str]]:
-    from bot.participants.values import InvalidValue, parse_email
-
     good, bad = [], []
     for part in filter(None, (p.strip() for p in text.replace(";", ",").replace("\n", ",").split(","))):
         try:
@@ -211,217 +108,317 @@ def _emails(text: str) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-# --- club subcommands ------------------------------------------------------------------------------------
-
-
-def invite(ctx: CommandContext, request: InviteRequest) -> None:
-    ctx.ack(views.simple(ctx.lang, "clubs.invite.working"))
-    outcomes = clubs.invite_people(
-        ctx.runtime.db, ctx.runtime.slack, ctx.runtime.settings, ctx.club_ref, request.people, actor=ctx.user_id
-    )
-    ctx.runtime.outbox.poke()
-    ctx.respond(**views.invite_summary(ctx.lang, ctx.club_ref, outcomes).as_ack())
-
-
-def leader(ctx: CommandContext, request: LeaderRequest) -> None:
-    outcome = clubs.make_leader(
-        ctx.runtime.db, ctx.runtime.slack, ctx.runtime.settings, ctx.club_ref, request.person, actor=ctx.user_id
-    )
-    if outcome.outcome == "failed":
-        ctx.reply(
-            views.simple(
-                ctx.lang,
-                "clubs.leader.failed",
-                who=str(request.person),
-                reason=views.reason_text(ctx.lang, outcome.reason or "other"),
-            )
-        )
-        return
-    ctx.reply(views.simple(ctx.lang, "clubs.leader.done", who=str(request.person), club=ctx.club_ref.name))
-
-
-def members(ctx: CommandContext, request: MembersRequest) -> None:
-    with ctx.runtime.db.session() as session:
-        listing = clubs.members_for_viewer(
-            session, ctx.club_ref.id, ctx.user_id, is_admin=ctx.caller.is_admin, lang=ctx.lang
-        )
-    assert listing is not None  # the router checked membership
-    ctx.ack(views.members_list(ctx.lang, listing.club, listing.members, emails_shown=listing.emails_shown))
-
-
-def language(ctx: CommandContext, request: LanguageRequest) -> None:
-    if request.language is None:
-        ctx.ack(views.simple(ctx.lang, "clubs.language.current", language=_language_name(ctx.club_ref.language)))
-        return
-    club = clubs.set_language(ctx.runtime.db, ctx.club_ref, request.language, actor=ctx.user_id)
-    ctx.ack(views.simple(ctx.lang, "clubs.language.set", club=club.name, language=_language_name(club.language)))
-
-
 def _language_name(language: Language) -> str:
     return "한국어" if language is Language.KO else "English"
 
 
-def archive(ctx: CommandContext, request: ArchiveRequest) -> None:
-    club = clubs.archive_club(ctx.runtime.db, ctx.runtime.slack, ctx.club_ref, actor=ctx.user_id)
-    ctx.reply(views.simple(ctx.lang, "clubs.archive.done", club=club.name))
+class ClubListeners:
+    """The clubs feature's listeners: `/club` subcommands, its modals, membership events and the App Home."""
 
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
 
-def list_clubs(ctx: CommandContext, request: ClubsRequest) -> None:
-    with ctx.runtime.db.session() as session:
-        summaries = clubs.club_summaries(session, ctx.user_id, is_admin=ctx.caller.is_admin)
-    ctx.ack(views.clubs_list(ctx.lang, summaries))
+    # --- /club new ----------------------------------------------------------------------------------------
 
-
-# --- participant records -----------------------------------------------------------------------------------
-
-
-def member_record(ctx: CommandContext, request: MemberRecordRequest) -> None:
-    with ctx.runtime.db.session() as session:
-        form = clubs.record_for_editing(
-            session, editor=ctx.user_id, target=request.user_id, is_admin=ctx.caller.is_admin
-        )
-    ctx.ack()
-    view = views.record_form(
-        ctx.lang, form.values, show_email=form.show_email, metadata={"participant": form.participant_id}
-    )
-    if not open_modal(ctx.runtime, ctx.trigger_id, view):
-        ctx.respond(**user_error(ctx.lang, UserError("error.modal_expired")).as_ack())
-
-
-def submit_record(runtime: Runtime, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-    user_id = body["user"]["id"]
-    lang = runtime.language_of(user_id)
-    form = FormValues.of_view(view)
-    fields = ("name_ko", "name_en", "email", "affiliation", "country", "orcid", "overseas_association")
-    changes: dict[str, str | bool | None] = {
-        f: form.text(f) for f in fields if f in (view.get("state") or {}).get("values", {})
-    }
-    changes["career_stage"] = form.option("career_stage")
-    changes["overseas_korean"] = form.option("overseas_korean") == "yes"
-    try:
-        with runtime.db.session() as session:
-            clubs.save_record(
-                session,
-                editor=user_id,
-                participant_id=int(metadata(view).get("participant", 0)),
-                is_admin=runtime.settings.is_admin(user_id),
-                changes=changes,
-            )
-    except FieldErrors as errors:
-        ack(**field_errors(lang, errors.errors))
-        return
-    except UserError as error:
-        ack(response_action="errors", errors={"name_en": user_error(lang, error).text})
-        return
-    ack()
-
-
-# --- membership events ----------------------------------------------------------------------------------
-
-
-def on_member_joined(runtime: Runtime, body: dict[str, Any], event: dict[str, Any]) -> None:
-    user_id, channel_id = event["user"], event["channel"]
-    with runtime.db.session() as session:
-        if membership.club_id_for_channel(session, channel_id) is None:
+    def new_club(self, ctx: CommandContext, request: NewClubRequest) -> None:
+        if request.open_form:
+            ctx.ack()
+            form = partial(self._new_club_form, ctx.lang)
+            if not open_modal_loading(self.runtime, ctx.trigger_id, ctx.lang, views.form_title(ctx.lang), form):
+                ctx.respond(**user_error(ctx.lang, UserError("error.modal_expired")).as_ack())
             return
-    if user_id == runtime.slack.bot_user_id():
-        return
-    profile = runtime.slack.profile(user_id)  # before the transaction: Slack calls never hold a database lock
-    with runtime.db.session() as session:
-        membership.member_joined(
-            session, event_id=body.get("event_id"), channel_id=channel_id, user_id=user_id, profile=profile
+        assert request.field is not None
+        ctx.ack(views.simple(ctx.lang, "clubs.new.working", name=request.name))
+        new = NewClub(
+            name=request.name,
+            field=request.field,
+            meeting_code=request.meeting,
+            leaders=request.leaders,
+            members=request.members,
+            private=request.private,
+            language=request.language,
+            actor=ctx.user_id,
         )
+        ctx.respond(**self._provision(new, ctx.lang).as_ack())
 
+    def _new_club_form(
+        self, lang: Language, meeting: str | None = None, meta: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        with self.runtime.db.session() as session:
+            meetings = meetings_for_form(session)
+            attendees = attendees_for_form(session, meeting, lang) if meeting else []
+        return views.new_club_form(lang, meetings, meeting=meeting, attendees=attendees, metadata=meta)
 
-def on_member_left(runtime: Runtime, body: dict[str, Any], event: dict[str, Any]) -> None:
-    with runtime.db.session() as session:
-        membership.member_left(
-            session, event_id=body.get("event_id"), channel_id=event["channel"], user_id=event["user"]
-        )
+    def _provision(self, request: NewClub, lang: Language) -> Message:
+        """Run provisioning and say how it went, whatever happened (the admin always gets an answer)."""
+        runtime = self.runtime
+        try:
+            result = provision_club(runtime.db, runtime.slack, runtime.settings, request)
+        except UserError as error:
+            return user_error(lang, error)
+        except (SlackRefused, OutcomeUnknown, DBAPIError):
+            log.exception("provisioning %s failed", request.name)
+            return try_again(lang)
+        finally:
+            runtime.outbox.poke()
+        return views.provision_summary(lang, result)
 
+    def meeting_picked(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """In the new-club form, picking a meeting lists its attendees as members (all selected)."""
+        ack()
+        lang = self.runtime.language_of(body["user"]["id"])
+        meeting = (action.get("selected_option") or {}).get("value")
+        view = body["view"]
+        self.runtime.slack.update_view(view["id"], self._new_club_form(lang, meeting), hash_=view.get("hash"))
 
-def on_renamed(runtime: Runtime, body: dict[str, Any], event: dict[str, Any]) -> None:
-    channel = event["channel"]
-    with runtime.db.session() as session:
-        membership.channel_renamed(
-            session, event_id=body.get("event_id"), channel_id=channel["id"], name=channel["name"]
-        )
-
-
-def on_archived(runtime: Runtime, body: dict[str, Any], event: dict[str, Any], archived: bool) -> None:
-    with runtime.db.session() as session:
-        membership.channel_archived(
-            session,
-            event_id=body.get("event_id"),
-            channel_id=event["channel"],
-            archived=archived,
-            actor=event.get("user") or "slack",
-        )
-
-
-def on_team_join(runtime: Runtime, body: dict[str, Any], event: dict[str, Any]) -> None:
-    user = event["user"]
-    profile = runtime.slack.profile(user["id"])
-    if profile is None:
-        return
-    with runtime.db.session() as session:
-        pending = membership.workspace_joined(session, event_id=body.get("event_id"), profile=profile)
-    for invite_ in pending:  # they become active members when they join (member_joined_channel)
-        failures = runtime.slack.invite(invite_.channel_id, [profile.user_id])
-        if failures.get(profile.user_id) not in (None, "already_in_channel"):
-            log.warning(
-                "could not invite %s to club %s: %s", profile.user_id, invite_.club_id, failures[profile.user_id]
-            )
-
-
-# --- App Home -------------------------------------------------------------------------------------------
-
-
-def publish_home(runtime: Runtime, user_id: str) -> None:
-    lang = runtime.language_of(user_id)
-    is_admin = runtime.settings.is_admin(user_id)
-    with runtime.db.session() as session:
-        data = home_data(session, user_id, is_admin=is_admin, lang=lang, now=datetime.now(UTC), tz=runtime.settings.tz)
-    runtime.slack.publish_home(user_id, views.home(lang, data.clubs, data.due, is_admin=is_admin, name=data.name))
-
-
-def home_new_club(runtime: Runtime, ack: Ack, body: dict[str, Any]) -> None:
-    ack()
-    user_id = body["user"]["id"]
-    lang = runtime.language_of(user_id)
-    if not runtime.settings.is_admin(user_id):
-        return
-    open_modal_loading(
-        runtime, body.get("trigger_id"), lang, views.form_title(lang), lambda: _new_club_form(runtime, lang)
-    )
-
-
-def home_members(runtime: Runtime, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-    """The members of a club, from the Home tab (for its members, and for the secretariat)."""
-    ack()
-    user_id = body["user"]["id"]
-    lang = runtime.language_of(user_id)
-    with runtime.db.session() as session:
-        listing = clubs.members_for_viewer(
-            session, int(action.get("value") or 0), user_id, is_admin=runtime.settings.is_admin(user_id), lang=lang
-        )
-    if listing is None:  # not their club: nothing to show
-        return
-    open_modal(
-        runtime, body.get("trigger_id"), views.members_modal(lang, listing.club, listing.members, listing.emails_shown)
-    )
-
-
-def home_my_record(runtime: Runtime, ack: Ack, body: dict[str, Any]) -> None:
-    ack()
-    user_id = body["user"]["id"]
-    lang = runtime.language_of(user_id)
-    try:
+    def submit_new_club(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        runtime = self.runtime
+        user_id = body["user"]["id"]
+        lang = runtime.language_of(user_id)
+        if not runtime.settings.is_admin(user_id):  # the form is for secretariat staff; check the submitter again
+            ack(response_action="errors", errors={"name": user_error(lang, UserError("clubs.error.admins_only")).text})
+            return
+        form = FormValues.of_view(view)
+        name, field = form.text("name"), form.option("field")
+        problems: dict[str, tuple[str, dict[str, object]]] = {}
+        if not name:
+            problems["name"] = ("clubs.error.name_missing", {})
+        elif len(name) > 120:
+            problems["name"] = ("clubs.error.name_too_long", {"limit": 120})
+        if not field:
+            problems["field"] = ("clubs.error.field_required", {})
+        emails, bad = _emails(form.text("emails"))
+        if bad:
+            problems["emails"] = ("clubs.error.bad_emails", {"emails": ", ".join(bad)})
+        if problems:
+            ack(**field_errors(lang, problems))
+            return
+        assert field  # checked above
+        ack()
         with runtime.db.session() as session:
-            form = clubs.record_for_editing(
-                session, editor=user_id, target=None, is_admin=runtime.settings.is_admin(user_id)
+            attendee_refs = refs_for_participants(session, [int(v) for v in form.options("attendees")])
+        members = [
+            *attendee_refs,
+            *(PersonRef(user_id=u) for u in form.users("members")),
+            *(PersonRef(email=e) for e in emails),
+        ]
+        request = NewClub(
+            name=name,
+            field=FieldKey(field),
+            meeting_code=form.option("meeting") or None,
+            leaders=[PersonRef(user_id=u) for u in form.users("leaders")],
+            members=members,
+            private=form.option("visibility") == "private",
+            language=Language(form.option("language") or "ko"),
+            actor=user_id,
+        )
+        summary = self._provision(request, lang)
+        with runtime.db.session() as session:
+            outbox.enqueue_dm(session, user_id, summary)
+        runtime.outbox.poke()
+
+    # --- club subcommands ---------------------------------------------------------------------------------
+
+    def invite(self, ctx: CommandContext, request: InviteRequest) -> None:
+        runtime = self.runtime
+        ctx.ack(views.simple(ctx.lang, "clubs.invite.working"))
+        outcomes = invite_people(
+            runtime.db, runtime.slack, runtime.settings, ctx.club_ref, request.people, actor=ctx.user_id
+        )
+        runtime.outbox.poke()
+        ctx.respond(**views.invite_summary(ctx.lang, ctx.club_ref, outcomes).as_ack())
+
+    def leader(self, ctx: CommandContext, request: LeaderRequest) -> None:
+        runtime = self.runtime
+        outcome = make_leader(
+            runtime.db, runtime.slack, runtime.settings, ctx.club_ref, request.person, actor=ctx.user_id
+        )
+        if outcome.outcome == "failed":
+            ctx.reply(
+                views.simple(
+                    ctx.lang,
+                    "clubs.leader.failed",
+                    who=str(request.person),
+                    reason=views.reason_text(ctx.lang, outcome.reason or "other"),
+                )
             )
-    except UserError:
-        return
-    view = views.record_form(lang, form.values, show_email=True, metadata={"participant": form.participant_id})
-    open_modal(runtime, body.get("trigger_id"), view)
+            return
+        ctx.reply(views.simple(ctx.lang, "clubs.leader.done", who=str(request.person), club=ctx.club_ref.name))
+
+    def members(self, ctx: CommandContext, request: MembersRequest) -> None:
+        with self.runtime.db.session() as session:
+            listing = members_for_viewer(
+                session, ctx.club_ref.id, ctx.user_id, is_admin=ctx.caller.is_admin, lang=ctx.lang
+            )
+        assert listing is not None  # the router checked membership
+        ctx.ack(views.members_list(ctx.lang, listing.club, listing.members, emails_shown=listing.emails_shown))
+
+    def language(self, ctx: CommandContext, request: LanguageRequest) -> None:
+        if request.language is None:
+            ctx.ack(views.simple(ctx.lang, "clubs.language.current", language=_language_name(ctx.club_ref.language)))
+            return
+        club = set_language(self.runtime.db, ctx.club_ref, request.language, actor=ctx.user_id)
+        ctx.ack(views.simple(ctx.lang, "clubs.language.set", club=club.name, language=_language_name(club.language)))
+
+    def archive(self, ctx: CommandContext, request: ArchiveRequest) -> None:
+        club = archive_club(self.runtime.db, self.runtime.slack, ctx.club_ref, actor=ctx.user_id)
+        ctx.reply(views.simple(ctx.lang, "clubs.archive.done", club=club.name))
+
+    def list_clubs(self, ctx: CommandContext, request: ClubsRequest) -> None:
+        with self.runtime.db.session() as session:
+            summaries = club_summaries(session, ctx.user_id, is_admin=ctx.caller.is_admin)
+        ctx.ack(views.clubs_list(ctx.lang, summaries))
+
+    # --- participant records ------------------------------------------------------------------------------
+
+    def member_record(self, ctx: CommandContext, request: MemberRecordRequest) -> None:
+        with self.runtime.db.session() as session:
+            form = record_for_editing(session, editor=ctx.user_id, target=request.user_id, is_admin=ctx.caller.is_admin)
+        ctx.ack()
+        view = views.record_form(
+            ctx.lang, form.values, show_email=form.show_email, metadata={"participant": form.participant_id}
+        )
+        if not open_modal(self.runtime, ctx.trigger_id, view):
+            ctx.respond(**user_error(ctx.lang, UserError("error.modal_expired")).as_ack())
+
+    def submit_record(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        runtime = self.runtime
+        user_id = body["user"]["id"]
+        lang = runtime.language_of(user_id)
+        form = FormValues.of_view(view)
+        fields = ("name_ko", "name_en", "email", "affiliation", "country", "orcid", "overseas_association")
+        changes: dict[str, str | bool | None] = {
+            f: form.text(f) for f in fields if f in (view.get("state") or {}).get("values", {})
+        }
+        changes["career_stage"] = form.option("career_stage")
+        changes["overseas_korean"] = form.option("overseas_korean") == "yes"
+        try:
+            with runtime.db.session() as session:
+                save_record(
+                    session,
+                    editor=user_id,
+                    participant_id=int(metadata(view).get("participant", 0)),
+                    is_admin=runtime.settings.is_admin(user_id),
+                    changes=changes,
+                )
+        except FieldErrors as errors:
+            ack(**field_errors(lang, errors.errors))
+            return
+        except UserError as error:
+            ack(response_action="errors", errors={"name_en": user_error(lang, error).text})
+            return
+        ack()
+
+    # --- membership events --------------------------------------------------------------------------------
+
+    def on_member_joined(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        runtime = self.runtime
+        user_id, channel_id = event["user"], event["channel"]
+        with runtime.db.session() as session:
+            if membership.club_id_for_channel(session, channel_id) is None:
+                return
+        if user_id == runtime.slack.bot_user_id():
+            return
+        profile = runtime.slack.profile(user_id)  # before the transaction: Slack calls never hold a database lock
+        with runtime.db.session() as session:
+            membership.member_joined(
+                session, event_id=body.get("event_id"), channel_id=channel_id, user_id=user_id, profile=profile
+            )
+
+    def on_member_left(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        with self.runtime.db.session() as session:
+            membership.member_left(
+                session, event_id=body.get("event_id"), channel_id=event["channel"], user_id=event["user"]
+            )
+
+    def on_renamed(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        channel = event["channel"]
+        with self.runtime.db.session() as session:
+            membership.channel_renamed(
+                session, event_id=body.get("event_id"), channel_id=channel["id"], name=channel["name"]
+            )
+
+    def on_archived(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        self._archived(body, event, archived=True)
+
+    def on_unarchived(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        self._archived(body, event, archived=False)
+
+    def _archived(self, body: dict[str, Any], event: dict[str, Any], *, archived: bool) -> None:
+        with self.runtime.db.session() as session:
+            membership.channel_archived(
+                session,
+                event_id=body.get("event_id"),
+                channel_id=event["channel"],
+                archived=archived,
+                actor=event.get("user") or "slack",
+            )
+
+    def on_team_join(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        runtime = self.runtime
+        user = event["user"]
+        profile = runtime.slack.profile(user["id"])
+        if profile is None:
+            return
+        with runtime.db.session() as session:
+            pending = membership.workspace_joined(session, event_id=body.get("event_id"), profile=profile)
+        for invite_ in pending:  # they become active members when they join (member_joined_channel)
+            failures = runtime.slack.invite(invite_.channel_id, [profile.user_id])
+            if failures.get(profile.user_id) not in (None, "already_in_channel"):
+                log.warning(
+                    "could not invite %s to club %s: %s", profile.user_id, invite_.club_id, failures[profile.user_id]
+                )
+
+    # --- App Home -----------------------------------------------------------------------------------------
+
+    def on_home_opened(self, event: dict[str, Any]) -> None:
+        self.publish_home(event["user"])
+
+    def publish_home(self, user_id: str) -> None:
+        runtime = self.runtime
+        lang = runtime.language_of(user_id)
+        is_admin = runtime.settings.is_admin(user_id)
+        with runtime.db.session() as session:
+            data = home_data(
+                session, user_id, is_admin=is_admin, lang=lang, now=datetime.now(UTC), tz=runtime.settings.tz
+            )
+        runtime.slack.publish_home(user_id, views.home(lang, data.clubs, data.due, is_admin=is_admin, name=data.name))
+
+    def home_new_club(self, ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        lang = self.runtime.language_of(user_id)
+        if not self.runtime.settings.is_admin(user_id):
+            return
+        form = partial(self._new_club_form, lang)
+        open_modal_loading(self.runtime, body.get("trigger_id"), lang, views.form_title(lang), form)
+
+    def home_members(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The members of a club, from the Home tab (for its members, and for the secretariat)."""
+        ack()
+        runtime = self.runtime
+        user_id = body["user"]["id"]
+        lang = runtime.language_of(user_id)
+        with runtime.db.session() as session:
+            listing = members_for_viewer(
+                session, int(action.get("value") or 0), user_id, is_admin=runtime.settings.is_admin(user_id), lang=lang
+            )
+        if listing is None:  # not their club: nothing to show
+            return
+        view = views.members_modal(lang, listing.club, listing.members, listing.emails_shown)
+        open_modal(runtime, body.get("trigger_id"), view)
+
+    def home_my_record(self, ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        runtime = self.runtime
+        user_id = body["user"]["id"]
+        lang = runtime.language_of(user_id)
+        try:
+            with runtime.db.session() as session:
+                form = record_for_editing(
+                    session, editor=user_id, target=None, is_admin=runtime.settings.is_admin(user_id)
+                )
+        except UserError:
+            return
+        view = views.record_form(lang, form.values, show_email=True, metadata={"participant": form.participant_id})
+        open_modal(runtime, body.get("trigger_id"), view)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.cli import main as clubbot
 from bot.domain import Quarter
-from bot.participants.service import forget_participant
+from bot.participants.erasure import forget_participant
 from bot.startup import WIRE_LOGGERS, configure_logging
 from storage.models import Club, Participant
 from tests.factories import make_club, participant

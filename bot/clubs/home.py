@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.clubs.service import ClubSummary, club_summaries, display_name
+from bot.clubs.listing import club_summaries
+from bot.clubs.types import ClubSummary
 from bot.domain import Language
 from bot.due import DueItem, due_for
+from bot.people import display_name
 from bot.standing import participant_of
 
 
@@ -27,5 +29,5 @@ def home_data(
 ) -> HomeData:
     person = participant_of(session, user_id)
     due = due_for(session, person.id, now, tz) if person else []
-    name = display_name(person, lang) if person else ""
+    name = display_name(person, lang) or ""
     return HomeData(name=name, clubs=club_summaries(session, user_id, is_admin=is_admin), due=due, is_admin=is_admin)

@@ -162,4 +162,4 @@ def workspace_joined(session: Session, *, event_id: str | None, profile: SlackPr
             Club.channel_id.is_not(None),
         )
     ).all()
-    return [PendingInvite(club_id, channel_id) for club_id, channel_id in rows]
+    return [PendingInvite(club_id, channel_id) for club_id, channel_id in rows if channel_id is not None]

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.access import Rule
 from bot.domain import FieldKey, Language
+from bot.i18n import t
 from bot.parsing import Args, Email, Mention, Quoted, Request, Subcommand, Token, Word, register, token_text
 from bot.participants.values import InvalidValue, parse_field
-
-
-@dataclass(frozen=True)
-class PersonRef:
-    """Someone named in a command: a Slack user (`<@U…>`) or an email address."""
-
-    user_id: str | None = None
-    email: str | None = None
-
-    def __str__(self) -> str:
-        return f"<@{self.user_id}>" if self.user_id else str(self.email)
+from bot.people import PersonRef
 
 
 @dataclass(frozen=True)
@@ -42,7 +35,7 @@ class InviteRequest(Request):
 
 @dataclass(frozen=True)
 class LeaderRequest(Request):
-    person: PersonRef = PersonRef()
+    person: PersonRef = dataclasses.field(default_factory=PersonRef)
 
 
 @dataclass(frozen=True)
@@ -101,8 +94,6 @@ def _people(tokens: list[Token] | tuple[Token, ...], args: Args, *, allow_empty:
 
 def field_choices() -> str:
     """`key` (한국어 / English) for every field, for the unknown-field message."""
-    from bot.i18n import t
-
     return ", ".join(f"`{f.value}` ({t('ko', f'field.{f.value}')} / {t('en', f'field.{f.value}')})" for f in FieldKey)
 
 
@@ -110,12 +101,14 @@ def _parse_new(args: Args) -> Request:
     if not args.positional and not args.options:
         return NewClubRequest(open_form=True)
     private = args.take_word(("private", "비공개")) is not None
-    stray_mention = next((t for t in args.positional if isinstance(t, Word) and t.text.startswith("@")), None)
+    stray_mention = next(
+        (token for token in args.positional if isinstance(token, Word) and token.text.startswith("@")), None
+    )
     if stray_mention is not None:
         raise args.fail("clubs.error.unknown_mention", value=stray_mention.text)
-    name = " ".join(token_text(t) for t in args.positional if isinstance(t, Word | Quoted)).strip()
-    if any(not isinstance(t, Word | Quoted) for t in args.positional):
-        stray = next(t for t in args.positional if not isinstance(t, Word | Quoted))
+    name = " ".join(token_text(token) for token in args.positional if isinstance(token, Word | Quoted)).strip()
+    if any(not isinstance(token, Word | Quoted) for token in args.positional):
+        stray = next(token for token in args.positional if not isinstance(token, Word | Quoted))
         raise args.fail("clubs.error.unexpected", value=token_text(stray))
     if not name:
         raise args.fail("clubs.error.name_missing")
@@ -173,7 +166,9 @@ def _parse_language(args: Args) -> Request:
     raise args.fail("clubs.error.bad_language", value=text)
 
 
-def _no_arguments(request: Request):  # noqa: ANN202 - a parser factory
+def _no_arguments(request: Request) -> Callable[[Args], Request]:
+    """A parser for a subcommand that takes no arguments: always `request`."""
+
     def parse(args: Args) -> Request:
         if args.positional:
             raise args.fail("clubs.error.no_arguments_expected", value=token_text(args.positional[0]))

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bot.clubs.types import ClubSummary, MemberLine, PersonOutcome, ProvisionResult
 from bot.domain import CareerStage, ClubRole, FieldKey, Language, MembershipStatus
 from bot.i18n import format_date, has, t
+from bot.participants.values import country_name
 from bot.slack.blocks import Message, context, divider, escape, header, section, shorten
 from bot.slack.modals import modal, multi_select, radio, select, text_input, users_input
 
 if TYPE_CHECKING:  # only for annotations: views never touch the database
-    from bot.clubs.service import ClubSummary, MemberLine, PersonOutcome, ProvisionResult
     from bot.due import DueItem
     from bot.standing import ClubRef
 
@@ -86,8 +87,6 @@ def provision_summary(lang: Language, result: ProvisionResult) -> Message:
 
 
 def invite_summary(lang: Language, club: ClubRef, outcomes: Sequence[PersonOutcome]) -> Message:
-    from bot.clubs.service import ProvisionResult
-
     return provision_summary(lang, ProvisionResult(club, created=False, channel_reused=True, people=list(outcomes)))
 
 
@@ -100,8 +99,6 @@ def guests_to_invite(club: ClubRef, people: Sequence[PersonOutcome], lang: Langu
 
 
 def members_list(lang: Language, club: ClubRef, members: Sequence[MemberLine], *, emails_shown: bool) -> Message:
-    from bot.participants.values import country_name
-
     active = [m for m in members if m.status is MembershipStatus.ACTIVE]
     pending = [m for m in members if m.status is MembershipStatus.PENDING]
     lines = []
@@ -299,8 +296,6 @@ def record_form(
     lang: Language, record: dict[str, Any], *, show_email: bool, metadata: dict[str, Any]
 ) -> dict[str, Any]:
     """A person's participant record, for themselves, their club's leaders, or the secretariat."""
-    from bot.participants.values import country_name
-
     stages = [(s.value, t(lang, f"career.{s.value}")) for s in CareerStage]
     blocks = [
         section(t(lang, "clubs.record.intro")),

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clubs.service import NewClub
+from bot.clubs.types import NewClub
 from bot.domain import CareerStage, FieldKey, Language, MeetingRole
 from bot.people import PersonRef
 from storage.models import Meeting, MeetingAttendance, Participant
@@ -89,7 +89,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
 
 def seed_database(session: Session, *, slack_ids: dict[str, str]) -> bool:
     """Insert the demo meeting and its people (the club is then provisioned as an admin would, through
-    `bot.clubs.service.provision_club`). Returns False, changing nothing, when already there."""
+    `bot.clubs.provisioning.provision_club`). Returns False, changing nothing, when already there."""
     if session.scalar(select(Meeting).where(Meeting.code == DEMO_MEETING["code"])) is not None:
         return False
     meeting = Meeting(**DEMO_MEETING)

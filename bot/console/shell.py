@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import create_app
-from bot.clubs.service import provision_club
+from bot.clubs.provisioning import provision_club
 from bot.console.demo import DEMO_ADMIN, DEMO_PEOPLE, demo_club_request, seed_database
 from bot.server import LocalServer
 from bot.settings import Settings

@@ -22,7 +22,12 @@ from typing import IO, Any
 from bot.cli_help import help_texts
 from bot.i18n import t
 from bot.participants import sheets
+from bot.participants.erasure import find_participant_by_email, forget_participant
+from bot.participants.export import export_participants
+from bot.participants.importing import import_meetings, import_participants
+from bot.participants.overseas import link_overseas_db
 from bot.participants.tables import RawTable, TableError, read_table, write_csv, write_xlsx
+from bot.participants.types import ClubNotFound, LinkedParticipant, MeetingNotFound, RowError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.startup import StartupError, check_schema, fail
 from storage.db import Database
@@ -109,7 +114,7 @@ def _file_error(path: Path, problem: TableError, lang: str) -> int:
     return 1
 
 
-def _print_row_errors(errors: Sequence[sheets.RowError], lang: str, stream: IO[str]) -> None:
+def _print_row_errors(errors: Sequence[RowError], lang: str, stream: IO[str]) -> None:
     for error in errors:
         reason = t(lang, error.key, **error.params)
         if error.value:
@@ -134,7 +139,7 @@ def _print_ignored(columns: Sequence[str], lang: str) -> None:
         _say(t(lang, "participants.cli.ignored_columns", columns=", ".join(columns)))
 
 
-def _rejected(errors: Sequence[sheets.RowError], lang: str) -> int:
+def _rejected(errors: Sequence[RowError], lang: str) -> int:
     _say(t(lang, "participants.cli.rejected", count=len({error.row for error in errors})), sys.stderr)
     _print_row_errors(errors, lang, sys.stderr)
     return 1
@@ -154,8 +159,6 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _import_participants(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from bot.participants import service
-
     raw = _read(args.file, lang, sheets.PARTICIPANT_SHEETS)
     if raw is None:
         return 1
@@ -166,8 +169,8 @@ def _import_participants(args: argparse.Namespace, settings: Settings, lang: str
     _print_ignored(sheet.ignored_columns, lang)
     with _database(settings) as database, database.session() as session:
         try:
-            result = service.import_participants(session, sheet, args.meeting, dry_run=args.dry_run)
-        except service.MeetingNotFound as missing:
+            result = import_participants(session, sheet, args.meeting, dry_run=args.dry_run)
+        except MeetingNotFound as missing:
             _say(t(lang, "participants.cli.meeting_not_found", code=missing.code), sys.stderr)
             return 1
     if not result.ok:
@@ -189,8 +192,6 @@ def _import_participants(args: argparse.Namespace, settings: Settings, lang: str
 
 
 def _import_meeting(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from bot.participants import service
-
     raw = _read(args.file, lang, sheets.MEETING_SHEETS)
     if raw is None:
         return 1
@@ -200,7 +201,7 @@ def _import_meeting(args: argparse.Namespace, settings: Settings, lang: str) -> 
         return _file_error(args.file, problem, lang)
     _print_ignored(sheet.header.ignored, lang)
     with _database(settings) as database, database.session() as session:
-        result = service.import_meetings(session, sheet, dry_run=args.dry_run)
+        result = import_meetings(session, sheet, dry_run=args.dry_run)
     if not result.ok:
         return _rejected(result.errors, lang)
     _say(
@@ -224,8 +225,6 @@ def _import_meeting(args: argparse.Namespace, settings: Settings, lang: str) -> 
 
 
 def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    from bot.participants import service
-
     raw = _read(args.file, lang, sheets.OVERSEAS_SHEETS)
     if raw is None:
         return 1
@@ -235,7 +234,7 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
         return _file_error(args.file, problem, lang)
     _print_ignored(sheet.header.ignored, lang)
     with _database(settings) as database, database.session() as session:
-        result = service.link_overseas_db(session, sheet, dry_run=args.dry_run)
+        result = link_overseas_db(session, sheet, dry_run=args.dry_run)
     _say(t(lang, "participants.cli.overseas.records", count=len(sheet.records)))
     _say(
         t(
@@ -263,7 +262,7 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
     for item in result.ambiguous:
         rows = ", ".join(str(record.row) for record in item.records)
         records = "; ".join(
-            ", ".join(part for part in (record.display_name, record.email, record.affiliation) if part)
+            ", ".join(part for part in (record.label, record.email, record.affiliation) if part)
             for record in item.records
         )
         people = "; ".join(_person(person) for person in item.people)
@@ -276,7 +275,7 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
                     lang,
                     "participants.cli.overseas.unmatched_item",
                     row=record.row,
-                    name=record.display_name,
+                    name=record.label,
                     email=record.email or "-",
                 )
             )
@@ -288,7 +287,7 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
     return 0
 
 
-def _person(person: Any) -> str:
+def _person(person: LinkedParticipant) -> str:
     return f"#{person.participant_id} {person.name} <{person.email or '-'}>"
 
 
@@ -296,8 +295,6 @@ def _person(person: Any) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from bot.participants import service
-
     settings = _settings()
     lang = settings.language
     header_lang = args.lang or lang
@@ -306,11 +303,11 @@ def run_export(args: argparse.Namespace) -> int:
         return 1
     with _database(settings) as database, database.session() as session:
         try:
-            selection = service.export_participants(session, club_name=args.club, meeting_code=args.meeting)
-        except service.MeetingNotFound as missing:
+            selection = export_participants(session, club_name=args.club, meeting_code=args.meeting)
+        except MeetingNotFound as missing:
             _say(t(lang, "participants.cli.meeting_not_found", code=missing.code), sys.stderr)
             return 1
-        except service.ClubNotFound as missing:
+        except ClubNotFound as missing:
             _say(t(lang, "participants.cli.club_not_found", name=missing.name), sys.stderr)
             return 1
     header = sheets.export_header(header_lang)
@@ -331,12 +328,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_forget(args: argparse.Namespace) -> int:
-    from bot.participants import service
-
     settings = _settings()
     lang = settings.language
     with _database(settings) as database, database.session() as session:
-        person = service.find_participant_by_email(session, args.email)
+        person = find_participant_by_email(session, args.email)
         if person is None:
             _say(t(lang, "participants.cli.forget.not_found", email=args.email), sys.stderr)
             return 1
@@ -348,7 +343,7 @@ def run_forget(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in {"yes", "y", "예", "네"}:
                 _say(t(lang, "participants.cli.forget.cancelled"))
                 return 1
-        result = service.forget_participant(session, person.id)
+        result = forget_participant(session, person.id)
     counts = ", ".join(f"{name}={count}" for name, count in result.counts.items())
     _say(t(lang, "participants.cli.forget.done", id=result.participant_id, counts=counts))
     return 0

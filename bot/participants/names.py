@@ -56,3 +56,9 @@ def person_keys(names: tuple[str | None, ...], affiliation: str | None) -> froze
     if not place:
         return frozenset()
     return frozenset((key, place) for name in names for key in name_keys(name))
+
+
+def both_names(name_ko: str | None, name_en: str | None) -> str:
+    """A person's names in both scripts, as the secretariat's lists show them (`김서연 / Seoyeon Kim`);
+    `-` when there is none. Not `bot.people.display_name`, which picks one name for one reader's language."""
+    return " / ".join(name for name in (name_ko, name_en) if name) or "-"

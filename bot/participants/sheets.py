@@ -1,10 +1,10 @@
 """The three files the secretariat hands in (participants, meetings, the overseas Korean scientists and
 engineers database) read into typed records, and the participants export's header and cells.
 
-Headers are recognised in Korean or English with aliases, case-, space- and punctuation-insensitively
-(`E-mail` = `email` = `이메일`); the header is the first of the sheet's first ten rows in which two or
-more cells are known headers, so a title row above it is fine. Columns nobody asked for are ignored and
-listed. Row numbers are the spreadsheet's own (header on row 1 → first person on row 2).
+Headers are recognised in Korean or English with aliases (`bot.participants.headers`); the header is the
+first of the sheet's first ten rows in which two or more cells are known headers, so a title row above it
+is fine. Columns nobody asked for are ignored and listed. Row numbers are the spreadsheet's own (header on
+row 1 → first person on row 2). The records read are `bot.participants.types`.
 
 A blank cell means "not given": importing it never clears a stored value. Every row is checked before
 anything is written; `ParticipantSheet.errors` lists each bad cell (row, column as headed in the file,
@@ -13,21 +13,38 @@ reason) and the import writes nothing while there is one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable
 from typing import TypeVar
 
-from bot.domain import CareerStage, ClubRole, FieldKey, Language, MeetingRole
+from bot.domain import Language
 from bot.i18n import t
+from bot.participants.headers import (
+    EXPORT_COLUMNS,
+    EXPORT_HEADER_KEY,
+    MEETING_COLUMNS,
+    OVERSEAS_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    aliases_for_help,
+    find_header,
+)
 from bot.participants.tables import RawTable, TableError
+from bot.participants.types import (
+    ExportRow,
+    Header,
+    MeetingRecord,
+    MeetingSheet,
+    OverseasRecord,
+    OverseasSheet,
+    ParticipantRecord,
+    ParticipantSheet,
+    RowError,
+)
 from bot.participants.values import (
     InvalidValue,
     check_length,
     clean_text,
     contains_hangul,
     country_name,
-    lookup_key,
     parse_career_stage,
     parse_country,
     parse_date,
@@ -40,190 +57,12 @@ from bot.participants.values import (
     parse_yes_no,
 )
 
-HEADER_SEARCH_ROWS = 10
-EXPORT_HEADER_KEY = "participants.header.{column}"
-
 T = TypeVar("T")
-
-# Aliases per column, compared with `lookup_key` (so `E-mail`, `e mail` and `EMAIL` are all `email`).
-# The export's own headers (participants.header.*) are added to these, so an export imports back.
-PARTICIPANT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "name": ("이름", "성명", "성함", "name", "full name", "participant"),
-    "name_ko": (
-        "한글이름",
-        "한글성명",
-        "국문이름",
-        "국문성명",
-        "이름(한글)",
-        "성명(국문)",
-        "name_ko",
-        "korean name",
-        "name (korean)",
-    ),
-    "name_en": ("영문이름", "영문 성명", "이름(영문)", "성명(영문)", "name_en", "english name", "name (english)"),
-    "email": ("이메일", "이메일 주소", "전자우편", "메일", "email", "e-mail", "email address", "mail"),
-    "affiliation": (
-        "소속",
-        "기관",
-        "소속기관",
-        "소속 기관",
-        "affiliation",
-        "institution",
-        "organization",
-        "organisation",
-    ),
-    "country": ("국가", "나라", "거주국", "거주 국가", "소재국", "country", "country of residence"),
-    "career_stage": ("경력단계", "경력 단계", "경력구분", "career stage", "career", "stage"),
-    "role": ("역할", "참여 역할", "참가 구분", "role", "meeting role"),
-    "orcid": ("orcid", "orcid id", "orcid iD"),
-    "overseas_korean": ("재외한인", "재외한인 여부", "재외동포", "overseas korean", "overseas koreans"),
-    "overseas_association": (
-        "협회",
-        "소속협회",
-        "소속 협회",
-        "재외한인과학기술자협회",
-        "association",
-        "overseas association",
-    ),
-    "slack_user_id": ("슬랙 ID", "슬랙 아이디", "slack", "slack id", "slack user id", "slack_user_id"),
-}
-
-MEETING_COLUMNS: dict[str, tuple[str, ...]] = {
-    "code": ("코드", "행사코드", "행사 코드", "회의코드", "code", "meeting code", "meeting"),
-    "title_ko": (
-        "국문제목",
-        "한글제목",
-        "제목(국문)",
-        "제목(한글)",
-        "행사명",
-        "국문행사명",
-        "행사명(국문)",
-        "title_ko",
-        "korean title",
-        "title (korean)",
-    ),
-    "title_en": (
-        "영문제목",
-        "제목(영문)",
-        "영문행사명",
-        "행사명(영문)",
-        "title_en",
-        "english title",
-        "title (english)",
-        "title",
-    ),
-    "field": ("분야", "기술분야", "기술 분야", "전략기술", "field", "technology field"),
-    "venue": ("장소", "개최지", "개최 장소", "venue", "place", "location"),
-    "starts_on": ("시작일", "개최 시작일", "시작", "시작 날짜", "start", "start date", "starts on", "from"),
-    "ends_on": ("종료일", "개최 종료일", "종료", "종료 날짜", "end", "end date", "ends on", "to"),
-    "organizers": ("조직위원장", "조직위원", "organizers", "organisers", "organizer", "organiser"),
-}
-
-OVERSEAS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "name": PARTICIPANT_COLUMNS["name"],
-    "name_ko": PARTICIPANT_COLUMNS["name_ko"],
-    "name_en": PARTICIPANT_COLUMNS["name_en"],
-    "email": PARTICIPANT_COLUMNS["email"],
-    "affiliation": PARTICIPANT_COLUMNS["affiliation"],
-    "country": PARTICIPANT_COLUMNS["country"],
-    "orcid": PARTICIPANT_COLUMNS["orcid"],
-    "association": (
-        *PARTICIPANT_COLUMNS["overseas_association"],
-        "지역협회",
-        "한인과학기술자협회",
-        "society",
-        "chapter",
-    ),
-}
 
 #: Words in an XLSX sheet's name that pick it over the first sheet.
 PARTICIPANT_SHEETS = ("participants", "participant", "참가자", "attendees", "명단")
 MEETING_SHEETS = ("meetings", "meeting", "행사", "회의")
 OVERSEAS_SHEETS = ("members", "회원", "db")
-
-#: The export's columns, in order; each header is `EXPORT_HEADER_KEY` in the catalogs.
-EXPORT_COLUMNS = (
-    "name_ko",
-    "name_en",
-    "email",
-    "affiliation",
-    "country",
-    "career_stage",
-    "overseas_korean",
-    "overseas_association",
-    "orcid",
-    "role",
-    "clubs",
-)
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One bad cell: `row` as the spreadsheet numbers it, `column` as the file heads it."""
-
-    row: int
-    column: str
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict)
-    value: str = ""
-
-
-@dataclass(frozen=True)
-class Header:
-    row: int
-    index: Mapping[str, int]  # column name → position
-    labels: Mapping[str, str]  # column name → the header text in the file
-    ignored: tuple[str, ...]  # header texts of columns that are not read
-
-    def label(self, column: str) -> str:
-        return self.labels.get(column, column)
-
-
-def _alias_table(columns: Mapping[str, Sequence[str]], catalog_headers: bool) -> dict[str, str]:
-    from bot.i18n import catalog
-
-    table: dict[str, str] = {}
-    for column, aliases in columns.items():
-        for alias in (column, *aliases):
-            table.setdefault(lookup_key(alias), column)
-        if catalog_headers:
-            for lang in (Language.KO, Language.EN):
-                label = catalog(lang).get(EXPORT_HEADER_KEY.format(column=column))
-                if label:
-                    table.setdefault(lookup_key(label), column)
-    return table
-
-
-def find_header(raw: RawTable, columns: Mapping[str, Sequence[str]], *, catalog_headers: bool = False) -> Header:
-    """The header row among the first rows: the first with two or more known headers. With `catalog_headers`,
-    the export's headers in both languages are known too."""
-    if not raw.rows:
-        raise TableError("participants.file.empty")
-    aliases = _alias_table(columns, catalog_headers)
-    for number, cells in raw.rows[:HEADER_SEARCH_ROWS]:
-        known = [aliases.get(lookup_key(cell)) if cell else None for cell in cells]
-        if sum(1 for column in known if column) < 2:
-            continue
-        index: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        ignored: list[str] = []
-        for position, (cell, column) in enumerate(zip(cells, known, strict=True)):
-            if column is None:
-                if cell:
-                    ignored.append(cell)
-                continue
-            if column in index:
-                raise TableError("participants.file.duplicate_column", column=cell, other=labels[column])
-            index[column] = position
-            labels[column] = cell
-        return Header(row=number, index=index, labels=labels, ignored=tuple(ignored))
-    expected = ", ".join(aliases_for_help(columns))
-    raise TableError("participants.file.no_header", expected=expected)
-
-
-def aliases_for_help(columns: Mapping[str, Sequence[str]]) -> list[str]:
-    """One Korean and one English header per column, for messages."""
-    return [f"{aliases[0]}/{column}" for column, aliases in columns.items()]
 
 
 def _data_rows(raw: RawTable, header: Header) -> list[tuple[int, tuple[str, ...]]]:
@@ -292,34 +131,6 @@ def _first_seen(reader: _RowReader, seen: dict[str, int], column: str, value: st
 # --- participants ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ParticipantRecord:
-    row: int
-    name_ko: str | None = None
-    name_en: str | None = None
-    email: str | None = None
-    affiliation: str | None = None
-    country: str | None = None
-    career_stage: CareerStage | None = None
-    role: MeetingRole | None = None
-    orcid: str | None = None
-    overseas_korean: bool | None = None
-    overseas_association: str | None = None
-    slack_user_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ParticipantSheet:
-    header: Header
-    records: tuple[ParticipantRecord, ...]  # the rows without errors
-    errors: tuple[RowError, ...]
-    rows: int  # data rows read
-
-    @property
-    def ignored_columns(self) -> tuple[str, ...]:
-        return self.header.ignored
-
-
 def read_participants(raw: RawTable) -> ParticipantSheet:
     header = find_header(raw, PARTICIPANT_COLUMNS, catalog_headers=True)
     if not any(column in header.index for column in ("name", "name_ko", "name_en")):
@@ -370,27 +181,6 @@ def read_participants(raw: RawTable) -> ParticipantSheet:
 
 
 # --- meetings ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MeetingRecord:
-    row: int
-    code: str
-    field: FieldKey
-    starts_on: date
-    ends_on: date
-    title_ko: str | None = None
-    title_en: str | None = None
-    venue: str | None = None
-    organizers: str | None = None
-
-
-@dataclass(frozen=True)
-class MeetingSheet:
-    header: Header
-    records: tuple[MeetingRecord, ...]
-    errors: tuple[RowError, ...]
-    rows: int
 
 
 def _parse_code(value: str) -> str:
@@ -448,29 +238,6 @@ def read_meetings(raw: RawTable) -> MeetingSheet:
 # --- the overseas Korean scientists and engineers database -------------------------------------------
 
 
-@dataclass(frozen=True)
-class OverseasRecord:
-    row: int
-    name_ko: str | None = None
-    name_en: str | None = None
-    email: str | None = None
-    affiliation: str | None = None
-    country: str | None = None
-    association: str | None = None
-    orcid: str | None = None
-
-    @property
-    def display_name(self) -> str:
-        return " / ".join(name for name in (self.name_ko, self.name_en) if name) or "-"
-
-
-@dataclass(frozen=True)
-class OverseasSheet:
-    header: Header
-    records: tuple[OverseasRecord, ...]
-    warnings: tuple[RowError, ...]  # values that could not be used; the record is still matched on the rest
-
-
 def read_overseas(raw: RawTable) -> OverseasSheet:
     """Another organisation's export, read leniently: a bad value is left out (and listed), not fatal."""
     header = find_header(raw, OVERSEAS_COLUMNS)
@@ -495,23 +262,6 @@ def read_overseas(raw: RawTable) -> OverseasSheet:
 
 
 # --- export -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """One person in the export, as the database has them."""
-
-    name_ko: str | None
-    name_en: str | None
-    email: str | None
-    affiliation: str | None
-    country: str | None
-    career_stage: CareerStage | None
-    overseas_korean: bool
-    overseas_association: str | None
-    orcid: str | None
-    roles: tuple[tuple[str, MeetingRole], ...]  # (meeting code, role)
-    clubs: tuple[tuple[str, ClubRole], ...]  # (club name, role)
 
 
 def export_header(lang: Language | str) -> list[str]:

@@ -156,7 +156,11 @@ _NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "U
 def _country_tables() -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
     english = Locale("en").territories
     korean = Locale("ko").territories
-    alpha2 = frozenset(code for code in english if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES)
+    alpha2 = frozenset(
+        code
+        for code in english
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    )
     alpha3: dict[str, str] = {}
     for alias, targets in get_global("territory_aliases").items():
         if len(alias) == 3 and alias.isalpha() and len(targets) == 1 and targets[0] in alpha2:

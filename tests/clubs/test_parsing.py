@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clubs.parse import InviteRequest, LanguageRequest, MemberRecordRequest, NewClubRequest, PersonRef
+from bot.clubs.parse import InviteRequest, LanguageRequest, MemberRecordRequest, NewClubRequest
 from bot.domain import FieldKey, Language
+from bot.people import PersonRef
 from bot.subcommands import CommandError, parse_command
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus, OutputType
-from bot.participants.service import find_personal_data, forget_participant
+from bot.participants.erasure import find_personal_data, forget_participant
 from storage.db import Database
 from storage.models import (
     ActivityDay,

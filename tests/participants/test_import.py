@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.domain import CareerStage, FieldKey, MeetingRole
 from bot.participants import sheets
-from bot.participants.service import import_participants
+from bot.participants.importing import import_participants
 from bot.participants.tables import read_table
 from storage.db import Database
 from storage.models import AuditEntry, Meeting, MeetingAttendance, Participant

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.participants import sheets
-from bot.participants.service import link_overseas_db
+from bot.participants.overseas import link_overseas_db
 from bot.participants.tables import read_table
 from storage.db import Database
 from storage.models import Participant

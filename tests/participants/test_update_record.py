@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bot.domain import CareerStage
 from bot.i18n import t
-from bot.participants.service import ParticipantNotFound, update_participant_record
+from bot.participants.records import update_participant_record
+from bot.participants.types import ParticipantNotFound
 from storage.db import Database
 from storage.models import AuditEntry, Participant, utcnow
 from tests.participants.conftest import ORCID_A, ORCID_B

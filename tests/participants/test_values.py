@@ -216,7 +216,7 @@ def test_affiliations_are_normalised_but_abbreviations_kept():
 def test_labels_built_from_enums_are_in_the_catalogs():
     from bot.domain import ClubRole, Language
     from bot.i18n import catalog
-    from bot.participants.sheets import EXPORT_COLUMNS, EXPORT_HEADER_KEY
+    from bot.participants.headers import EXPORT_COLUMNS, EXPORT_HEADER_KEY
 
     keys = [EXPORT_HEADER_KEY.format(column=column) for column in EXPORT_COLUMNS]
     keys += [f"participants.career.{stage.value}" for stage in CareerStage]
