@@ -17,7 +17,7 @@ from bot.domain import Language
 from bot.i18n import t
 from bot.reports import charts, xlsx
 from bot.reports.build import build_club, build_program
-from bot.reports.docx import summary_rows
+from bot.reports.docx_program import summary_rows
 from bot.reports.figures import program_figures
 from bot.reports.fonts import CHART_FAMILY, register_chart_fonts
 from bot.reports.settings import load_report_settings
