@@ -9,8 +9,10 @@ from slack_bolt import Ack, App
 from bot.access import Rule, register_form
 from bot.errors import UserError
 from bot.i18n import t
-from bot.reports import service, views
+from bot.reports import narrative, service, views
 from bot.reports.parse import ReportRequest, ReportStatusRequest
+from bot.reports.timing import default_narrative_quarter
+from bot.reports.types import NARRATIVE_ACTION, NARRATIVE_CALLBACK, NARRATIVE_FIELDS, parse_action_value
 from bot.runtime import Runtime
 from bot.slack.forms import FieldErrors, FormValues, metadata
 from bot.slack.modals import field_errors
@@ -19,25 +21,58 @@ from handlers.router import CommandContext, CommandRouter
 from storage.models import utcnow
 
 # Who may submit this feature's forms (checked by handlers.forms before any listener runs).
-register_form(service.NARRATIVE_CALLBACK, Rule.LEADER, club_scoped=True)
+register_form(NARRATIVE_CALLBACK, Rule.LEADER, club_scoped=True)
 
 
-def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
-    router.on("report")(report)
-    router.on("report status")(report_status)
+class ReportListeners:
+    """The listeners, sharing the runtime."""
 
-    @app.action(service.NARRATIVE_ACTION)
-    def open_narrative(ack: Ack, body: dict[str, Any]) -> None:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    # --- /club subcommands -------------------------------------------------------------------------------------
+
+    def report(self, ctx: CommandContext, request: ReportRequest) -> None:
+        settings = self.runtime.settings
+        now = utcnow()
+        with self.runtime.db.session() as session:  # quick: who may have which report (a refusal comes at once)
+            target = service.resolve_target(
+                session, user_id=ctx.user_id, channel_id=ctx.channel_id, club_name=request.club,
+                is_admin=ctx.caller.is_admin, period=request.period, now=now, tz=settings.tz,
+            )  # fmt: skip
+        ctx.ack(views.report_progress(ctx.lang, "start", target.period))  # at once: building may take a while
+
+        def progress(stage: str) -> None:
+            ctx.respond(replace_original=True, **views.report_progress(ctx.lang, stage, target.period).as_ack())
+
+        requested = service.request_report(
+            self.runtime.db, settings, target, user_id=ctx.user_id, channel_id=ctx.channel_id, lang=ctx.lang,
+            now=now, progress=progress,
+        )  # fmt: skip
+        self.runtime.outbox.poke()
+        ctx.respond(replace_original=True, **views.report_ready(ctx.lang, requested, settings.tz).as_ack())
+
+    def report_status(self, ctx: CommandContext, request: ReportStatusRequest) -> None:
+        tz = self.runtime.settings.tz
+        quarter = request.quarter or default_narrative_quarter(utcnow(), tz)
+        with self.runtime.db.session() as session:
+            rows = narrative.narrative_status(session, str(quarter), ctx.lang)
+        ctx.ack(views.narrative_status(ctx.lang, str(quarter), rows, tz))
+
+    # --- the narrative's button and modal ----------------------------------------------------------------------
+
+    def open_narrative(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
+        runtime = self.runtime
         user_id = body["user"]["id"]
         lang = runtime.language_of(user_id)
         value = (body.get("actions") or [{}])[0].get("value")
 
         def build() -> dict[str, Any]:
             try:
-                club_id, period = service.parse_action_value(value)
+                club_id, period = parse_action_value(value)
                 with runtime.db.session() as session:
-                    form = service.narrative_form(
+                    form = narrative.narrative_form(
                         session,
                         club_id,
                         period,
@@ -52,21 +87,20 @@ def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
 
         open_modal_loading(runtime, body.get("trigger_id"), lang, t(lang, "reports.form.title"), build)
 
-    @app.view(service.NARRATIVE_CALLBACK)
-    def submit_narrative(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def submit_narrative(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
-        lang = runtime.language_of(user_id)
+        lang = self.runtime.language_of(user_id)
         context = metadata(view)
         form = FormValues.of_view(view)
         try:
-            with runtime.db.session() as session:
-                saved = service.save_narrative(
+            with self.runtime.db.session() as session:
+                saved = narrative.save_narrative(
                     session,
                     int(context.get("club") or 0),
                     str(context.get("period") or ""),
-                    {name: form.text(name) for name in service.NARRATIVE_FIELDS},
+                    {name: form.text(name) for name in NARRATIVE_FIELDS},
                     user_id=user_id,
-                    is_admin=runtime.settings.is_admin(user_id),
+                    is_admin=self.runtime.settings.is_admin(user_id),
                     now=utcnow(),
                 )
         except FieldErrors as errors:
@@ -78,30 +112,10 @@ def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
         ack(response_action="update", view=views.narrative_saved(lang, saved))
 
 
-def report(ctx: CommandContext, request: ReportRequest) -> None:
-    settings = ctx.runtime.settings
-    now = utcnow()
-    with ctx.runtime.db.session() as session:  # quick: who may have which report (a refusal comes at once)
-        target = service.resolve_target(
-            session, user_id=ctx.user_id, channel_id=ctx.channel_id, club_name=request.club,
-            is_admin=ctx.caller.is_admin, period=request.period, now=now, tz=settings.tz,
-        )  # fmt: skip
-    ctx.ack(views.report_progress(ctx.lang, "start", target.period))  # at once: building may take a while
+def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
+    listeners = ReportListeners(runtime)
+    router.on("report")(listeners.report)
+    router.on("report status")(listeners.report_status)
 
-    def progress(stage: str) -> None:
-        ctx.respond(replace_original=True, **views.report_progress(ctx.lang, stage, target.period).as_ack())
-
-    requested = service.request_report(
-        ctx.runtime.db, settings, target, user_id=ctx.user_id, channel_id=ctx.channel_id, lang=ctx.lang, now=now,
-        summary_view=views.report_summary, progress=progress,
-    )  # fmt: skip
-    ctx.runtime.outbox.poke()
-    ctx.respond(replace_original=True, **views.report_ready(ctx.lang, requested, settings.tz).as_ack())
-
-
-def report_status(ctx: CommandContext, request: ReportStatusRequest) -> None:
-    tz = ctx.runtime.settings.tz
-    quarter = request.quarter or service.default_narrative_quarter(utcnow(), tz)
-    with ctx.runtime.db.session() as session:
-        rows = service.narrative_status(session, str(quarter), ctx.lang)
-    ctx.ack(views.narrative_status(ctx.lang, str(quarter), rows, tz))
+    app.action(NARRATIVE_ACTION)(listeners.open_narrative)
+    app.view(NARRATIVE_CALLBACK)(listeners.submit_narrative)

@@ -10,47 +10,30 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime, timedelta
-from functools import cache
+from datetime import datetime, timedelta
 
-import holidays
 from sqlalchemy.orm import Session
 
 from bot.domain import Quarter
-from bot.periods import Due, latest_quarter_report
-from bot.reports import service, views
+from bot.periods import Due
+from bot.reports import narrative, service
 from bot.reports.period import Period
+from bot.reports.timing import NARRATIVE_STEPS, latest_narrative_step, narrative_step_time, report_due
 from bot.runtime import Runtime
-from bot.slack.outbox import enqueue_dm
 from jobs.base import PeriodicJob
 from storage.models import utcnow
-
-
-@cache
-def korean_holidays(year: int) -> frozenset[date]:
-    """South Korea's public holidays of a year (including substitute holidays)."""
-    return frozenset(holidays.country_holidays("KR", years=year).keys())
-
-
-def report_due(now: datetime, runtime: Runtime) -> tuple[str, datetime]:
-    tz = runtime.settings.tz
-    year = now.astimezone(tz).year
-    days = korean_holidays(year - 1) | korean_holidays(year)
-    return latest_quarter_report(now, tz, hour=9, holidays=days)
-
 
 # --- the leaders' narrative --------------------------------------------------------------------------------------
 
 
 def _narrative_dues(runtime: Runtime, quarter: Quarter, step: str, at: datetime) -> list[Due]:
     with runtime.db.session() as session:
-        clubs = service.clubs_for_narrative(session, at)
+        clubs = narrative.clubs_for_narrative(session, at)
     return [Due(f"{quarter}:{step}", f"club:{club_id}", at) for club_id in clubs]
 
 
 def narrative_due(runtime: Runtime, now: datetime) -> list[Due]:
-    latest = service.latest_narrative_step(now, runtime.settings.tz)
+    latest = latest_narrative_step(now, runtime.settings.tz)
     if latest is None:
         return []
     quarter, step, at = latest
@@ -59,25 +42,17 @@ def narrative_due(runtime: Runtime, now: datetime) -> list[Due]:
 
 def narrative_for_period(runtime: Runtime, period: str) -> list[Due]:
     quarter_text, _, step = period.partition(":")
-    days = dict(service.NARRATIVE_STEPS).get(step)
+    days = dict(NARRATIVE_STEPS).get(step)
     if days is None:
-        raise ValueError(f"period must be QUARTER:STEP with a step of {[s for s, _ in service.NARRATIVE_STEPS]}")
+        raise ValueError(f"period must be QUARTER:STEP with a step of {[s for s, _ in NARRATIVE_STEPS]}")
     quarter = Quarter.parse(quarter_text)
-    return _narrative_dues(runtime, quarter, step, service.narrative_step_time(quarter, days, runtime.settings.tz))
+    return _narrative_dues(runtime, quarter, step, narrative_step_time(quarter, days, runtime.settings.tz))
 
 
 def ask_for_narrative(runtime: Runtime, due: Due, session: Session) -> None:
     quarter_text, _, step = due.period.partition(":")
     club_id = int(due.scope.removeprefix("club:"))
-    for ask in service.narrative_asks(session, club_id, Quarter.parse(quarter_text), step):
-        ask = replace(ask, lang=runtime.language_of(ask.user_id))  # a DM is in the person's own language
-        enqueue_dm(
-            session,
-            ask.user_id,
-            views.narrative_request(ask),
-            ref=f"report-narrative:{club_id}",
-            dedupe_key=f"report-narrative:{due.period}:club:{club_id}:{ask.user_id}",
-        )
+    narrative.ask_leaders(session, club_id, Quarter.parse(quarter_text), step, language_of=runtime.language_of)
 
 
 NARRATIVE_JOB = PeriodicJob(
@@ -95,7 +70,7 @@ NARRATIVE_JOB = PeriodicJob(
 
 
 def program_due(runtime: Runtime, now: datetime) -> list[Due]:
-    period, due_at = report_due(now, runtime)
+    period, due_at = report_due(now, runtime.settings.tz)
     return [Due(period, "", due_at)]
 
 
@@ -104,9 +79,7 @@ def program_for_period(runtime: Runtime, period: str) -> list[Due]:
 
 
 def build_program_report(runtime: Runtime, due: Due, session: Session) -> None:
-    service.quarterly_program_report(
-        session, runtime.settings, Quarter.parse(due.period), now=utcnow(), summary_view=views.report_summary
-    )
+    service.quarterly_program_report(session, runtime.settings, Quarter.parse(due.period), now=utcnow())
 
 
 PROGRAM_JOB = PeriodicJob(
@@ -127,14 +100,14 @@ PROGRAM_JOB = PeriodicJob(
 def _club_dues(runtime: Runtime, quarter: str, due_at: datetime) -> list[Due]:
     period = Period.of_quarter(Quarter.parse(quarter))
     with runtime.db.session() as session:
-        if not service.is_closed(session, quarter):
+        if not narrative.is_closed(session, quarter):
             return []  # waits for the program report
         clubs = service.clubs_in_period(session, period, runtime.settings.tz)
     return [Due(quarter, f"club:{club_id}", due_at) for club_id in clubs]
 
 
 def clubs_due(runtime: Runtime, now: datetime) -> list[Due]:
-    period, due_at = report_due(now, runtime)
+    period, due_at = report_due(now, runtime.settings.tz)
     return _club_dues(runtime, period, due_at)
 
 
@@ -149,7 +122,6 @@ def build_club_report(runtime: Runtime, due: Due, session: Session) -> None:
         Quarter.parse(due.period),
         int(due.scope.removeprefix("club:")),
         now=utcnow(),
-        summary_view=views.report_summary,
         language_of=runtime.language_of,
     )
 

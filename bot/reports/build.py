@@ -14,49 +14,20 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.domain import Language
-from bot.i18n import t
-from bot.reports import charts, docx, text, xlsx
-from bot.reports.figures import ProgramFigures, program_figures
-from bot.reports.period import Period
+from bot.reports import charts, docx_club, docx_program, xlsx
+from bot.reports.figures import program_figures
+from bot.reports.results import ProgramFigures
 from bot.reports.rows import Dataset
 from bot.reports.settings import ReportSettings
+from bot.reports.types import BuiltFile, BuiltReport
 
 log = logging.getLogger(__name__)
 LANGUAGES: tuple[Language, ...] = (Language.KO, Language.EN)
-
-
-@dataclass(frozen=True)
-class BuiltFile:
-    kind: str  # docx, xlsx, png, pdf
-    lang: str
-    path: str  # relative to the reports folder
-    title_key: str  # catalog key of the title shown in Slack
-
-    def title(self, period: Period, name: str = "") -> str:
-        return t(self.lang, self.title_key, period=text.period_label(period, self.lang), club=name)
-
-    def as_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "lang": self.lang, "path": self.path, "title_key": self.title_key}
-
-    @classmethod
-    def of_json(cls, data: dict[str, Any]) -> BuiltFile:
-        return cls(str(data["kind"]), str(data["lang"]), str(data["path"]), str(data["title_key"]))
-
-
-@dataclass(frozen=True)
-class BuiltReport:
-    period: Period
-    scope: str  # "program" or "club:<id>"
-    club_id: int | None
-    club_name: str | None
-    files: tuple[BuiltFile, ...]
-    summary: dict[str, Any] = field(default_factory=dict)
 
 
 def scope_folder(scope: str) -> str:
@@ -94,7 +65,7 @@ def build_program(
         }
         write(
             f"{stem}-{lang}.docx",
-            docx.program_document(program, dataset, settings, lang, images, built_at),
+            docx_program.program_document(program, dataset, settings, lang, images, built_at),
             "docx",
             lang,
             "reports.file.program_docx",
@@ -128,7 +99,9 @@ def build_club(
     for lang in langs:
         images = {"engagement": charts.engagement_chart(club, program.period, program.previous, lang)}
         name = f"{stem}-{lang}.docx"
-        (reports_dir / folder / name).write_bytes(docx.club_document(club, program, dataset, lang, images, built_at))
+        (reports_dir / folder / name).write_bytes(
+            docx_club.club_document(club, program, dataset, lang, images, built_at)
+        )
         files.append(BuiltFile("docx", lang.value, (folder / name).as_posix(), "reports.file.club_docx"))
         png = f"{stem}-engagement-{lang}.png"
         (reports_dir / folder / png).write_bytes(images["engagement"])

@@ -8,33 +8,37 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.domain import Language
 from bot.i18n import t
 from bot.reports import text
-from bot.reports.figures import ClubFigures, ProgramFigures
 from bot.reports.fonts import register_chart_fonts
 from bot.reports.period import Period
+from bot.reports.results import ClubFigures, ProgramFigures
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COLOURS = ("#1d3557", "#457b9d", "#a8dadc", "#e63946")
 
 
-def _figure(width: float, height: float):  # noqa: ANN202 - matplotlib's Figure, imported lazily
+def _figure(width: float, height: float) -> Figure:
     register_chart_fonts()
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # matplotlib is heavy: imported when a chart is drawn
 
     return Figure(figsize=(width, height), dpi=120, layout="constrained")
 
 
-def render(figure: object, fmt: str = "png") -> bytes:
+def render(figure: Figure, fmt: str = "png") -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt)  # type: ignore[attr-defined]
+    figure.savefig(buffer, format=fmt)
     return buffer.getvalue()
 
 
-def bar_chart(  # noqa: ANN201 - matplotlib's Figure, imported lazily
+def bar_chart(
     title: str, labels: Sequence[str], values: Sequence[float], *, horizontal: bool = False, value_format: str = "{:g}"
-):
+) -> Figure:
     """One series of bars, each labelled with its value; a figure to `render`."""
     height = max(3.0, 0.35 * len(labels) + 1.2) if horizontal else 3.6
     figure = _figure(7.0, height)
@@ -92,6 +96,8 @@ def fields_chart(program: ProgramFigures, lang: Language) -> bytes:
 
 def engagement_chart(club: ClubFigures, period: Period, previous: Period, lang: Language) -> bytes:
     """This period against the one before: active members and messages, side by side."""
+    from matplotlib.ticker import MaxNLocator
+
     figure = _figure(7.0, 3.4)
     names = [t(lang, "reports.doc.active_members"), t(lang, "reports.doc.messages")]
     before = [club.previous_engagement.active_members, club.previous_engagement.messages]
@@ -102,7 +108,9 @@ def engagement_chart(club: ClubFigures, period: Period, previous: Period, lang: 
             [text.period_label(previous, lang), text.period_label(period, lang)], [old, new], color=COLOURS[1:3]
         )
         axes.bar_label(bars, padding=2, fontsize=8)
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        locator = axes.yaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+            locator.set_params(integer=True)
         axes.set_title(name)
         axes.spines[["top", "right"]].set_visible(False)
     figure.suptitle(t(lang, "reports.chart.engagement", club=club.club.name))

@@ -13,6 +13,8 @@ The rules, in one place:
   It is **new** when filed in the period, **moved** when its status changed in the period, and
   **worked on** when new or moved; only outputs worked on in the period score.
 - **Engagement** counts channel activity of members only (never the secretariat's or guests').
+  A member is **active** who posted (a message, a thread reply or a file) in the period
+  (`bot.domain.is_active_member`); reactions alone do not count.
 - **Score** (0-100): `100 x Σ weight x component / Σ weight` over the components the club has (see
   `bot/data/report_settings.yaml`); every component is shown with its raw value.
 """
@@ -21,18 +23,27 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import ACHIEVED_STATUSES, FieldKey, OutputType, ReviewArea
+from bot.domain import FieldKey, OutputType, is_active_member
 from bot.reports.period import Period
+from bot.reports.results import (
+    CasebookItem,
+    ClubFigures,
+    Engagement,
+    FieldRow,
+    OutputFigure,
+    ProgramFigures,
+    Score,
+    ScoreComponent,
+    SurveySummary,
+    Totals,
+)
 from bot.reports.rows import (
     ActivityRow,
     ClubMeetingRow,
-    ClubRow,
     Dataset,
     MemberRow,
-    NarrativeRow,
     OutputPersonRow,
     OutputRow,
     PersonRow,
@@ -41,206 +52,6 @@ from bot.reports.rows import (
     UpdateRow,
 )
 from bot.reports.settings import COMPONENTS, ReportSettings
-
-_ACHIEVED = frozenset(str(s) for s in ACHIEVED_STATUSES)
-
-
-# --- results -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Engagement:
-    members: int  # members in the period
-    active_members: int
-    messages: int  # messages and thread replies
-    files: int
-    reactions: int
-
-    @property
-    def share_active(self) -> float:
-        return self.active_members / self.members if self.members else 0.0
-
-
-@dataclass(frozen=True)
-class OutputFigure:
-    output: OutputRow
-    status: str  # at the end of the period
-    is_new: bool
-    changes: tuple[StatusChangeRow, ...]  # status changes in the period
-    people: tuple[OutputPersonRow, ...]
-    confirmed: bool  # confirmed by a leader before the end
-    points: float
-    casebook: bool
-
-    @property
-    def moved(self) -> bool:
-        return bool(self.changes)
-
-    @property
-    def worked_on(self) -> bool:
-        return self.is_new or self.moved
-
-    @property
-    def achieved(self) -> bool:
-        return self.status in _ACHIEVED
-
-
-@dataclass(frozen=True)
-class SurveySummary:
-    responses: int
-    overall: float
-    program: float
-    speakers: float
-    networking: float
-    comments: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ScoreComponent:
-    name: str  # activity, engagement, outputs, meetings, satisfaction
-    raw: float | None  # updates, share active, output points, meetings, mean overall satisfaction
-    value: float | None  # 0..1, None when the club has no such figure (its weight is left out)
-    weight: float
-
-    @property
-    def points(self) -> float:
-        return self.value * self.weight if self.value is not None else 0.0
-
-
-@dataclass(frozen=True)
-class Score:
-    total: float  # 0..100
-    components: tuple[ScoreComponent, ...]
-
-
-@dataclass(frozen=True)
-class ClubFigures:
-    club: ClubRow
-    age_days: int
-    leaders: tuple[PersonRow, ...]
-    members: tuple[tuple[PersonRow, MemberRow], ...]  # at the end of the period
-    joined: tuple[PersonRow, ...]
-    left: tuple[PersonRow, ...]
-    pending: int
-    by_country: dict[str, int]
-    by_stage: dict[str, int]
-    overseas_korean: int
-    by_role: dict[str, int]
-    updates: int
-    update_items: tuple[UpdateRow, ...]
-    meetings: tuple[ClubMeetingRow, ...]
-    outputs: tuple[OutputFigure, ...]  # every output at the end of the period
-    by_type_status: dict[tuple[str, str], int]
-    engagement: Engagement
-    previous_engagement: Engagement
-    survey: SurveySummary | None
-    narrative: NarrativeRow | None
-    score: Score
-    inactive: bool
-
-    @property
-    def member_count(self) -> int:
-        return len(self.members)
-
-    @property
-    def meeting_attendees(self) -> int:
-        return sum(m.attendees or 0 for m in self.meetings)
-
-    @property
-    def outputs_new(self) -> int:
-        return sum(1 for o in self.outputs if o.is_new)
-
-    @property
-    def outputs_moved(self) -> int:
-        return sum(1 for o in self.outputs if o.moved)
-
-    @property
-    def outputs_achieved(self) -> int:
-        """Outputs worked on in the period whose status at its end counts as achieved."""
-        return sum(1 for o in self.outputs if o.worked_on and o.achieved)
-
-    @property
-    def output_points(self) -> float:
-        return sum(o.points for o in self.outputs if o.worked_on)
-
-    @property
-    def answered(self) -> bool:
-        return self.narrative is not None
-
-
-@dataclass(frozen=True)
-class Totals:
-    clubs: int
-    members: int
-    joined: int
-    left: int
-    overseas_korean: int
-    updates: int
-    meetings: int
-    meeting_attendees: int
-    outputs: int
-    outputs_new: int
-    outputs_moved: int
-    outputs_achieved: int
-    active_members: int
-    members_in_period: int
-    messages: int
-    previous_active_members: int
-    previous_messages: int
-    survey_responses: int
-    satisfaction: float | None  # mean overall satisfaction over every response
-    answered: int
-    mean_score: float
-
-    @property
-    def share_active(self) -> float:
-        return self.active_members / self.members_in_period if self.members_in_period else 0.0
-
-
-@dataclass(frozen=True)
-class FieldRow:
-    field: FieldKey
-    area: ReviewArea
-    clubs: int
-    members: int
-    updates: int
-    meetings: int
-    outputs_new: int
-    outputs_achieved: int
-    active_members: int
-    members_in_period: int
-    mean_score: float
-
-    @property
-    def share_active(self) -> float:
-        return self.active_members / self.members_in_period if self.members_in_period else 0.0
-
-
-@dataclass(frozen=True)
-class CasebookItem:
-    club: ClubRow
-    output: OutputFigure
-
-
-@dataclass(frozen=True)
-class ProgramFigures:
-    period: Period
-    previous: Period
-    clubs: tuple[ClubFigures, ...]  # ranked: best score first
-    totals: Totals
-    fields: tuple[FieldRow, ...]
-    outputs_by_type: dict[str, int]  # worked on in the period, by type
-    outstanding: tuple[ClubFigures, ...]
-    casebook: tuple[CasebookItem, ...]
-    inactive: tuple[ClubFigures, ...]
-    not_answered: tuple[ClubFigures, ...]
-
-    def rank_of(self, club_id: int) -> int:
-        for index, figures in enumerate(self.clubs, start=1):
-            if figures.club.id == club_id:
-                return index
-        raise KeyError(club_id)
-
 
 # --- rules ---------------------------------------------------------------------------------------------
 
@@ -281,13 +92,14 @@ def is_casebook(
 def engagement(
     activity: Iterable[ActivityRow], period: Period, member_ids: set[str], members_in_period: int
 ) -> Engagement:
-    """Channel activity of the club's members over the period's days."""
+    """Channel activity of the club's members over the period's days. A member is active when they posted
+    (`bot.domain.is_active_member`): reactions are counted, but alone do not make anyone active."""
     active: set[str] = set()
     messages = files = reactions = 0
     for row in activity:
         if not period.contains_day(row.day) or row.slack_user_id not in member_ids:
             continue
-        if row.total > 0:
+        if is_active_member(posts=row.posts):
             active.add(row.slack_user_id)
         messages += row.messages + row.replies
         files += row.files
@@ -397,10 +209,10 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
         at_end = [m for m in memberships if _joined_by(m, end) and not _gone_by(m, end)]
         in_period = [m for m in memberships if _joined_by(m, end) and not _gone_by(m, start)]
         in_previous = [m for m in memberships if _joined_by(m, previous_end) and not _gone_by(m, previous_start)]
-        person = dataset.people.__getitem__
-        members = tuple(sorted(((person(m.person_id), m) for m in at_end), key=lambda pm: _sort_name(pm[0])))
-        joined = tuple(person(m.person_id) for m in memberships if m.joined_at and start <= m.joined_at < end)
-        left = tuple(person(m.person_id) for m in memberships if m.left_at and start <= m.left_at < end)
+        person_of = dataset.people.__getitem__
+        members = tuple(sorted(((person_of(m.person_id), m) for m in at_end), key=lambda pm: _sort_name(pm[0])))
+        joined = tuple(person_of(m.person_id) for m in memberships if m.joined_at and start <= m.joined_at < end)
+        left = tuple(person_of(m.person_id) for m in memberships if m.left_at and start <= m.left_at < end)
         pending = sum(1 for m in memberships if m.joined_at is None and m.status == "pending")
 
         def slack_ids(rows: list[MemberRow]) -> set[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.domain import OutputType
 from bot.reports.period import Period
@@ -66,7 +67,7 @@ PERSON_COLUMNS = (
 )
 
 
-def _person(row: tuple) -> PersonRow:  # type: ignore[type-arg]
+def _person(row: tuple[Any, ...]) -> PersonRow:
     pid, name_ko, name_en, country, stage, overseas, slack_id = row
     return PersonRow(
         pid, clean(name_ko), clean(name_en), country, str(stage) if stage else None, bool(overseas), slack_id
@@ -78,8 +79,8 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
     start, end = period.start(tz), period.end(tz)
     previous = period.previous()
 
-    def only(statement: Select, column: object) -> Select:  # type: ignore[type-arg]
-        return statement.where(column.in_(list(club_ids))) if club_ids is not None else statement  # type: ignore[attr-defined]
+    def only(statement: Select, column: InstrumentedAttribute[int]) -> Select:
+        return statement.where(column.in_(list(club_ids))) if club_ids is not None else statement
 
     clubs_query = (
         select(
@@ -210,7 +211,8 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         .order_by(SurveyResponse.id)
     )
     responses = tuple(
-        SurveyResponseRow(*r[:6], clean(r[6])) for r in session.execute(only(survey_query, Survey.club_id))
+        SurveyResponseRow(r[0], r[1], r[2], r[3], r[4], r[5], clean(r[6]))
+        for r in session.execute(only(survey_query, Survey.club_id))
     )
 
     narratives_query = select(
@@ -225,7 +227,9 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         ReportNarrative.updated_at,
     ).where(ReportNarrative.period == period.key)
     narratives = tuple(
-        NarrativeRow(r[0], r[1], r[2], *(clean(v) or "" for v in r[3:7]), r[7], r[8])
+        NarrativeRow(
+            r[0], r[1], r[2], clean(r[3]) or "", clean(r[4]) or "", clean(r[5]) or "", clean(r[6]) or "", r[7], r[8]
+        )
         for r in session.execute(only(narratives_query, ReportNarrative.club_id))
     )
 

@@ -121,8 +121,9 @@ class ActivityRow:
     reactions: int = 0
 
     @property
-    def total(self) -> int:
-        return self.messages + self.replies + self.files + self.reactions
+    def posts(self) -> int:
+        """What makes a member active (`bot.domain.is_active_member`): messages, thread replies and files."""
+        return self.messages + self.replies + self.files
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from functools import cache
 from bot.domain import Language
 from bot.i18n import format_date, format_number, format_percent, t
 from bot.participants.values import country_name
-from bot.reports.figures import ScoreComponent
 from bot.reports.period import Period
+from bot.reports.results import ScoreComponent
 
 
 def period_label(period: Period, lang: Language | str) -> str:

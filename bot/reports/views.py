@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 from bot.domain import Language
 from bot.i18n import format_date, format_datetime, format_number, format_percent, t
 from bot.reports.period import Period
-from bot.reports.service import (
+from bot.reports.text import period_label
+from bot.reports.types import (
     NARRATIVE_ACTION,
     NARRATIVE_CALLBACK,
+    NARRATIVE_FIELDS,
     NARRATIVE_MAX,
     NarrativeAsk,
     NarrativeForm,
@@ -22,7 +24,6 @@ from bot.reports.service import (
     StoredReport,
     action_value,
 )
-from bot.reports.text import period_label
 from bot.slack.blocks import Message, context, escape, header, section
 from bot.slack.modals import modal, text_input
 
@@ -74,7 +75,7 @@ def narrative_modal(lang: Language, form: NarrativeForm) -> dict[str, Any]:
         blocks.append(context(t(lang, "reports.form.saved_by", name=escape(form.answered_by))))
     if form.items:
         blocks.append(context(t(lang, "reports.form.items") + "\n" + escape("\n".join(form.items[:15]))))
-    for name in ("highlights", "difficulties", "plans", "support"):
+    for name in NARRATIVE_FIELDS:
         blocks.append(
             text_input(
                 name,
@@ -159,7 +160,7 @@ def report_progress(lang: Language, stage: str, period: Period) -> Message:
 
 
 def _num(value: object, lang: Language) -> str:
-    return format_number(float(value), lang) if isinstance(value, int | float) else "—"  # type: ignore[arg-type]
+    return format_number(float(value), lang) if isinstance(value, int | float) else "—"
 
 
 def _activity_and_outputs(s: dict[str, Any], lang: Language) -> list[str]:

@@ -14,7 +14,7 @@ from bot.domain import Language
 from bot.i18n import t
 from bot.participants.tables import xlsx_cell, xlsx_value
 from bot.reports import text
-from bot.reports.figures import ClubFigures, ProgramFigures
+from bot.reports.results import ClubFigures, OutputFigure, ProgramFigures
 from bot.reports.rows import Dataset
 
 #: Sheets and their columns (catalog keys `reports.col.<column>`), in order.
@@ -244,10 +244,10 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
     return rows
 
 
-def people_text(item: object, dataset: Dataset, lang: Language) -> str:
+def people_text(item: OutputFigure, dataset: Dataset, lang: Language) -> str:
     """The people an output was done with, by name (a participant's registered name, else the name given)."""
     names = []
-    for person in item.people:  # type: ignore[attr-defined]
+    for person in item.people:
         if person.person_id is not None and person.person_id in dataset.people:
             names.append(dataset.people[person.person_id].name(lang))
         elif person.name:

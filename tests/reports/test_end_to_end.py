@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from bot.domain import MeetingFormat, OutputType
 from bot.errors import UserError
-from bot.reports.service import narrative_form, narratives_due, save_narrative
+from bot.reports.narrative import narrative_form, narratives_due, save_narrative
 from bot.slack.text import render_message, render_view
 from jobs import clock
 from jobs.reports import CLUBS_JOB, NARRATIVE_JOB, PROGRAM_JOB

@@ -8,9 +8,8 @@ from bot.domain import Quarter
 from bot.periods import latest_quarter_report
 from bot.reports.parse import ReportRequest, ReportStatusRequest
 from bot.reports.period import Period
-from bot.reports.service import default_narrative_quarter, latest_narrative_step, narrative_step_time
+from bot.reports.timing import default_narrative_quarter, korean_holidays, latest_narrative_step, narrative_step_time
 from bot.subcommands import CommandError, parse_command
-from jobs.reports import korean_holidays
 from tests.reports.data import SEOUL, seoul
 
 

@@ -1,0 +1,179 @@
+"""A club's own Word document, one per language: all of its detail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from docx.document import Document as DocxDocument
+
+from bot.domain import Language
+from bot.i18n import format_date, t
+from bot.reports import docx, text
+from bot.reports.results import ClubFigures, ProgramFigures
+from bot.reports.rows import Dataset
+
+
+def profile_rows(club: ClubFigures, lang: Language) -> list[tuple[str, str]]:
+    meeting = club.club.meeting
+    meeting_text = "—"
+    if meeting is not None:
+        title = (meeting.title_ko or meeting.title_en) if lang == "ko" else (meeting.title_en or meeting.title_ko)
+        meeting_text = t(
+            lang,
+            "reports.doc.meeting_line",
+            code=meeting.code,
+            title=title or "",
+            venue=meeting.venue or "—",
+            first=format_date(meeting.starts_on, lang),
+            last=format_date(meeting.ends_on, lang),
+        )
+    return [
+        (t(lang, "reports.col.meeting"), meeting_text),
+        (t(lang, "reports.col.field"), text.field_name(club.club.field.value, lang)),
+        (t(lang, "reports.col.area"), text.area_name(club.club.field.review_area.value, lang)),
+        (t(lang, "reports.col.leaders"), ", ".join(p.name(lang) for p in club.leaders) or "—"),
+        (t(lang, "reports.col.channel"), f"#{club.club.channel_name}" if club.club.channel_name else "—"),
+        (t(lang, "reports.col.age_days"), t(lang, "reports.doc.days", count=text.number(club.age_days, lang))),
+    ]
+
+
+def club_document(
+    club: ClubFigures,
+    program: ProgramFigures,
+    dataset: Dataset,
+    lang: Language,
+    charts: dict[str, bytes],
+    built_at: datetime,
+) -> bytes:
+    document = docx.new_document(lang)
+    d = document
+    period = text.period_label(program.period, lang)
+    previous = text.period_label(program.previous, lang)
+    d.add_heading(t(lang, "reports.doc.club_title", club=club.club.name), level=0)
+    d.add_paragraph(
+        t(lang, "reports.doc.subtitle", period=period, built=format_date(built_at.astimezone(dataset.tz).date(), lang))
+    )
+
+    d.add_heading(t(lang, "reports.doc.h_profile"), level=1)
+    docx.table(d, [t(lang, "reports.col.item"), t(lang, "reports.col.value")], profile_rows(club, lang))
+
+    d.add_heading(t(lang, "reports.doc.h_members"), level=1)
+    d.add_paragraph(
+        t(
+            lang,
+            "reports.doc.members_line",
+            members=text.number(club.member_count, lang),
+            joined=text.number(len(club.joined), lang),
+            left=text.number(len(club.left), lang),
+            pending=text.number(club.pending, lang),
+            overseas=text.number(club.overseas_korean, lang),
+        )
+    )
+    breakdown = (
+        [
+            (t(lang, "reports.col.country"), text.country(k, lang), text.number(v, lang))
+            for k, v in sorted(club.by_country.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        + [
+            (t(lang, "reports.col.career_stage"), text.stage_name(k, lang), text.number(v, lang))
+            for k, v in sorted(club.by_stage.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        + [
+            (t(lang, "reports.col.role"), text.role_name(k, lang), text.number(v, lang))
+            for k, v in sorted(club.by_role.items())
+        ]
+    )
+    docx.table(d, [t(lang, "reports.col.by"), t(lang, "reports.col.value"), t(lang, "reports.col.members")], breakdown)
+    d.add_paragraph(t(lang, "reports.doc.joined_names", names=docx.names([p.name(lang) for p in club.joined], lang)))
+    d.add_paragraph(t(lang, "reports.doc.left_names", names=docx.names([p.name(lang) for p in club.left], lang)))
+
+    d.add_heading(t(lang, "reports.doc.h_activity"), level=1)
+    d.add_paragraph(
+        t(
+            lang,
+            "reports.doc.activity_line",
+            updates=text.number(club.updates, lang),
+            meetings=text.number(len(club.meetings), lang),
+        )
+    )
+    if club.meetings:
+        docx.meetings_table(d, club, lang)
+
+    d.add_heading(t(lang, "reports.doc.h_outputs"), level=1)
+    d.add_paragraph(
+        t(
+            lang,
+            "reports.doc.outputs_line",
+            total=text.number(len(club.outputs), lang),
+            new=text.number(club.outputs_new, lang),
+            moved=text.number(club.outputs_moved, lang),
+            achieved=text.number(club.outputs_achieved, lang),
+        )
+    )
+    docx.outputs_table(d, club, dataset, lang, only_worked=False)
+
+    d.add_heading(t(lang, "reports.doc.h_engagement"), level=1)
+    now, before = club.engagement, club.previous_engagement
+    docx.table(
+        d,
+        [t(lang, "reports.col.figure"), period, previous, t(lang, "reports.col.change")],
+        [
+            (
+                t(lang, "reports.doc.active_members"),
+                text.number(now.active_members, lang),
+                text.number(before.active_members, lang),
+                text.signed_change(now.active_members, before.active_members, lang),
+            ),
+            (
+                t(lang, "reports.doc.messages"),
+                text.number(now.messages, lang),
+                text.number(before.messages, lang),
+                text.signed_change(now.messages, before.messages, lang),
+            ),
+            (
+                t(lang, "reports.sum.share_active"),
+                text.percent(now.share_active, lang),
+                text.percent(before.share_active, lang),
+                "",
+            ),
+        ],
+    )
+    if "engagement" in charts:
+        docx.picture(d, charts["engagement"])
+
+    d.add_heading(t(lang, "reports.doc.h_survey"), level=1)
+    if club.survey is None:
+        d.add_paragraph(t(lang, "reports.doc.no_survey"))
+    else:
+        s = club.survey
+        docx.table(
+            d,
+            [t(lang, "reports.col.item"), t(lang, "reports.col.value")],
+            [
+                (t(lang, "reports.col.responses"), text.number(s.responses, lang)),
+                (t(lang, "reports.col.overall"), text.number(s.overall, lang, 2)),
+                (t(lang, "reports.col.program"), text.number(s.program, lang, 2)),
+                (t(lang, "reports.col.speakers"), text.number(s.speakers, lang, 2)),
+                (t(lang, "reports.col.networking"), text.number(s.networking, lang, 2)),
+            ],
+        )
+        for comment in s.comments[:20]:
+            d.add_paragraph(comment, style="List Bullet")
+
+    d.add_heading(t(lang, "reports.doc.h_narrative"), level=1)
+    _narrative(d, club, lang)
+
+    d.add_heading(t(lang, "reports.doc.h_score"), level=1)
+    d.add_paragraph(t(lang, "reports.doc.score_line", score=text.score_text(club.score.total, lang)))
+    docx.score_table(d, club, lang)
+    return docx.save(document)
+
+
+def _narrative(document: DocxDocument, club: ClubFigures, lang: Language) -> None:
+    narrative = club.narrative
+    if narrative is None:
+        document.add_paragraph(t(lang, "reports.doc.no_narrative"))
+        return
+    for part in ("highlights", "difficulties", "plans", "support"):
+        document.add_heading(t(lang, f"reports.narrative.{part}"), level=3)
+        document.add_paragraph(getattr(narrative, part) or t(lang, "reports.doc.none"))
