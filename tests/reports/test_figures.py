@@ -84,10 +84,9 @@ def test_outputs_status_at_the_end_new_moved_and_points(program):
 def test_engagement_counts_members_only_and_compares_with_the_quarter_before(program):
     quantum = club(program, "Quantum Hardware Club")
     now, before = quantum.engagement, quantum.previous_engagement
-    # members in Q4: 1, 2, 3 and 4 (who left in November); the secretariat's messages do not count;
-    # 2 only reacted, so is not active (bot.domain.is_active_member): 1 and 4 are
-    assert (now.members, now.active_members, now.messages, now.files, now.reactions) == (4, 2, 9, 0, 2)
-    assert now.share_active == 0.5
+    # members in Q4: 1, 2, 3 and 4 (who left in November); the secretariat's messages do not count
+    assert (now.members, now.active_members, now.messages, now.files, now.reactions) == (4, 3, 9, 0, 2)
+    assert now.share_active == 0.75
     # members in Q3: 1, 2, 4 and 5 (who left in September); 3 joined only in November
     assert (before.members, before.active_members, before.messages) == (4, 1, 2)
 
@@ -103,13 +102,13 @@ def test_the_score_is_the_weighted_sum_of_its_components(program):
     quantum = club(program, "Quantum Hardware Club")
     parts = {c.name: (c.raw, c.value, c.weight) for c in quantum.score.components}
     assert parts["activity"] == (2, pytest.approx(2 / 6), 0.20)
-    assert parts["engagement"] == (0.5, 0.5, 0.25)
+    assert parts["engagement"] == (0.75, 0.75, 0.25)
     assert parts["outputs"] == (pytest.approx(1.12), pytest.approx(1.12 / 3), 0.35)
     assert parts["meetings"] == (1, 0.5, 0.10)
     assert parts["satisfaction"] == (4.5, 0.875, 0.10)
-    expected = 100 * (0.20 * 2 / 6 + 0.25 * 0.5 + 0.35 * 1.12 / 3 + 0.10 * 0.5 + 0.10 * 0.875)
+    expected = 100 * (0.20 * 2 / 6 + 0.25 * 0.75 + 0.35 * 1.12 / 3 + 0.10 * 0.5 + 0.10 * 0.875)
     assert quantum.score.total == pytest.approx(expected)
-    assert quantum.score.total == pytest.approx(45.9833, abs=1e-4)
+    assert quantum.score.total == pytest.approx(52.2333, abs=1e-4)
     ai = club(program, "AI Safety Club")
     assert ai.score.total == 0  # nothing filed, nobody active; no survey: its weight is left out
     assert [c.value for c in ai.score.components if c.name == "satisfaction"] == [None]
@@ -120,18 +119,18 @@ def test_program_totals_fields_and_selections(program):
     assert (totals.clubs, totals.members, totals.joined, totals.left, totals.overseas_korean) == (2, 5, 3, 1, 1)
     assert (totals.updates, totals.meetings, totals.meeting_attendees) == (2, 1, 5)
     assert (totals.outputs, totals.outputs_new, totals.outputs_moved, totals.outputs_achieved) == (3, 1, 1, 1)
-    assert (totals.active_members, totals.members_in_period, totals.messages) == (2, 6, 9)
+    assert (totals.active_members, totals.members_in_period, totals.messages) == (3, 6, 9)
     assert (totals.previous_active_members, totals.previous_messages) == (1, 2)
     assert (totals.survey_responses, totals.satisfaction, totals.answered) == (2, 4.5, 1)
-    assert totals.share_active == 2 / 6
-    assert totals.mean_score == pytest.approx(45.9833 / 2, abs=1e-4)
+    assert totals.share_active == 0.5
+    assert totals.mean_score == pytest.approx(52.2333 / 2, abs=1e-4)
     assert [c.club.name for c in program.clubs] == ["Quantum Hardware Club", "AI Safety Club"]
     assert [(f.field.value, f.clubs, f.members, f.updates, f.outputs_new) for f in program.fields] == [
         ("ai", 1, 2, 0, 0),
         ("quantum", 1, 3, 2, 1),
     ]
     assert program.outputs_by_type == {"paper": 1, "proposal": 1}
-    assert [c.club.name for c in program.outstanding] == []  # Quantum 46.0 < 50; AI 0 < 50
+    assert [c.club.name for c in program.outstanding] == ["Quantum Hardware Club"]  # 52.2 ≥ 50; AI 0 < 50
     assert [(i.club.name, i.output.output.id) for i in program.casebook] == [("Quantum Hardware Club", 1)]
     assert [c.club.name for c in program.inactive] == ["AI Safety Club"]
     assert [c.club.name for c in program.not_answered] == ["AI Safety Club"]  # its Q3 narrative does not count
