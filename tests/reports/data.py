@@ -92,7 +92,7 @@ def dataset() -> Dataset:
     )
     activity = (
         ActivityRow(1, "U1", date(2026, 10, 2), messages=5, replies=1),
-        ActivityRow(1, "U2", date(2026, 12, 31), reactions=2),
+        ActivityRow(1, "U2", date(2026, 12, 31), files=1, reactions=2),  # active by the file share, not the reactions
         ActivityRow(1, "U4", date(2026, 10, 10), messages=3),
         ActivityRow(1, "UADMIN", date(2026, 10, 3), messages=10),  # the secretariat: not a member
         ActivityRow(1, "U3", date(2026, 9, 30), messages=4),  # before U3 joined, and in Q3
