@@ -18,7 +18,10 @@ they posted across the period's weeks (the period is cut into 7-day blocks from 
 For a 13-week quarter: core from 7 weeks with a post, active from 4 (about monthly), occasional from one
 post or reaction. Regularity, not volume, decides, so one burst of messages does not make a core member.
 
-The figures' types (`EngagementFigures`, `Level`) are in `bot.tracking.types`.
+A member is **active** in the period (`EngagementFigures.active_members`) when they posted at least once:
+`bot.domain.is_active_member(posts=...)`, posts being messages, thread replies and files shared; reactions
+alone do not make a member active. The figures' types (`EngagementFigures`, `Level`) are in
+`bot.tracking.types`.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.domain import MembershipStatus
+from bot.domain import MembershipStatus, is_active_member
 from bot.slack.events import first_delivery
 from bot.standing import club_by_channel
 from bot.time import zone
@@ -162,7 +165,8 @@ class ActivityCount:
 
     @property
     def posts(self) -> int:
-        return self.messages + self.replies
+        """Messages, thread replies and files shared: what makes a member active (`is_active_member`)."""
+        return self.messages + self.replies + self.files
 
 
 def engagement_level(weeks_posted: int, total_weeks: int, *, reacted: bool) -> Level:
@@ -183,6 +187,7 @@ def engagement_figures(
     member_ids = set(members)
     total_weeks = weeks_in(first_day, last_day)
     weeks_posted: dict[str, set[int]] = {}
+    posts: dict[str, int] = {}
     reacted: set[str] = set()
     messages = replies = files = reactions = 0
     for row in rows:
@@ -194,13 +199,14 @@ def engagement_figures(
         reactions += row.reactions
         if row.posts:
             weeks_posted.setdefault(row.slack_user_id, set()).add((row.day - first_day).days // 7)
+            posts[row.slack_user_id] = posts.get(row.slack_user_id, 0) + row.posts
         if row.reactions:
             reacted.add(row.slack_user_id)
     levels = {
         user: engagement_level(len(weeks_posted.get(user, ())), total_weeks, reacted=user in reacted)
         for user in sorted(member_ids)
     }
-    active = sum(1 for user in member_ids if weeks_posted.get(user))
+    active = sum(1 for user in member_ids if is_active_member(posts=posts.get(user, 0)))
     return EngagementFigures(
         first_day=first_day,
         last_day=last_day,
