@@ -79,9 +79,11 @@ class Option:
     values: tuple[Token, ...]
 
 
-_QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
+#: Opening quotes and the quote that closes each (a straight `"` may also close on `”`).
+QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
 _ESCAPE = re.compile(r"<([^<>]*)>")
-_EMAIL = re.compile(r"^[^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+$")
+#: An email address as people type it (no spaces, brackets or separators).
+EMAIL_PATTERN = re.compile(r"^[^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+$")
 
 
 def unescape(text: str) -> str:
@@ -105,7 +107,7 @@ def _escape_token(inner: str) -> Token:
 
 
 def _plain_token(text: str) -> Token:
-    if _EMAIL.match(text):
+    if EMAIL_PATTERN.match(text):
         return Email(text.lower())
     return Word(text)
 
@@ -133,8 +135,8 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(_escape_token(text[i + 1 : end]))
             i = end + 1
             continue
-        if ch in _QUOTES:
-            close = _QUOTES[ch]
+        if ch in QUOTES:
+            close = QUOTES[ch]
             end = text.find(close, i + 1)
             if ch == '"' and end == -1:
                 end = text.find("”", i + 1)
@@ -145,7 +147,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         j = i + 1  # a word takes at least one character (a "<" that opens no escape is just a character)
         while j < n and not text[j].isspace() and not _opens_escape(text, j):
-            if text[j] in _QUOTES and text[j - 1] == ":":
+            if text[j] in QUOTES and text[j - 1] == ":":
                 break  # key:"quoted value"
             j += 1
         tokens.append(_plain_token(unescape(text[i:j])))

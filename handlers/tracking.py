@@ -1,5 +1,7 @@
-"""Follow-up tracking listeners: the `/club` tracking subcommands, their forms, the buttons on cards, reminders
-and surveys, the message shortcut, and the message and reaction events counted for engagement.
+"""Follow-up tracking listeners for items: the `/club` item subcommands (update, output, meeting, plan,
+status, list, edit, delete), their forms, the confirm button on output cards, the message shortcut, and
+the message and reaction events counted for engagement. Surveys are `handlers.surveys`, deadline
+reminders and the outcome report `handlers.deadlines`.
 
 Each listener acks, reads the payload with a pure parser, calls one service and answers with a view.
 Forms open right after `ack()`; a form that needs data opens as a loading view first.
@@ -7,66 +9,83 @@ Forms open right after `ack()`; a form that needs data opens as a loading view f
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk.errors import SlackClientError
 
-from bot.access import Rule, register_form
+from bot.access import Caller, Rule, register_form
 from bot.domain import Language, Quarter
 from bot.errors import UserError
 from bot.help import user_error
 from bot.i18n import t
+from bot.people import PersonRef
 from bot.runtime import Runtime
-from bot.slack import outbox
-from bot.slack.blocks import Message
 from bot.slack.forms import FieldErrors, FormValues, metadata
 from bot.slack.modals import field_errors
 from bot.slack.types import OutcomeUnknown, SlackRefused
 from bot.standing import ClubRef, club_by_channel
-from bot.subcommands import CommandError, readable_text
-from bot.tracking import engagement, reminders, surveys, views
+from bot.subcommands import readable_text
+from bot.time import zone
+from bot.tracking import engagement
 from bot.tracking import service as tracking
+from bot.tracking.forms import (
+    form_text,
+    output_prefill,
+    read_meeting_form,
+    read_output_form,
+    update_text_of_output_form,
+)
 from bot.tracking.parse import (
     DeleteRequest,
     EditRequest,
-    ItemKind,
-    ItemRef,
     ListRequest,
     MeetingRequest,
-    OutcomeReportRequest,
     OutputChangeRequest,
     OutputRequest,
-    PersonRef,
     PlanRequest,
     StatusRequest,
-    SurveyRequest,
-    SurveyResultsRequest,
     UpdateRequest,
-    form_text,
-    parse_item_ref,
-    read_meeting_form,
-    read_output_form,
 )
+from bot.tracking.service.permissions import require_member
+from bot.tracking.types import (
+    CONFIRM_ACTION,
+    MEETING_FORM,
+    OUTPUT_FORM,
+    PLAN_FORM,
+    RECORD_SHORTCUT,
+    SWITCH_TO_OUTPUT,
+    SWITCH_TO_UPDATE,
+    UPDATE_FORM,
+    Filed,
+    ItemKind,
+    ItemRef,
+    MeetingDraft,
+    MeetingItem,
+    OutputChange,
+    OutputDraft,
+    OutputItem,
+    PlanItem,
+    UpdateItem,
+)
+from bot.tracking.values import parse_item_ref
+from bot.tracking.views import answers, modals
+from bot.tracking.views.lists import item_list
+from bot.tracking.views.status import status_card
+from handlers.answers import command_error, refusal_view, refusals_shown, tell
 from handlers.modals import open_modal, open_modal_loading
 from handlers.router import CommandContext, CommandRouter
-
-log = logging.getLogger(__name__)
-
-RECORD_SHORTCUT = "tracking:record_message"
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Tracking:
-    """The listeners, sharing the runtime."""
+class TrackingListeners:
+    """The item listeners, sharing the runtime."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -78,12 +97,12 @@ class Tracking:
         return self.runtime.settings.timezone
 
     def today(self, club: ClubRef, now: datetime) -> date:
-        return now.astimezone(tracking.zone(club, self.default_tz)).date()
+        return now.astimezone(zone(club.timezone, self.default_tz)).date()
 
     def lang(self, user_id: str) -> Language:
         return self.runtime.language_of(user_id)
 
-    def caller(self, session: Any, club: ClubRef, user_id: str) -> Any:
+    def caller(self, session: Any, club: ClubRef, user_id: str) -> Caller:
         return tracking.standing(session, club.id, user_id, is_admin=self.runtime.settings.is_admin(user_id))
 
     def _meta(self, ctx: CommandContext, **extra: Any) -> dict[str, Any]:
@@ -92,23 +111,12 @@ class Tracking:
     def _open(self, ctx: CommandContext, view: dict[str, Any]) -> None:
         ctx.ack()
         if not open_modal(self.runtime, ctx.trigger_id, view):
-            ctx.reply(views.modal_expired(ctx.lang))
+            ctx.reply(answers.modal_expired(ctx.lang))
 
     def _open_loading(self, ctx: CommandContext, title: str, build: Callable[[], dict[str, Any]]) -> None:
         ctx.ack()
-        if not open_modal_loading(self.runtime, ctx.trigger_id, ctx.lang, title, self._safe(ctx.lang, build)):
-            ctx.reply(views.modal_expired(ctx.lang))
-
-    def _safe(self, lang: Language, build: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
-        """A form builder whose refusal (an item one may not edit...) shows in the modal instead."""
-
-        def wrapped() -> dict[str, Any]:
-            try:
-                return build()
-            except UserError as error:
-                return views.notice_view(lang, t(lang, error.key, **error.params))
-
-        return wrapped
+        if not open_modal_loading(self.runtime, ctx.trigger_id, ctx.lang, title, refusals_shown(ctx.lang, build)):
+            ctx.reply(answers.modal_expired(ctx.lang))
 
     def _named(self, people: tuple[PersonRef, ...]) -> tuple[PersonRef, ...]:
         """Slack users named as co-authors, with their Slack name (kept if they are not in the participant database)."""
@@ -123,61 +131,44 @@ class Tracking:
             named.append(person)
         return tuple(named)
 
-    @staticmethod
-    def _as_command_error(errors: FieldErrors, usage: str) -> CommandError:
-        _field, (key, params) = next(iter(errors.errors.items()))
-        return CommandError(key, usage=usage, **params)
-
-    def _tell(self, channel: str | None, user_id: str, message: Message) -> None:
-        """A private answer after a form or a click: ephemeral in the channel, else a direct message."""
-        if channel and not channel.startswith("D"):
-            try:
-                self.runtime.slack.post_ephemeral(channel, user_id, text=message.text, blocks=message.blocks)
-                return
-            except (SlackRefused, OutcomeUnknown) as error:
-                log.info("could not answer %s in %s (%s); sending a direct message", user_id, channel, error)
-        with self.runtime.db.session() as session:
-            outbox.enqueue_dm(session, user_id, message)
-        self.runtime.outbox.poke()
-
     # --- commands -----------------------------------------------------------------------------------------
 
     def update(self, ctx: CommandContext, request: UpdateRequest) -> None:
         if request.text is None:
-            self._open(ctx, views.text_form(ctx.lang, ItemKind.UPDATE, self._meta(ctx)))
+            self._open(ctx, modals.text_form(ctx.lang, ItemKind.UPDATE, self._meta(ctx)))
             return
         self._file_text(ctx, request.text, tracking.file_update, "update")
 
     def plan(self, ctx: CommandContext, request: PlanRequest) -> None:
         if request.text is None:
-            self._open(ctx, views.text_form(ctx.lang, ItemKind.PLAN, self._meta(ctx)))
+            self._open(ctx, modals.text_form(ctx.lang, ItemKind.PLAN, self._meta(ctx)))
             return
         self._file_text(ctx, request.text, tracking.file_plan, "plan")
 
-    def _file_text(self, ctx: CommandContext, text: str, file: Callable[..., tracking.Filed], usage: str) -> None:
+    def _file_text(self, ctx: CommandContext, text: str, file: Callable[..., Filed], usage: str) -> None:
         club = ctx.club_ref
         try:
             with self.runtime.db.session() as session:
                 result = file(session, club, ctx.caller, text, now=_now())
         except FieldErrors as errors:
-            raise self._as_command_error(errors, usage) from None
-        ctx.ack(views.filed(ctx.lang, result, club.channel_id))
+            raise command_error(errors, usage) from None
+        ctx.ack(answers.filed(ctx.lang, result, club.channel_id))
         self.runtime.outbox.poke()
 
     def meeting(self, ctx: CommandContext, request: MeetingRequest) -> None:
         if request.held_on is None:
-            self._open(ctx, views.meeting_form(ctx.lang, self._meta(ctx)))
+            self._open(ctx, modals.meeting_form(ctx.lang, self._meta(ctx)))
             return
         club = ctx.club_ref
         assert request.format is not None and request.summary is not None
-        draft = tracking.MeetingDraft(request.held_on, request.format, request.attendees, request.summary)
+        draft = MeetingDraft(request.held_on, request.format, request.attendees, request.summary)
         now = _now()
         try:
             with self.runtime.db.session() as session:
                 result = tracking.file_meeting(session, club, ctx.caller, draft, now=now, today=self.today(club, now))
         except FieldErrors as errors:
-            raise self._as_command_error(errors, "meeting") from None
-        ctx.ack(views.filed(ctx.lang, result, club.channel_id))
+            raise command_error(errors, "meeting") from None
+        ctx.ack(answers.filed(ctx.lang, result, club.channel_id))
         self.runtime.outbox.poke()
 
     def output(self, ctx: CommandContext, request: OutputRequest | OutputChangeRequest) -> None:
@@ -185,11 +176,11 @@ class Tracking:
             self._change_output(ctx, request)
             return
         if request.title is None:
-            self._open(ctx, views.output_form(ctx.lang, self._meta(ctx), output_type=request.type))
+            self._open(ctx, modals.output_form(ctx.lang, self._meta(ctx), output_type=request.type))
             return
         club = ctx.club_ref
         assert request.type is not None
-        draft = tracking.OutputDraft(
+        draft = OutputDraft(
             type=request.type,
             title=request.title,
             status=request.status,
@@ -204,13 +195,13 @@ class Tracking:
             with self.runtime.db.session() as session:
                 result = tracking.file_output(session, club, ctx.caller, draft, now=now, today=self.today(club, now))
         except FieldErrors as errors:
-            raise self._as_command_error(errors, "output") from None
-        ctx.ack(views.filed(ctx.lang, result, club.channel_id))
+            raise command_error(errors, "output") from None
+        ctx.ack(answers.filed(ctx.lang, result, club.channel_id))
         self.runtime.outbox.poke()
 
     def _change_output(self, ctx: CommandContext, request: OutputChangeRequest) -> None:
         club = ctx.club_ref
-        change = tracking.OutputChange(status=request.status, occurred_on=request.on, doi=request.doi, url=request.url)
+        change = OutputChange(status=request.status, occurred_on=request.on, doi=request.doi, url=request.url)
         now = _now()
         try:
             with self.runtime.db.session() as session:
@@ -218,21 +209,21 @@ class Tracking:
                     session, club, ctx.caller, request.item, change, now=now, today=self.today(club, now)
                 )
         except FieldErrors as errors:
-            raise self._as_command_error(errors, "output") from None
-        ctx.ack(views.output_changed(ctx.lang, item, changed))
+            raise command_error(errors, "output") from None
+        ctx.ack(answers.output_changed(ctx.lang, item, changed))
         self.runtime.outbox.poke()
 
     def status(self, ctx: CommandContext, request: StatusRequest) -> None:
         club = ctx.club_ref
         now = _now()
-        quarter = request.quarter or Quarter.of_instant(now, tracking.zone(club, self.default_tz))
+        quarter = request.quarter or Quarter.of_instant(now, zone(club.timezone, self.default_tz))
         with self.runtime.db.session() as session:
             figures = tracking.quarter_figures(session, club, quarter, now=now, default_tz=self.default_tz)
-        ctx.ack(views.status_card(ctx.lang, figures, self.today(club, now)))
+        ctx.ack(status_card(ctx.lang, figures, self.today(club, now)))
 
     def list(self, ctx: CommandContext, request: ListRequest) -> None:
         club = ctx.club_ref
-        tz = tracking.zone(club, self.default_tz)
+        tz = zone(club.timezone, self.default_tz)
         quarter = request.quarter or Quarter.of_instant(_now(), tz)
         with self.runtime.db.session() as session:
             items = tracking.items_filed(
@@ -242,7 +233,7 @@ class Tracking:
                 quarter.end(tz),
                 author_user_id=ctx.user_id if request.mine else None,
             )
-        ctx.ack(views.item_list(ctx.lang, club.name, quarter, items, mine=request.mine, tz=tz))
+        ctx.ack(item_list(ctx.lang, club.name, quarter, items, mine=request.mine, tz=tz))
 
     def edit(self, ctx: CommandContext, request: EditRequest) -> None:
         club = ctx.club_ref
@@ -252,66 +243,18 @@ class Tracking:
         def build() -> dict[str, Any]:
             with self.runtime.db.session() as session:
                 item = tracking.item_for_edit(session, club, caller, request.item)
-            return self._edit_form(ctx.lang, meta, item, caller)
+            statuses = tracking.editable_statuses(item, caller) if isinstance(item, OutputItem) else ()
+            return modals.edit_form(ctx.lang, meta, item, statuses)
 
         self._open_loading(ctx, t(ctx.lang, "tracking.form.edit_loading", id=str(request.item)), build)
-
-    @staticmethod
-    def _edit_form(lang: Language, meta: dict[str, Any], item: tracking.AnyItem, caller: Any) -> dict[str, Any]:
-        match item:
-            case tracking.OutputItem():
-                return views.output_form(lang, meta, item=item, statuses=tracking.editable_statuses(item, caller))
-            case tracking.MeetingItem():
-                return views.meeting_form(lang, meta, item)
-            case tracking.UpdateItem() | tracking.PlanItem():
-                return views.text_form(lang, item.kind, meta, item.text)
-        raise AssertionError(item)
 
     def delete(self, ctx: CommandContext, request: DeleteRequest) -> None:
         club = ctx.club_ref
         with self.runtime.db.session() as session:
             item = tracking.delete_item(
-                session, club, ctx.caller, request.item, now=_now(), tz=tracking.zone(club, self.default_tz)
+                session, club, ctx.caller, request.item, now=_now(), tz=zone(club.timezone, self.default_tz)
             )
-        ctx.ack(views.deleted(ctx.lang, item.ref))
-        self.runtime.outbox.poke()
-
-    def survey(self, ctx: CommandContext, request: SurveyRequest) -> None:
-        club = ctx.club_ref
-        try:
-            with self.runtime.db.session() as session:
-                opened = surveys.open_survey(
-                    session,
-                    club,
-                    closes_on=request.closes_on,
-                    created_by=ctx.user_id,
-                    now=_now(),
-                    default_tz=self.default_tz,
-                    language_of=self.runtime.language_of,
-                )
-        except FieldErrors as errors:
-            raise self._as_command_error(errors, "survey") from None
-        ctx.ack(views.survey_opened(ctx.lang, opened.invited, opened.not_in_slack, opened.survey.closes_on))
-        self.runtime.outbox.poke()
-
-    def survey_results(self, ctx: CommandContext, request: SurveyResultsRequest) -> None:
-        with self.runtime.db.session() as session:
-            results = surveys.club_results(session, ctx.club_ref.id)
-        ctx.ack(views.survey_results(ctx.lang, results, with_comments=ctx.caller.is_admin))
-
-    def outcome_report(self, ctx: CommandContext, request: OutcomeReportRequest) -> None:
-        club = ctx.club_ref
-        now = _now()
-        today = self.today(club, now)
-        with self.runtime.db.session() as session:
-            if request.submitted:
-                state = reminders.mark_outcome_report_submitted(
-                    session, club, ctx.caller, on=request.on, today=today, now=now,
-                    language_of=self.runtime.language_of,
-                )  # fmt: skip
-            else:
-                state = reminders.outcome_report_state(session, club)
-        ctx.ack(views.outcome_report(ctx.lang, state, today))
+        ctx.ack(answers.deleted(ctx.lang, item.ref))
         self.runtime.outbox.poke()
 
     # --- forms ----------------------------------------------------------------------------------------------
@@ -336,17 +279,17 @@ class Tracking:
             return
         except UserError as error:
             # on top of the form, so closing the notice goes back to what was typed
-            ack(response_action="push", view=views.notice_view(lang, t(lang, error.key, **error.params)))
+            ack(response_action="push", view=refusal_view(lang, error))
             return
         ack()
         self.runtime.outbox.poke()
-        if isinstance(result, tracking.Filed):
-            message = views.filed(lang, result, club.channel_id)
-        elif isinstance(result, tracking.OutputItem | tracking.UpdateItem | tracking.PlanItem | tracking.MeetingItem):
-            message = views.edited(lang, result.ref)
+        if isinstance(result, Filed):
+            message = answers.filed(lang, result, club.channel_id)
+        elif isinstance(result, OutputItem | UpdateItem | PlanItem | MeetingItem):
+            message = answers.edited(lang, result.ref)
         else:
             return
-        self._tell(meta.get("channel") or club.channel_id, user_id, message)
+        tell(self.runtime, meta.get("channel") or club.channel_id, user_id, message)
 
     def _item(self, meta: dict[str, Any]) -> ItemRef | None:
         return parse_item_ref(str(meta["item"])) if meta.get("item") else None
@@ -413,15 +356,13 @@ class Tracking:
                 club = club_by_channel(session, channel)
                 if club is None:
                     raise UserError("tracking.error.shortcut_not_club_channel")
-                caller = self.caller(session, club, user_id)
-                if not caller.is_admin and caller.club_role is None:
-                    raise UserError("tracking.error.not_a_member")
+                require_member(self.caller(session, club, user_id))
             meta = {"club": club.id, "channel": channel, "shortcut": True}
-            return views.text_form(lang, ItemKind.UPDATE, meta, text, switchable=True)
+            return modals.text_form(lang, ItemKind.UPDATE, meta, text, switchable=True)
 
         title = t(lang, "tracking.form.update_title")
-        if not open_modal_loading(self.runtime, body.get("trigger_id"), lang, title, self._safe(lang, build)):
-            self._tell(channel, user_id, views.modal_expired(lang))
+        if not open_modal_loading(self.runtime, body.get("trigger_id"), lang, title, refusals_shown(lang, build)):
+            tell(self.runtime, channel, user_id, answers.modal_expired(lang))
 
     def switch_to_output(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
@@ -429,15 +370,15 @@ class Tracking:
         meta = metadata(view)
         lang = self.lang(body["user"]["id"])
         text = form_text(FormValues.of_view(view), "text", meta)
-        title, _, note = text.partition("\n")
+        prefill = output_prefill(text)
         new_meta = {k: v for k, v in meta.items() if k != "joins"}
-        form = views.output_form(
+        form = modals.output_form(
             lang,
             new_meta,
-            title=title.strip()[:300] or None,
-            note=note.strip() or None,
-            url=_first(r"https?://[^\s)>|]+", text),
-            doi=_first(r"\b10\.\d{4,9}/[^\s)>|]+", text),
+            title=prefill.title,
+            note=prefill.note,
+            url=prefill.url,
+            doi=prefill.doi,
             switchable=True,
         )
         self.runtime.slack.update_view(view["id"], form, hash_=view.get("hash"))
@@ -447,10 +388,9 @@ class Tracking:
         view = body["view"]
         meta = metadata(view)
         lang = self.lang(body["user"]["id"])
-        values = FormValues.of_view(view)
-        text = "\n".join(part for part in (values.text("title"), form_text(values, "note", meta)) if part)
+        text = update_text_of_output_form(FormValues.of_view(view), meta)
         new_meta = {k: v for k, v in meta.items() if k != "joins"}
-        form = views.text_form(lang, ItemKind.UPDATE, new_meta, text, switchable=True)
+        form = modals.text_form(lang, ItemKind.UPDATE, new_meta, text, switchable=True)
         self.runtime.slack.update_view(view["id"], form, hash_=view.get("hash"))
 
     # --- buttons --------------------------------------------------------------------------------------------
@@ -466,86 +406,10 @@ class Tracking:
                     session, int(action["value"]), user_id, is_admin=self.runtime.settings.is_admin(user_id), now=_now()
                 )
         except UserError as error:
-            self._tell(channel, user_id, user_error(lang, error))
+            tell(self.runtime, channel, user_id, user_error(lang, error))
             return
         self.runtime.outbox.poke()
-        self._tell(channel, user_id, views.confirmed(lang, item, newly))
-
-    def _answer(self, body: dict[str, Any], respond: Respond, message: Message) -> None:
-        """Answer a click privately: in the conversation it came from, or by direct message (the App Home)."""
-        if body.get("response_url"):
-            respond(**message.as_ack(), replace_original=False)
-        else:
-            self._tell(None, body["user"]["id"], message)
-
-    def snooze(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        lang = self.lang(user_id)
-        try:
-            with self.runtime.db.session() as session:
-                snoozed = reminders.snooze(
-                    session, int(action["value"]), user_id, now=_now(), default_tz=self.default_tz, lang=lang
-                )
-        except UserError as error:
-            self._answer(body, respond, user_error(lang, error))
-            return
-        self.runtime.outbox.poke()
-        note = views.plain_note(lang, "tracking.reminder.snoozed_answer", date=views.format_day(lang, snoozed.until))
-        self._answer(body, respond, note)
-
-    def outcome_submitted(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        lang = self.lang(user_id)
-        club_id = int(str(action.get("value") or "club:0").split(":", 1)[1] or 0)
-        now = _now()
-        try:
-            with self.runtime.db.session() as session:
-                club = tracking.club_ref(session, club_id)
-                state = reminders.mark_outcome_report_submitted(
-                    session, club, self.caller(session, club, user_id), on=None, today=self.today(club, now), now=now,
-                    language_of=self.runtime.language_of,
-                )  # fmt: skip
-        except UserError as error:
-            self._answer(body, respond, user_error(lang, error))
-            return
-        self.runtime.outbox.poke()
-        self._answer(body, respond, views.outcome_report(lang, state, self.today(club, now)))
-
-    def open_survey_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        lang = self.lang(user_id)
-        survey_id = int(action.get("value") or 0)
-
-        def build() -> dict[str, Any]:
-            with self.runtime.db.session() as session:
-                form = surveys.survey_form(session, survey_id, user_id, now=_now())
-            return views.survey_form(lang, form.survey, form.answer)
-
-        title = t(lang, "tracking.survey.form_title")
-        if not open_modal_loading(self.runtime, body.get("trigger_id"), lang, title, self._safe(lang, build)):
-            self._tell(None, user_id, views.modal_expired(lang))
-
-    def survey_form(self, ack: Ack, body: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        view = body["view"]
-        lang = self.lang(user_id)
-        survey_id = int(metadata(view).get("survey") or 0)
-        try:
-            answer = surveys.read_survey_form(FormValues.of_view(view))
-            with self.runtime.db.session() as session:
-                replaced = surveys.answer_survey(session, survey_id, user_id, answer, now=_now())
-                form = surveys.survey_form(session, survey_id, user_id, now=_now())
-        except FieldErrors as errors:
-            ack(field_errors(lang, errors.errors))
-            return
-        except UserError as error:
-            # on top of the form, so closing the notice goes back to what was typed
-            ack(response_action="push", view=views.notice_view(lang, t(lang, error.key, **error.params)))
-            return
-        ack(response_action="update", view=views.survey_thanks(lang, replaced, form.survey.closes_on))
+        tell(self.runtime, channel, user_id, answers.confirmed(lang, item, newly))
 
     # --- events ---------------------------------------------------------------------------------------------
 
@@ -558,23 +422,17 @@ class Tracking:
             engagement.record_reaction(session, body.get("event_id"), event, default_tz=self.default_tz)
 
 
-def _first(pattern: str, text: str) -> str | None:
-    match = re.search(pattern, text)
-    return match.group(0).rstrip(".,;") if match else None
-
-
 #: Events API subscriptions these listeners need (message events for engagement counts).
 EVENTS = frozenset({"message.channels", "message.groups", "reaction_added"})
 
 
 # Who may submit this feature's forms (checked by handlers.forms before any listener runs).
-for form in (views.UPDATE_FORM, views.PLAN_FORM, views.MEETING_FORM, views.OUTPUT_FORM):
+for form in (UPDATE_FORM, PLAN_FORM, MEETING_FORM, OUTPUT_FORM):
     register_form(form, Rule.MEMBER, club_scoped=True)
-register_form(views.SURVEY_FORM, Rule.ANYONE, club_scoped=False)  # the invited attendees: see the service
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
-    listeners = Tracking(runtime)
+    listeners = TrackingListeners(runtime)
     router.on("update")(listeners.update)
     router.on("output")(listeners.output)
     router.on("meeting")(listeners.meeting)
@@ -583,23 +441,16 @@ def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
     router.on("list")(listeners.list)
     router.on("edit")(listeners.edit)
     router.on("delete")(listeners.delete)
-    router.on("survey")(listeners.survey)
-    router.on("survey results")(listeners.survey_results)
-    router.on("outcome-report")(listeners.outcome_report)
 
-    app.view(views.UPDATE_FORM)(listeners.update_form)
-    app.view(views.PLAN_FORM)(listeners.plan_form)
-    app.view(views.MEETING_FORM)(listeners.meeting_form)
-    app.view(views.OUTPUT_FORM)(listeners.output_form)
-    app.view(views.SURVEY_FORM)(listeners.survey_form)
+    app.view(UPDATE_FORM)(listeners.update_form)
+    app.view(PLAN_FORM)(listeners.plan_form)
+    app.view(MEETING_FORM)(listeners.meeting_form)
+    app.view(OUTPUT_FORM)(listeners.output_form)
 
     app.shortcut(RECORD_SHORTCUT)(listeners.record_message)
-    app.action(views.SWITCH_TO_OUTPUT)(listeners.switch_to_output)
-    app.action(views.SWITCH_TO_UPDATE)(listeners.switch_to_update)
-    app.action(views.CONFIRM_ACTION)(listeners.confirm)
-    app.action(views.SNOOZE_ACTION)(listeners.snooze)
-    app.action(reminders.OUTCOME_SUBMITTED_ACTION)(listeners.outcome_submitted)
-    app.action(views.SURVEY_OPEN_ACTION)(listeners.open_survey_form)
+    app.action(SWITCH_TO_OUTPUT)(listeners.switch_to_output)
+    app.action(SWITCH_TO_UPDATE)(listeners.switch_to_update)
+    app.action(CONFIRM_ACTION)(listeners.confirm)
 
     app.event("message")(listeners.message_event)
     app.event("reaction_added")(listeners.reaction_event)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from bot.domain import ClubStatus
 from bot.periods import Due, latest_daily
 from bot.runtime import Runtime
 from bot.standing import ClubRef
+from bot.time import zone
 from bot.tracking import reminders, surveys
 from jobs.base import PeriodicJob
 from storage.models import Club
@@ -32,15 +32,11 @@ def _clubs(runtime: Runtime) -> list[ClubRef]:
         return [ClubRef.of(club) for club in clubs]
 
 
-def _zone(runtime: Runtime, club: ClubRef) -> ZoneInfo:
-    return ZoneInfo(club.timezone or runtime.settings.timezone)
-
-
 def _daily(hour: int) -> Callable[[Runtime, datetime], list[Due]]:
     def due(runtime: Runtime, now: datetime) -> list[Due]:
         owed = []
         for club in _clubs(runtime):
-            period, slot = latest_daily(now, _zone(runtime, club), hour=hour)
+            period, slot = latest_daily(now, zone(club.timezone, runtime.settings.timezone), hour=hour)
             owed.append(Due(period, f"club:{club.id}", slot))
         return owed
 
@@ -52,7 +48,9 @@ def _for_day(hour: int) -> Callable[[Runtime, str], list[Due]]:
         day = datetime.fromisoformat(period).date()
         owed = []
         for club in _clubs(runtime):
-            slot = datetime.combine(day, datetime.min.time().replace(hour=hour), tzinfo=_zone(runtime, club))
+            slot = datetime.combine(
+                day, datetime.min.time().replace(hour=hour), tzinfo=zone(club.timezone, runtime.settings.timezone)
+            )
             owed.append(Due(period, f"club:{club.id}", slot))
         return owed
 

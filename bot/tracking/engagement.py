@@ -17,15 +17,19 @@ they posted across the period's weeks (the period is cut into 7-day blocks from 
 
 For a 13-week quarter: core from 7 weeks with a post, active from 4 (about monthly), occasional from one
 post or reaction. Regularity, not volume, decides, so one burst of messages does not make a core member.
+
+A member is **active** in the period (`EngagementFigures.active_members`) when they posted at least once:
+`bot.domain.is_active_member(posts=...)`, posts being messages, thread replies and files shared; reactions
+alone do not make a member active. The figures' types (`EngagementFigures`, `Level`) are in
+`bot.tracking.types`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,9 +38,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.domain import MembershipStatus
+from bot.domain import MembershipStatus, is_active_member
 from bot.slack.events import first_delivery
 from bot.standing import club_by_channel
+from bot.time import zone
+from bot.tracking.types import EngagementFigures, Level, weeks_in
 from storage.models import ActivityDay, Membership, Participant
 
 #: Message subtypes that are a person posting. Everything else (bot_message, message_changed,
@@ -45,13 +51,6 @@ COUNTED_SUBTYPES = frozenset({"", "file_share", "thread_broadcast", "me_message"
 
 CORE_SHARE_OF_WEEKS = 0.5
 ACTIVE_SHARE_OF_WEEKS = 0.25
-
-
-class Level(StrEnum):
-    CORE = "core"
-    ACTIVE = "active"
-    OCCASIONAL = "occasional"
-    SILENT = "silent"
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def _add(session: Session, club_id: int, day: date, activity: Activity) -> None:
         "reactions": activity.reactions,
     }
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(club_id=club_id, slack_user_id=activity.user_id, day=day, **counts)
+    statement = insert(ActivityDay).values(club_id=club_id, slack_user_id=activity.user_id, day=day, **counts)
     statement = statement.on_conflict_do_update(
         index_elements=["club_id", "slack_user_id", "day"],
         set_={name: table.c[name] + statement.excluded[name] for name in counts},
@@ -128,7 +127,7 @@ def _record(session: Session, event_id: str | None, channel: object, activity: A
     club = club_by_channel(session, channel)
     if club is None or not first_delivery(session, event_id):
         return False
-    day = activity.at.astimezone(ZoneInfo(club.timezone or default_tz)).date()
+    day = activity.at.astimezone(zone(club.timezone, default_tz)).date()
     _add(session, club.id, day, activity)
     return True
 
@@ -166,39 +165,8 @@ class ActivityCount:
 
     @property
     def posts(self) -> int:
-        return self.messages + self.replies
-
-
-@dataclass(frozen=True)
-class EngagementFigures:
-    """A club channel's engagement over a period of days (`first_day`..`last_day`, inclusive)."""
-
-    first_day: date
-    last_day: date
-    members: int
-    active_members: int  # members who posted at least once
-    share_active: float  # active_members / members (0.0 with no members)
-    messages: int  # top-level messages, by anyone
-    replies: int  # thread replies, by anyone
-    files: int
-    reactions: int
-    posters: int  # people who posted at least once, members or not
-    levels: Mapping[str, Level] = field(default_factory=dict)  # member's Slack user id -> level
-
-    @property
-    def by_level(self) -> dict[Level, int]:
-        counts = dict.fromkeys(Level, 0)
-        for level in self.levels.values():
-            counts[level] += 1
-        return counts
-
-    @property
-    def weeks(self) -> int:
-        return weeks_in(self.first_day, self.last_day)
-
-
-def weeks_in(first_day: date, last_day: date) -> int:
-    return max(1, math.ceil(((last_day - first_day).days + 1) / 7))
+        """Messages, thread replies and files shared: what makes a member active (`is_active_member`)."""
+        return self.messages + self.replies + self.files
 
 
 def engagement_level(weeks_posted: int, total_weeks: int, *, reacted: bool) -> Level:
@@ -219,6 +187,7 @@ def engagement_figures(
     member_ids = set(members)
     total_weeks = weeks_in(first_day, last_day)
     weeks_posted: dict[str, set[int]] = {}
+    posts: dict[str, int] = {}
     reacted: set[str] = set()
     messages = replies = files = reactions = 0
     for row in rows:
@@ -230,13 +199,14 @@ def engagement_figures(
         reactions += row.reactions
         if row.posts:
             weeks_posted.setdefault(row.slack_user_id, set()).add((row.day - first_day).days // 7)
+            posts[row.slack_user_id] = posts.get(row.slack_user_id, 0) + row.posts
         if row.reactions:
             reacted.add(row.slack_user_id)
     levels = {
         user: engagement_level(len(weeks_posted.get(user, ())), total_weeks, reacted=user in reacted)
         for user in sorted(member_ids)
     }
-    active = sum(1 for user in member_ids if weeks_posted.get(user))
+    active = sum(1 for user in member_ids if is_active_member(posts=posts.get(user, 0)))
     return EngagementFigures(
         first_day=first_day,
         last_day=last_day,

@@ -1,7 +1,8 @@
 """The program's deadlines as reminders to club leaders: kinds of reminders, sending, snoozing, "done".
 
-A **kind** of reminder (`ReminderKind`) is a due-date rule and a "done" check; any feature can add one with
-`register_kind` (the reports feature adds the quarterly narrative request the same way):
+A **kind** of reminder (`ReminderKind`, in `bot.tracking.types` with `Deadline`) is a due-date rule and a
+"done" check; any feature can add one with `register_kind` (the reports feature adds the quarterly
+narrative request the same way):
 
 - `deadlines(session, club, today)` gives the club's deadlines of that kind (each a `Deadline` with a
   `subject` naming what is due, e.g. `outcome-report:meeting:3`, and its due date);
@@ -24,8 +25,7 @@ who said so and when.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,11 @@ from bot.access import Caller
 from bot.domain import DEFAULT_TIMEZONE, ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
 from bot.slack import outbox
-from bot.standing import ClubRef, club_leaders, language_for_person, participant_of
+from bot.slack.blocks import Message
+from bot.standing import ClubRef, language_for_person, participant_of
+from bot.time import zone
+from bot.tracking.types import OUTCOME_SUBMITTED_ACTION, Deadline, DueLine, OutcomeReportState, ReminderKind
+from bot.tracking.views.deadlines import reminder_message
 from storage.models import AuditEntry, Club, Meeting, Membership, OutboxMessage, Participant, Reminder
 
 SNOOZE_DAYS = 2
@@ -45,35 +49,6 @@ SNOOZE_DAYS = 2
 DUE_LIST_WINDOW = timedelta(days=21)
 #: How long after its due date an undone deadline still shows there.
 OVERDUE_LIST_WINDOW = timedelta(days=30)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    kind: str
-    club_id: int
-    subject: str  # what is due, unique across kinds, e.g. "outcome-report:meeting:3" (at most 80 characters)
-    due_on: date
-    params: dict[str, object] = field(default_factory=dict)  # for the kind's texts
-
-
-@dataclass(frozen=True)
-class ReminderKind:
-    """A kind of deadline reminder: its rule, its "done" check and its texts.
-
-    Texts get the deadline's `params` plus `club` (the club's name) and `due` (the due date, formatted):
-    `text_key` is the reminder's message, `due_key` one line for lists of things due.
-    """
-
-    name: str
-    text_key: str
-    due_key: str
-    deadlines: Callable[[Session, ClubRef, date], list[Deadline]]
-    is_done: Callable[[Session, Deadline], bool]
-    offsets: tuple[int, ...] = (7, 2, 0)
-    #: A button on the reminder that does the thing (its action id; the value is `club:<id>`).
-    done_action_id: str | None = None
-    done_label_key: str | None = None
-    recipients: Callable[[Session, ClubRef], list[Participant]] = lambda session, club: club_leaders(session, club.id)
 
 
 KINDS: dict[str, ReminderKind] = {}
@@ -94,7 +69,6 @@ def kind_of(subject: str) -> ReminderKind | None:
 
 OUTCOME_REPORT = "outcome-report"
 OUTCOME_REPORT_DAYS = 14
-OUTCOME_SUBMITTED_ACTION = "tracking:outcome_report_submitted"
 
 
 def _meeting_title(meeting: Meeting) -> str:
@@ -150,15 +124,6 @@ register_kind(
         done_label_key="tracking.reminder.mark_submitted",
     )
 )
-
-
-@dataclass(frozen=True)
-class OutcomeReportState:
-    meeting: str
-    due_on: date
-    submitted_on: date | None
-    submitted_by: str | None  # Slack user id
-    newly_marked: bool = False
 
 
 def outcome_report_state(session: Session, club: ClubRef) -> OutcomeReportState:
@@ -250,9 +215,7 @@ def _view(
     *,
     today: date,
     state: str,
-) -> object:
-    from bot.tracking.views import reminder_message
-
+) -> Message:
     snoozed_before = any(
         r.snoozed_until is not None
         for r in _reminder_rows(session, deadline.subject)
@@ -309,7 +272,7 @@ def send_due_reminders(
                 lang = _person_language(person, language_of)
                 message = _view(session, kind, deadline, club, row, lang, today=today, state="open")
                 assert person.slack_user_id is not None
-                outbox.enqueue_dm(session, person.slack_user_id, message, ref=f"reminder:{row.id}")  # type: ignore[arg-type]
+                outbox.enqueue_dm(session, person.slack_user_id, message, ref=f"reminder:{row.id}")
                 sent.append(SentReminder(row.id, person.slack_user_id, deadline.subject, day))
     return sent
 
@@ -331,7 +294,7 @@ def close_reminders(
         if card is not None and person is not None and club is not None:
             lang = _person_language(person, language_of)
             message = _view(session, kind, deadline, ClubRef.of(club), row, lang, today=now.date(), state="done")
-            outbox.enqueue_update(session, card, message)  # type: ignore[arg-type]
+            outbox.enqueue_update(session, card, message)
     return closed
 
 
@@ -354,7 +317,7 @@ def snooze(
     if kind is None or club is None:
         raise UserError("tracking.error.reminder_not_yours")
     club_ref = ClubRef.of(club)
-    today = now.astimezone(ZoneInfo(club.timezone or default_tz)).date()
+    today = now.astimezone(zone(club.timezone, default_tz)).date()
     deadline = next((d for d in kind.deadlines(session, club_ref, today) if d.subject == row.subject), None)
     if deadline is None or row.done_at is not None or kind.is_done(session, deadline):
         raise UserError("tracking.error.reminder_already_done")
@@ -366,20 +329,11 @@ def snooze(
     card = _card(session, row.id)
     if card is not None:
         message = _view(session, kind, deadline, club_ref, row, lang, today=today, state="snoozed")
-        outbox.enqueue_update(session, card, message)  # type: ignore[arg-type]
+        outbox.enqueue_update(session, card, message)
     return Snoozed(row.snoozed_until, row.subject)
 
 
 # --- what is due ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DueLine:
-    kind: str
-    text_key: str
-    params: dict[str, object]
-    due_on: date
-    done: bool
 
 
 def club_due_lines(session: Session, club: ClubRef, today: date) -> list[DueLine]:
@@ -416,7 +370,7 @@ def due_from_leader(session: Session, participant_id: int, now: datetime, tz: Zo
     """Deadlines a leader owes: from three weeks before their due date until done (or a month overdue)."""
     items = []
     for club in _led_clubs(session, participant_id):
-        today = now.astimezone(ZoneInfo(club.timezone or DEFAULT_TIMEZONE)).date()
+        today = now.astimezone(zone(club.timezone, DEFAULT_TIMEZONE)).date()
         for kind in KINDS.values():
             for deadline in kind.deadlines(session, club, today):
                 if not deadline.due_on - DUE_LIST_WINDOW <= today <= deadline.due_on + OVERDUE_LIST_WINDOW:

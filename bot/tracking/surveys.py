@@ -23,8 +23,19 @@ from bot import audit, due
 from bot.domain import DEFAULT_TIMEZONE, Language, LanguageOf
 from bot.errors import UserError
 from bot.slack import outbox
-from bot.slack.forms import FieldErrors, FormValues
+from bot.slack.forms import FieldErrors
 from bot.standing import ClubRef, language_for_person, participant_of
+from bot.time import zone
+from bot.tracking.types import (
+    QUESTIONS,
+    SURVEY_OPEN_ACTION,
+    Answer,
+    QuestionResult,
+    SurveyInfo,
+    SurveyResults,
+    SurveySummary,
+)
+from bot.tracking.views.surveys import survey_invitation
 from storage.models import (
     Club,
     Meeting,
@@ -35,7 +46,6 @@ from storage.models import (
     SurveyResponse,
 )
 
-QUESTIONS = ("overall", "program", "speakers", "networking")
 DEFAULT_OPEN_DAYS = 14
 MAX_OPEN_DAYS = 90
 MAX_REMINDERS = 2
@@ -44,29 +54,11 @@ REMINDER_GAP = timedelta(days=3)
 AUTO_OPEN_WINDOW = timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class SurveyInfo:
-    id: int
-    club_id: int
-    club_name: str
-    meeting_title: str | None
-    opens_at: datetime
-    closes_at: datetime
-    closes_on: date  # the last day answers are taken, in the club's time zone
-
-    def is_open(self, now: datetime) -> bool:
-        return self.opens_at <= now < self.closes_at
-
-
-def _zone(club: Club | ClubRef, default_tz: str) -> ZoneInfo:
-    return ZoneInfo(club.timezone or default_tz)
-
-
 def _info(session: Session, survey: Survey, default_tz: str = DEFAULT_TIMEZONE) -> SurveyInfo:
     club = session.get(Club, survey.club_id)
     assert club is not None
     meeting = session.get(Meeting, survey.meeting_id) if survey.meeting_id else None
-    tz = _zone(club, default_tz)
+    tz = zone(club.timezone, default_tz)
     return SurveyInfo(
         id=survey.id,
         club_id=club.id,
@@ -105,7 +97,7 @@ def open_survey(
     """Open the club's meeting survey and send each attendee in Slack a direct message with the form's button."""
     if club.meeting_id is None:
         raise UserError("tracking.error.survey_no_meeting")
-    tz = _zone(club, default_tz)
+    tz = zone(club.timezone, default_tz)
     today = now.astimezone(tz).date()
     current = session.scalar(
         select(Survey).where(Survey.club_id == club.id, Survey.closes_at > now).order_by(Survey.id.desc()).limit(1)
@@ -169,8 +161,6 @@ def _send(
     *,
     reminder: bool,
 ) -> None:
-    from bot.tracking.views import survey_invitation
-
     assert person.slack_user_id is not None
     message = survey_invitation(_language(person, language_of), info, reminder=reminder)
     key = f"survey-{'reminder' if reminder else 'invite'}:{invitation.id}:{invitation.reminders_sent}"
@@ -186,7 +176,7 @@ def auto_open(
     meeting = session.get(Meeting, club.meeting_id)
     if meeting is None:
         return None
-    today = now.astimezone(_zone(club, default_tz)).date()
+    today = now.astimezone(zone(club.timezone, default_tz)).date()
     opens_on = meeting.ends_on + timedelta(days=1)
     if not opens_on <= today <= opens_on + AUTO_OPEN_WINDOW:
         return None
@@ -241,33 +231,6 @@ def remind(session: Session, club_id: int, *, now: datetime, language_of: Langua
 
 
 @dataclass(frozen=True)
-class Answer:
-    overall: int
-    program: int
-    speakers: int
-    networking: int
-    comment: str | None = None
-
-    def score(self, question: str) -> int:
-        return int(getattr(self, question))
-
-
-def read_survey_form(values: FormValues) -> Answer:
-    """The survey form's answers (radio buttons 1-5 and an optional comment). Pure."""
-    scores: dict[str, int] = {}
-    problems: dict[str, tuple[str, dict[str, object]]] = {}
-    for question in QUESTIONS:
-        raw = values.option(question)
-        if raw is None or not raw.isdigit() or not 1 <= int(raw) <= 5:
-            problems[question] = ("tracking.error.survey_score", {})
-        else:
-            scores[question] = int(raw)
-    if problems:
-        raise FieldErrors(problems)
-    return Answer(**scores, comment=values.text("comment") or None)
-
-
-@dataclass(frozen=True)
 class SurveyForm:
     survey: SurveyInfo
     answer: Answer | None
@@ -304,7 +267,9 @@ def survey_form(session: Session, survey_id: int, user_id: str, *, now: datetime
 
 def answer_survey(session: Session, survey_id: int, user_id: str, answer: Answer, *, now: datetime) -> bool:
     """Save the person's answer (replacing an earlier one). Returns True when it replaced one."""
-    problems = {q: ("tracking.error.survey_score", {}) for q in QUESTIONS if not 1 <= answer.score(q) <= 5}
+    problems: dict[str, tuple[str, dict[str, object]]] = {
+        q: ("tracking.error.survey_score", {}) for q in QUESTIONS if not 1 <= answer.score(q) <= 5
+    }
     if problems:
         raise FieldErrors(problems)
     survey, person = _invitation(session, survey_id, user_id, now)
@@ -329,37 +294,14 @@ def answer_survey(session: Session, survey_id: int, user_id: str, answer: Answer
 # --- results ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuestionResult:
-    question: str
-    average: float | None
-    distribution: tuple[int, int, int, int, int]  # how many answered 1, 2, 3, 4, 5
-
-
-@dataclass(frozen=True)
-class SurveyResults:
-    survey: SurveyInfo | None
-    invited: int
-    responses: int
-    questions: tuple[QuestionResult, ...]
-    comments: tuple[str, ...]  # for secretariat staff only
-
-    @property
-    def response_rate(self) -> float:
-        return self.responses / self.invited if self.invited else 0.0
-
-    def question(self, name: str) -> QuestionResult:
-        return next(q for q in self.questions if q.question == name)
-
-
 def results_of(answers: Sequence[Answer], invited: int, survey: SurveyInfo | None = None) -> SurveyResults:
     """Averages, distributions and response rate of a set of answers (pure)."""
     questions = []
     for question in QUESTIONS:
         scores = [a.score(question) for a in answers]
-        counts = tuple(scores.count(value) for value in range(1, 6))
+        ones, twos, threes, fours, fives = (scores.count(value) for value in range(1, 6))
         average = round(sum(scores) / len(scores), 2) if scores else None
-        questions.append(QuestionResult(question, average, counts))  # type: ignore[arg-type]
+        questions.append(QuestionResult(question, average, (ones, twos, threes, fours, fives)))
     comments = tuple(a.comment.strip() for a in answers if a.comment and a.comment.strip())
     return SurveyResults(survey, invited, len(answers), tuple(questions), comments)
 
@@ -386,21 +328,6 @@ def club_results(session: Session, club_id: int) -> SurveyResults:
     if survey_id is None:
         raise UserError("tracking.error.no_survey")
     return survey_results(session, survey_id)
-
-
-@dataclass(frozen=True)
-class SurveySummary:
-    """The latest survey in a line (no comments): for `/club status`."""
-
-    survey: SurveyInfo
-    is_open: bool
-    invited: int
-    responses: int
-    overall: float | None
-
-    @property
-    def response_rate(self) -> float:
-        return self.responses / self.invited if self.invited else 0.0
 
 
 def latest_summary(session: Session, club_id: int, *, now: datetime) -> SurveySummary | None:
@@ -443,7 +370,7 @@ def due_from_attendee(session: Session, participant_id: int, now: datetime, tz: 
                 due_on=info.closes_on,
                 text_key="tracking.due.survey",
                 params={"club": info.club_name, "meeting": info.meeting_title or info.club_name},
-                action_id="tracking:survey_open",
+                action_id=SURVEY_OPEN_ACTION,
                 action_value=str(survey.id),
             )
         )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot import due
 from bot.errors import UserError
 from bot.tracking import reminders
-from bot.tracking.reminders import Deadline, ReminderKind
+from bot.tracking.types import Deadline, ReminderKind
 from jobs import clock
 from jobs.tracking import REMINDERS
 from storage.models import Meeting, Reminder

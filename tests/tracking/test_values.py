@@ -18,16 +18,15 @@ from bot.domain import (
     default_status,
 )
 from bot.parsing import Email, Mention, Word
+from bot.people import PersonRef
 from bot.subcommands import CommandError, parse_command
-from bot.tracking.engagement import ActivityCount, Level, engagement_figures, engagement_level
-from bot.tracking.parse import (
-    ItemKind,
-    ItemRef,
-    MeetingRequest,
-    OutputChangeRequest,
-    OutputRequest,
-    PersonRef,
-    UpdateRequest,
+from bot.tracking.engagement import ActivityCount, engagement_figures, engagement_level
+from bot.tracking.parse import MeetingRequest, OutputChangeRequest, OutputRequest, UpdateRequest
+from bot.tracking.service.checks import date_problem
+from bot.tracking.service.figures import output_tallies
+from bot.tracking.surveys import results_of
+from bot.tracking.types import Answer, ItemKind, ItemRef, Level, OutputItem, StatusStep
+from bot.tracking.values import (
     ValueProblem,
     check_url,
     normalize_doi,
@@ -37,9 +36,7 @@ from bot.tracking.parse import (
     parse_item_ref,
     people_of,
 )
-from bot.tracking.service import OutputItem, StatusStep, date_problem, output_tallies
-from bot.tracking.surveys import Answer, results_of
-from bot.tracking.views import join_text, split_text
+from bot.tracking.views.modals import join_text, split_text
 
 S = OutputStatus
 
@@ -155,7 +152,7 @@ def test_output_types_in_english_and_korean(word, output_type):
 
 
 def test_every_type_has_a_korean_alias():
-    from bot.tracking.parse import OUTPUT_TYPE_ALIASES
+    from bot.tracking.values import OUTPUT_TYPE_ALIASES
 
     korean = {t for word, t in OUTPUT_TYPE_ALIASES.items() if not word.isascii()}
     assert korean == set(OutputType)
