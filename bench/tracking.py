@@ -40,13 +40,13 @@ from _common import documented, scratch_database
 
 from bot.app import create_app
 from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus, OutputType
+from bot.refs import ClubRef
 from bot.runtime import Runtime
 from bot.server import LocalServer
 from bot.settings import load_settings
 from bot.slack.manifest import load_manifest
 from bot.slack.pacer import Pacer
 from bot.standin import SlackStandIn
-from bot.standing import ClubRef
 from bot.tracking import engagement
 from bot.tracking import service as tracking
 from bot.web import WebApp

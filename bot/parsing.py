@@ -321,8 +321,8 @@ def _split_options(
         token = tokens[i]
         if isinstance(token, Word) and ":" in token.text:
             key_text, _, first = token.text.partition(":")
-            key = by_alias.get(key_text.lower())
-            if key is not None:
+            option_key = by_alias.get(key_text.lower())
+            if option_key is not None:
                 values: list[Token] = []
                 if first:
                     values.append(_plain_token(first))
@@ -336,15 +336,19 @@ def _split_options(
                     if not (
                         _ends_with_comma(values)
                         or _starts_with_comma(following)
-                        or (key in list_options and isinstance(following, Mention | Email))
-                        or (key in list_options and isinstance(following, Word) and following.text.startswith("@"))
+                        or (option_key in list_options and isinstance(following, Mention | Email))
+                        or (
+                            option_key in list_options
+                            and isinstance(following, Word)
+                            and following.text.startswith("@")
+                        )
                     ):
                         break
                     i += 1
                     values.append(following)
-                if key in options:
+                if option_key in options:
                     raise CommandError("error.option_repeated", option=key_text)
-                options[key] = Option(key, tuple(values))
+                options[option_key] = Option(option_key, tuple(values))
                 i += 1
                 continue
         positional.append(token)

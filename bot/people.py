@@ -1,10 +1,8 @@
-"""People, defined once: someone named in a command (`PersonRef`), how a participant's name is shown
-(`display_name`, which honours erasure), and what the bot remembers of Slack users between requests,
-processes and restarts (locale, name, email)."""
+"""People, defined once: how a participant's name is shown (`display_name`, which honours erasure), and what the
+bot remembers of Slack users between requests, processes and restarts (locale, name, email)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -12,21 +10,6 @@ from sqlalchemy.orm import Session
 from bot.domain import Language
 from bot.slack.types import SlackProfile
 from storage.models import Participant, SlackUser, utcnow
-
-
-@dataclass(frozen=True)
-class PersonRef:
-    """Someone named in a command or a form: a Slack user (`<@U…>`), an email address, or (for people
-    outside the program, such as an output's co-author) only a name."""
-
-    user_id: str | None = None
-    email: str | None = None
-    name: str | None = None
-
-    def __str__(self) -> str:
-        if self.user_id:
-            return f"<@{self.user_id}>"
-        return self.email or self.name or ""
 
 
 def display_name(person: Participant | None, lang: Language | str = Language.EN) -> str | None:

@@ -9,57 +9,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.domain import ClubRole, ClubStatus, FieldKey, Language, LanguageOf, MembershipStatus
+from bot.domain import ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
+from bot.refs import ClubRef, ClubWithRole
 from storage.models import Club, Membership, Participant
 
 _CHANNEL_LINK = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-
-
-@dataclass(frozen=True)
-class ClubRef:
-    """A club as handlers and views see it: plain values, no session attached."""
-
-    id: int
-    name: str
-    field: FieldKey
-    channel_id: str | None
-    channel_name: str | None
-    language: Language
-    timezone: str | None
-    status: ClubStatus
-    is_private: bool
-    meeting_id: int | None
-
-    @classmethod
-    def of(cls, club: Club) -> ClubRef:
-        return cls(
-            id=club.id,
-            name=club.name,
-            field=club.field,
-            channel_id=club.channel_id,
-            channel_name=club.channel_name,
-            language=Language(club.language),
-            timezone=club.timezone,
-            status=club.status,
-            is_private=club.is_private,
-            meeting_id=club.meeting_id,
-        )
-
-    @property
-    def is_active(self) -> bool:
-        return self.status is ClubStatus.ACTIVE
-
-
-@dataclass(frozen=True)
-class ClubWithRole:
-    club: ClubRef
-    role: ClubRole
 
 
 def participant_of(session: Session, user_id: str) -> Participant | None:

@@ -35,7 +35,7 @@ from bot.domain import FieldKey, Language
 from bot.errors import UserError
 from bot.help import try_again, user_error
 from bot.participants.values import InvalidValue, parse_email
-from bot.people import PersonRef
+from bot.refs import PersonRef
 from bot.runtime import Runtime
 from bot.slack import outbox
 from bot.slack.blocks import Message

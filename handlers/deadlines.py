@@ -10,8 +10,8 @@ from slack_bolt import Ack, App, Respond
 
 from bot.errors import UserError
 from bot.help import user_error
+from bot.refs import ClubRef
 from bot.runtime import Runtime
-from bot.standing import ClubRef
 from bot.time import zone
 from bot.tracking import reminders
 from bot.tracking import service as tracking

@@ -21,9 +21,10 @@ from bot.access import Caller, allowed
 from bot.domain import Language
 from bot.errors import UserError
 from bot.help import command_error, refusal, try_again, user_error
+from bot.refs import ClubRef
 from bot.runtime import Runtime
 from bot.slack.blocks import Message
-from bot.standing import ClubRef, resolve_standing
+from bot.standing import resolve_standing
 from bot.subcommands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
 from storage.db import database_unavailable, describe_database_error
 

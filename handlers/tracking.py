@@ -22,12 +22,12 @@ from bot.domain import Language, Quarter
 from bot.errors import UserError
 from bot.help import user_error
 from bot.i18n import t
-from bot.people import PersonRef
+from bot.refs import ClubRef, PersonRef
 from bot.runtime import Runtime
 from bot.slack.forms import FieldErrors, FormValues, metadata
 from bot.slack.modals import field_errors
 from bot.slack.types import OutcomeUnknown, SlackRefused
-from bot.standing import ClubRef, club_by_channel
+from bot.standing import club_by_channel
 from bot.subcommands import readable_text
 from bot.time import zone
 from bot.tracking import engagement

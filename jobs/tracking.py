@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain import ClubStatus
 from bot.periods import Due, latest_daily
+from bot.refs import ClubRef
 from bot.runtime import Runtime
-from bot.standing import ClubRef
 from bot.time import zone
 from bot.tracking import reminders, surveys
 from jobs.base import PeriodicJob

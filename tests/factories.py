@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.domain import ClubRole, FieldKey, MeetingRole, MembershipStatus
-from bot.standing import ClubRef
+from bot.refs import ClubRef
 from storage.models import Club, Meeting, MeetingAttendance, Membership, Participant, utcnow
 from tests.support import World
 

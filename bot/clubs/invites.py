@@ -14,11 +14,10 @@ from bot.clubs.resolving import ResolvedPerson, participant_for, resolve
 from bot.clubs.types import PersonOutcome
 from bot.domain import ClubRole, MembershipStatus
 from bot.errors import UserError
-from bot.people import PersonRef
+from bot.refs import ClubRef, PersonRef
 from bot.settings import Settings
 from bot.slack import outbox
 from bot.slack.gateway import SlackGateway, SlackRefused
-from bot.standing import ClubRef
 from storage.db import Database
 from storage.models import Membership, utcnow
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot import audit
 from bot.domain import ClubStatus, Language
+from bot.refs import ClubRef
 from bot.slack.gateway import SlackGateway
-from bot.standing import ClubRef
 from storage.db import Database
 from storage.models import Club, utcnow
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from bot.clubs.types import ClubSummary, MemberLine, MemberListing
 from bot.domain import ClubRole, ClubStatus, Language, MembershipStatus
 from bot.people import display_name
-from bot.standing import ClubRef, ClubWithRole, clubs_of, role_in
+from bot.refs import ClubRef, ClubWithRole
+from bot.standing import clubs_of, role_in
 from storage.models import Club, Meeting, MeetingAttendance, Membership, Participant
 
 

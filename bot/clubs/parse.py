@@ -11,7 +11,7 @@ from bot.domain import FieldKey, Language
 from bot.i18n import t
 from bot.parsing import Args, Email, Mention, Quoted, Request, Subcommand, Token, Word, register, token_text
 from bot.participants.values import InvalidValue, parse_field
-from bot.people import PersonRef
+from bot.refs import PersonRef
 
 
 @dataclass(frozen=True)

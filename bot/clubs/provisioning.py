@@ -25,9 +25,9 @@ from bot.clubs.resolving import attendee_refs, resolve
 from bot.clubs.types import NewClub, ProvisionResult
 from bot.digests.service import subscribe_new_club
 from bot.errors import UserError
+from bot.refs import ClubRef
 from bot.settings import Settings
 from bot.slack.gateway import SlackChannel, SlackGateway, SlackRefused
-from bot.standing import ClubRef
 from storage.db import Database
 from storage.models import Club, Meeting
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.participants.values import contains_hangul
-from bot.people import PersonRef, display_name
+from bot.people import display_name
+from bot.refs import PersonRef
 from bot.slack.gateway import SlackGateway, SlackProfile
 from storage.db import Database
 from storage.models import Meeting, MeetingAttendance, Participant, SlackUser, utcnow

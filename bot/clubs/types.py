@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import ClubRole, FieldKey, Language, MembershipStatus
-from bot.people import PersonRef
-from bot.standing import ClubRef
+from bot.refs import ClubRef, PersonRef
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from bot.slack.modals import modal, multi_select, radio, select, text_input, use
 
 if TYPE_CHECKING:  # only for annotations: views never touch the database
     from bot.due import DueItem
-    from bot.standing import ClubRef
+    from bot.refs import ClubRef
 
 NEW_CLUB_CALLBACK = "club_new"
 RECORD_CALLBACK = "member_record"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.clubs.types import NewClub
 from bot.domain import CareerStage, FieldKey, Language, MeetingRole
-from bot.people import PersonRef
+from bot.refs import PersonRef
 from storage.models import Meeting, MeetingAttendance, Participant
 
 

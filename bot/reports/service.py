@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import ClubRole, Language, LanguageOf, Quarter
 from bot.errors import UserError
+from bot.refs import ClubRef
 from bot.reports import views
 from bot.reports.build import build_club, build_program
 from bot.reports.delivery import club_leader_ids, enqueue_delivery, enqueue_files_dm, uploads
@@ -26,7 +27,7 @@ from bot.reports.store import record_report, should_store, stored_report
 from bot.reports.timing import latest_finished_quarter
 from bot.reports.types import PROGRAM, BuiltReport, ReportTarget, RequestedReport, StoredReport
 from bot.settings import Settings
-from bot.standing import ClubRef, club_by_channel, find_club, role_in
+from bot.standing import club_by_channel, find_club, role_in
 from storage.db import Database
 from storage.models import Club
 

@@ -11,9 +11,9 @@ from typing import Any
 from bot.domain import Language, Quarter
 from bot.errors import UserError
 from bot.i18n import t
+from bot.refs import ClubRef
 from bot.reports.period import Period
 from bot.reports.text import period_label
-from bot.standing import ClubRef
 
 #: The button in the leaders' DM (and on the App Home) that opens the narrative modal, and the modal's id.
 NARRATIVE_ACTION = "reports_narrative_open"

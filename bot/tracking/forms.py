@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from bot.domain import MeetingFormat, OutputType
 from bot.parsing import Word
-from bot.people import PersonRef
+from bot.refs import PersonRef
 from bot.slack.forms import FieldErrors, FormValues
 from bot.tracking.types import QUESTIONS, Answer, MeetingDraft, OutputDraft
 from bot.tracking.values import ValueProblem, check_url, normalize_doi, output_status_of, people_of

@@ -29,7 +29,7 @@ from bot.parsing import (
     register,
     token_text,
 )
-from bot.people import PersonRef
+from bot.refs import PersonRef
 from bot.tracking.types import ItemKind, ItemRef
 from bot.tracking.values import (
     ITEM_ID,

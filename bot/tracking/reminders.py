@@ -36,9 +36,10 @@ from bot import audit, due
 from bot.access import Caller
 from bot.domain import DEFAULT_TIMEZONE, ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
+from bot.refs import ClubRef
 from bot.slack import outbox
 from bot.slack.blocks import Message
-from bot.standing import ClubRef, language_for_person, participant_of
+from bot.standing import club_leaders, language_for_person, participant_of
 from bot.time import zone
 from bot.tracking.types import OUTCOME_SUBMITTED_ACTION, Deadline, DueLine, OutcomeReportState, ReminderKind
 from bot.tracking.views.deadlines import reminder_message
@@ -247,7 +248,8 @@ def send_due_reminders(
             if today > deadline.due_on + timedelta(days=SNOOZE_DAYS):
                 continue
             rows = _reminder_rows(session, deadline.subject)
-            for person in kind.recipients(session, club):
+            recipients = kind.recipients(session, club) if kind.recipients else club_leaders(session, club.id)
+            for person in recipients:
                 mine = [r for r in rows if r.participant_id == person.id]
                 days = {deadline.due_on - timedelta(days=o) for o in kind.offsets}
                 days |= {r.snoozed_until for r in mine if r.snoozed_until is not None}

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from bot import audit, due
 from bot.domain import DEFAULT_TIMEZONE, Language, LanguageOf
 from bot.errors import UserError
+from bot.refs import ClubRef
 from bot.slack import outbox
 from bot.slack.forms import FieldErrors
-from bot.standing import ClubRef, language_for_person, participant_of
+from bot.standing import language_for_person, participant_of
 from bot.time import zone
 from bot.tracking.types import (
     QUESTIONS,

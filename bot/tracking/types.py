@@ -16,8 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from bot.domain import MeetingFormat, OutputStatus, OutputType, Quarter
-from bot.people import PersonRef
-from bot.standing import ClubRef, club_leaders
+from bot.refs import ClubRef, PersonRef
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -283,10 +282,6 @@ class Deadline:
     params: dict[str, object] = field(default_factory=dict)  # for the kind's texts
 
 
-def _leaders(session: Session, club: ClubRef) -> list[Participant]:
-    return club_leaders(session, club.id)
-
-
 @dataclass(frozen=True)
 class ReminderKind:
     """A kind of deadline reminder: its rule, its "done" check and its texts (see `bot.tracking.reminders`).
@@ -304,7 +299,8 @@ class ReminderKind:
     #: A button on the reminder that does the thing (its action id; the value is `club:<id>`).
     done_action_id: str | None = None
     done_label_key: str | None = None
-    recipients: Callable[[Session, ClubRef], list[Participant]] = _leaders
+    #: Who is reminded; None: the club's leaders.
+    recipients: Callable[[Session, ClubRef], list[Participant]] | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.domain import OUTPUT_STATUSES, MeetingFormat, OutputStatus, OutputType
 from bot.errors import UserError
 from bot.i18n import Localized
 from bot.parsing import EMAIL_PATTERN, Email, Link, Mention, Token, token_text
-from bot.people import PersonRef
+from bot.refs import PersonRef
 from bot.tracking.names import output_type_lines, status_names, type_name
 from bot.tracking.types import ItemKind, ItemRef
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.clubs.parse import InviteRequest, LanguageRequest, MemberRecordRequest, NewClubRequest
 from bot.domain import FieldKey, Language
-from bot.people import PersonRef
+from bot.refs import PersonRef
 from bot.subcommands import CommandError, parse_command
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.domain import MeetingFormat, OutputStatus, OutputType
-from bot.standing import ClubRef
+from bot.refs import ClubRef
 from bot.tracking import engagement
 from bot.tracking import service as tracking
 from bot.tracking.engagement import classify_message

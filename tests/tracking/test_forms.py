@@ -174,7 +174,7 @@ def test_a_text_longer_than_one_input_is_edited_over_several_and_comes_back_whol
     member = club.members[0]
     text = "\n".join(f"Paragraph {i}:" + " detail" * 60 for i in range(20))  # about 8,500 characters
     with slack.db.session() as session:
-        from bot.standing import ClubRef
+        from bot.refs import ClubRef
         from bot.tracking import service as tracking
         from storage.models import Club
 
@@ -286,7 +286,7 @@ def test_secretariat_staff_may_confirm(slack):
 
 
 def test_deleting_follows_the_roles_and_keeps_the_content_in_the_audit_log(slack):
-    from bot.standing import ClubRef
+    from bot.refs import ClubRef
     from bot.tracking import service as tracking
     from storage.models import AuditEntry, Club
 

@@ -18,7 +18,7 @@ from bot.domain import (
     default_status,
 )
 from bot.parsing import Email, Mention, Word
-from bot.people import PersonRef
+from bot.refs import PersonRef
 from bot.subcommands import CommandError, parse_command
 from bot.tracking.engagement import ActivityCount, engagement_figures, engagement_level
 from bot.tracking.parse import MeetingRequest, OutputChangeRequest, OutputRequest, UpdateRequest

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.refs import ClubRef
 from bot.slack import outbox
-from bot.standing import ClubRef
 from bot.tracking.types import AnyItem, ItemRef
 from bot.tracking.views.cards import item_card
 from storage.models import OutboxMessage

@@ -15,8 +15,9 @@ from bot import audit
 from bot.access import Caller
 from bot.domain import OUTPUT_STATUSES, OutputStatus, Quarter, allowed_next_statuses
 from bot.errors import UserError
+from bot.refs import ClubRef
 from bot.slack.forms import FieldErrors
-from bot.standing import ClubRef, participant_of
+from bot.standing import participant_of
 from bot.tracking.service.cards import refresh_card
 from bot.tracking.service.checks import (
     Problem,

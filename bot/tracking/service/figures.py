@@ -11,7 +11,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain import ACHIEVED_STATUSES, OUTPUT_STATUSES, OutputStatus, OutputType, Quarter
-from bot.standing import ClubRef, participant_of
+from bot.refs import ClubRef
+from bot.standing import participant_of
 from bot.time import zone
 from bot.tracking.engagement import club_engagement
 from bot.tracking.reminders import club_due_lines

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from bot import audit
 from bot.access import Caller
 from bot.domain import OutputStatus, allowed_next_statuses, can_change_status, default_status
-from bot.people import PersonRef
+from bot.refs import ClubRef, PersonRef
 from bot.slack.forms import FieldErrors
-from bot.standing import ClubRef, participant_of
+from bot.standing import participant_of
 from bot.tracking.service.cards import post_card, refresh_card
 from bot.tracking.service.checks import Problem, meeting_problems, output_problems, raise_problems
 from bot.tracking.service.items import meeting_item, output_item, plan_item, status_of, update_item

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.domain import OutputStatus, default_status
 from bot.errors import UserError
 from bot.people import display_name
-from bot.standing import ClubRef
+from bot.refs import ClubRef
 from bot.tracking.types import (
     AnyItem,
     Coauthor,

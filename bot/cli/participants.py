@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from bot.cli_help import help_texts
+from bot.cli.help import help_texts
 from bot.i18n import t
 from bot.participants import sheets
 from bot.participants.erasure import find_participant_by_email, forget_participant

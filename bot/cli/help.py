@@ -1,4 +1,4 @@
-"""Help texts for the `clubbot` subcommands that feature modules add (`bot.participants.cli`, `bot.reports.cli`)."""
+"""Help texts for the `clubbot` subcommands that feature modules add (`bot.cli.participants`, `bot.cli.reports`)."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.app import print_jobs, run_clock, run_job_by_hand
-from bot.participants.cli import add_commands as add_participant_commands
-from bot.reports.cli import add_commands as add_report_commands
+from bot.cli.participants import add_commands as add_participant_commands
+from bot.cli.reports import add_commands as add_report_commands
 from bot.server import serve_with_gunicorn
 from bot.settings import SettingsError, load_settings
 from bot.slack import outbox
@@ -63,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--demo", action="store_true", help="seed a sample X-Lab Day meeting, people and a club")
     console.add_argument("--fresh", action="store_true", help="start from an empty local workspace and database")
 
-    add_participant_commands(commands)  # import, export, forget: the participant database (bot/participants/cli.py)
-    add_report_commands(commands)  # report: the quarterly report offline (bot/reports/cli.py)
+    add_participant_commands(commands)  # import, export, forget: the participant database (bot/cli/participants.py)
+    add_report_commands(commands)  # report: the quarterly report offline (bot/cli/reports.py)
     return parser
 
 
@@ -174,7 +174,3 @@ def _console(args: argparse.Namespace) -> int:
     except SettingsError as error:
         fail(str(error))
     return run_console(settings, demo=args.demo, fresh=args.fresh, stdin=sys.stdin, stdout=sys.stdout)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.cli_help import help_texts
+from bot.cli.help import help_texts
 from bot.domain import Language, Quarter
 from bot.errors import UserError
 from bot.i18n import t
