@@ -121,3 +121,27 @@ class WorkspaceAdmin(AppEvents):
         channel = self.ws.im_with(user_id, self.bot_user_id)
         self._save()
         return channel.id
+
+    # ---- workspace settings and removals ---------------------------------------------------
+    def restrict_channel_creation(self, restricted: bool = True) -> None:
+        """The workspace setting "People who can create channels": when restricted, the app may not, and
+        conversations.create answers ``restricted_action`` (as Slack does under that policy)."""
+        with self.ws.lock:
+            self.ws.settings["restrict_channel_creation"] = restricted
+        self._save()
+
+    def delete_channel(self, channel_id: str) -> None:
+        """Delete a channel as an administrator does: every later call naming it answers
+        ``channel_not_found``; ``channel_deleted`` goes to the app if it could see the channel."""
+        with self.ws.lock:
+            channel = self.ws.channels.get(channel_id)
+            if channel is None:
+                raise StandInUsageError(f"no channel {channel_id!r}")
+            visible = self.event_visible("channel_deleted", channel)
+            del self.ws.channels[channel_id]
+            self.ws.history.pop(channel_id, None)
+            for key in [k for k, v in self.ws.dms.items() if v == channel_id]:
+                del self.ws.dms[key]
+            event = {"type": "channel_deleted", "channel": channel_id, "event_ts": self.ws.next_ts()}
+        self._dispatch([(event, channel_id, visible)])
+        self._save()

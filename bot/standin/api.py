@@ -72,7 +72,8 @@ class WebApiEndpoint(AppEvents):
         )
         req_id = self.uuid()
         headers = {"X-Slack-Req-Id": req_id, "X-Slack-Backend": "r"}
-        drop_after: list[FaultPlan] = []  # a drop_after decided for this call, until the call is applied
+        # a drop_after or error fault decided for this call, until it happens (a refusal before it unfires it)
+        drop_after: list[FaultPlan] = []
 
         def finish(
             body: dict[str, Any],
@@ -119,11 +120,11 @@ class WebApiEndpoint(AppEvents):
                 }
             )
 
-        decision = self.faults.decide(method) if is_bot else None
+        decision = self.faults.decide(method, args) if is_bot else None
         if decision is not None and decision.latency:
             time.sleep(decision.latency)
         kind = decision.kind if decision else None
-        if kind == "drop_after" and decision is not None and decision.plan is not None:
+        if kind in ("drop_after", "error") and decision is not None and decision.plan is not None:
             drop_after.append(decision.plan)
         if kind == "drop_before":
             return finish({"ok": False, "error": "connection_dropped_before_processing"}, drop=True, fault=kind)
@@ -161,6 +162,10 @@ class WebApiEndpoint(AppEvents):
                     "response_metadata": {"messages": [f"[ERROR] missing required field: {name}" for name in missing]},
                 }
             )
+
+        if kind == "error" and decision is not None and decision.plan is not None:
+            drop_after.clear()  # the injected error is the answer
+            return finish(decision.plan.answer(), fault=kind)
 
         ctx = CallContext(self, actor, is_bot, token, dict(args))
         with self.ws.lock:

@@ -9,6 +9,7 @@ from . import blockkit
 from .base import StandInBase
 from .delivery import Delivery
 from .types import StandInUsageError, View
+from .validator import view_errors
 from .webapi.context import CallContext
 from .webapi.views import MAX_VIEW_STACK, new_view, replace_view
 
@@ -109,7 +110,7 @@ class Modals(StandInBase):
                 view.errors = dict(errors)
             elif action == "update":
                 answered = data.get("view")
-                errors = blockkit.validate_view(answered, expected=("modal",))
+                errors = view_errors(answered, expected=("modal",))
                 if errors or not isinstance(answered, dict):
                     delivery.error = "invalid_response_action: " + "; ".join(errors)
                     return
@@ -117,7 +118,7 @@ class Modals(StandInBase):
                 view.errors = {}
             elif action == "push":
                 answered = data.get("view")
-                errors = blockkit.validate_view(answered, expected=("modal",))
+                errors = view_errors(answered, expected=("modal",))
                 if errors or len(stack) >= MAX_VIEW_STACK or not isinstance(answered, dict):
                     delivery.error = "invalid_response_action: " + ("; ".join(errors) or "push_limit_reached")
                     return

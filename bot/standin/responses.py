@@ -7,10 +7,10 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import blockkit
 from .events import AppEvents
 from .server import HttpAnswer, HttpRequest
 from .types import Channel, Message, ResponseUrl
+from .validator import validate_message
 from .webapi.chat import delete_message, update_message
 from .webapi.context import CallContext, truthy
 from .webapi.render import message_event, with_block_ids
@@ -111,8 +111,9 @@ class ResponseUrls(AppEvents):
         blocks = payload.get("blocks")
         if not text and not blocks and not payload.get("attachments"):
             return "no_text"
-        if blocks is not None and blockkit.validate_blocks(blocks, max_blocks=blockkit.MAX_MESSAGE_BLOCKS):
-            return "invalid_blocks"
+        verdict = validate_message(blocks, text if isinstance(text, str) else None, payload.get("attachments"))
+        if not verdict.ok:
+            return verdict.error
         if truthy(payload.get("replace_original")):
             if source is not None and channel is not None:
                 update_message(

@@ -4,20 +4,24 @@ Source data: ``slack_web_openapi_v2_without_examples.json``, Slack's OpenAPI 2.0
 Web API (v1.7.0, October 2020 edition), from https://github.com/slackapi/slack-api-specs, published by
 Slack under the MIT licence ("Copyright (c) 2017 SlackAPI"; the licence text
 travels with the data as ``LICENSE`` beside it). Only facts are extracted: method names, which
-arguments are required and which OAuth scopes a method needs.
+arguments are required, which OAuth scopes a method needs and which error codes it documents (the
+``error`` enum of each method's error response schema).
 
 Run it as::
 
     python -m bot.standin.specgen PATH_TO_OPENAPI_JSON            # rewrites methods.json
     python -m bot.standin.specgen PATH_TO_OPENAPI_JSON --check    # exit 1 if methods.json is stale
 
-Three things the 2020 file does not say, or says in a way that is no longer current, are supplied by
+Four things the 2020 file does not say, or says in a way that is no longer current, are supplied by
 hand in clearly separated sections below, each taken from Slack's current method reference
 (docs.slack.dev/reference/methods/<name>):
 
 * ``RATE_TIERS``: the rate-limit tier of every method the stand-in implements;
 * ``REQUIRED_FROM_CURRENT_DOCS``: required arguments the 2020 file forgot to mark (for example
   ``conversations.invite`` needs ``channel`` and ``users``);
+* ``ERRORS_FROM_CURRENT_DOCS``: error codes the current reference lists ("Errors") that the 2020 file
+  lacks (Block Kit errors such as ``invalid_blocks`` and ``msg_blocks_too_long``, the views methods,
+  the newer files methods);
 * ``NEWER_METHODS``: methods published after October 2020 that slack_sdk 3.47 calls
   (``files.getUploadURLExternal``, ``files.completeUploadExternal``, ``conversations.inviteShared``)
   and a few other newer real methods, so that they are known rather than ``unknown_method``.
@@ -129,6 +133,52 @@ REQUIRED_FROM_CURRENT_DOCS: dict[str, list[str]] = {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Hand-maintained section 3b: error codes of the current reference ("Errors" table of
+# docs.slack.dev/reference/methods/<name>) missing from the 2020 file. Merged with what the file says.
+# ---------------------------------------------------------------------------------------------
+_BLOCK_ERRORS = ["invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "invalid_arguments"]
+_VIEW_ERRORS = ["invalid_arguments", "duplicate_external_id", "view_too_large", "not_found"]
+_TRIGGER_ERRORS = ["expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"]
+ERRORS_FROM_CURRENT_DOCS: dict[str, list[str]] = {
+    "chat.postEphemeral": [*_BLOCK_ERRORS, "not_in_channel", "user_not_found"],
+    "chat.postMessage": [
+        *_BLOCK_ERRORS,
+        "restricted_action",
+        "invalid_metadata_format",
+        "invalid_metadata_schema",
+        "ratelimited",
+    ],
+    "chat.update": [*_BLOCK_ERRORS, "is_archived"],
+    "conversations.inviteShared": [
+        "channel_archived",
+        "channel_not_found",
+        "not_in_channel",
+        "cannot_share_mandatory_channel",
+        "invalid_channel_type",
+        "invalid_email",
+        "recipients_not_specified",
+        "restricted_action",
+        "too_many_emails",
+        "user_not_found",
+    ],
+    "files.completeUploadExternal": [
+        "access_denied",
+        "channel_not_found",
+        "channels_limit_exceeded",
+        "file_not_found",
+        "file_update_failed",
+        "invalid_arguments",
+        "is_archived",
+        "not_in_channel",
+    ],
+    "files.getUploadURLExternal": ["alt_txt_too_large", "invalid_arguments", "missing_argument"],
+    "views.open": [*_VIEW_ERRORS, *_TRIGGER_ERRORS],
+    "views.publish": [*_VIEW_ERRORS, "hash_conflict", "user_not_found"],
+    "views.push": [*_VIEW_ERRORS, *_TRIGGER_ERRORS, "push_limit_reached"],
+    "views.update": [*_VIEW_ERRORS, "hash_conflict"],
+}
+
+# ---------------------------------------------------------------------------------------------
 # Hand-maintained section 4: methods newer than the October 2020 file (docs.slack.dev reference
 # and the method list of slack_sdk 3.47's WebClient).
 # ---------------------------------------------------------------------------------------------
@@ -161,15 +211,25 @@ def _bot_scopes(method: str, user_scopes: list[str]) -> list[str]:
     return _dedupe([BOT_SCOPE_EQUIVALENTS.get(s, s) for s in user_scopes])
 
 
-def _entry(method: str, required: list[str], scopes: list[str], origin: str) -> dict[str, Any]:
+def _entry(
+    method: str, required: list[str], scopes: list[str], origin: str, errors: list[str] | None = None
+) -> dict[str, Any]:
     scopes = _dedupe([_normalise(s) for s in scopes if s != "none"])
     required = _dedupe([r for r in required if r != "token"] + REQUIRED_FROM_CURRENT_DOCS.get(method, []))
     return {
+        "errors": _dedupe(list(errors or []) + ERRORS_FROM_CURRENT_DOCS.get(method, [])),
         "origin": origin,
         "required": required,
         "scopes": {"bot": _bot_scopes(method, scopes), "user": scopes},
         "tier": RATE_TIERS.get(method),
     }
+
+
+def _documented_errors(op: dict[str, Any]) -> list[str]:
+    """The ``error`` enum of an operation's error response schema (empty when it lists none)."""
+    schema = op.get("responses", {}).get("default", {}).get("schema", {})
+    enum = schema.get("properties", {}).get("error", {}).get("enum") or []
+    return [str(e) for e in enum]
 
 
 def generate(spec: dict[str, Any]) -> dict[str, Any]:
@@ -183,11 +243,14 @@ def generate(spec: dict[str, Any]) -> dict[str, Any]:
             for requirement in op.get("security", []):
                 for names in requirement.values():
                     scopes.extend(names)
-            methods[name] = _entry(name, required, scopes, "openapi-2020")
+            methods[name] = _entry(name, required, scopes, "openapi-2020", _documented_errors(op))
     for name, facts in NEWER_METHODS.items():
         if name in methods:
             raise ValueError(f"{name} is in the OpenAPI file; remove it from NEWER_METHODS")
         methods[name] = _entry(name, facts["required"], facts["scopes"], "docs")
+    unknown = sorted(set(ERRORS_FROM_CURRENT_DOCS) - set(methods))
+    if unknown:
+        raise ValueError(f"ERRORS_FROM_CURRENT_DOCS names unknown methods: {unknown}")
     missing_tier = sorted(set(RATE_TIERS) - set(methods))
     if missing_tier:
         raise ValueError(f"RATE_TIERS names unknown methods: {missing_tier}")

@@ -81,6 +81,7 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.shared_invites: list[dict[str, Any]] = []
         self.dms: dict[str, str] = {}
+        self.settings: dict[str, bool] = {}  # workspace policies (restrict_channel_creation)
         self._last_ts = 0.0
 
     # ---- clocks and ids -------------------------------------------------------------------
@@ -163,6 +164,7 @@ class Workspace:
                 "homes": dict(self.homes),
                 "dms": dict(self.dms),
                 "shared_invites": list(self.shared_invites),
+                "settings": dict(self.settings),
             }
 
     def load_json(self, data: dict[str, Any]) -> None:
@@ -183,6 +185,7 @@ class Workspace:
             self.homes = dict(data.get("homes", {}))
             self.dms = dict(data.get("dms", {}))
             self.shared_invites = list(data.get("shared_invites", []))
+            self.settings = dict(data.get("settings", {}))
 
     def save(self, path: Path) -> None:
         text = json.dumps(self.to_json(), ensure_ascii=False, indent=1)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..blockkit import MAX_MESSAGE_BLOCKS, validate_blocks
 from ..types import Channel, Message
-from .context import CallContext, SlackError
+from ..validator import validate_message
+from .context import CallContext, SlackError, invalid_arguments
 from .render import app_mention_event, message_api, message_event, rich_text_blocks, with_block_ids
-
-MAX_TEXT = 40_000
 
 
 def check_message_content(ctx: CallContext, *, require: bool = True) -> tuple[str, Any, Any]:
@@ -21,6 +19,8 @@ def check_message_content(ctx: CallContext, *, require: bool = True) -> tuple[st
     if isinstance(blocks, str):
         if blocks.strip() in ("", "[]"):
             blocks = None
+        elif blocks.strip()[:1] in ("[", "{"):  # JSON that did not parse
+            raise invalid_arguments("[ERROR] failed to parse blocks as JSON [json-pointer:/blocks]")
         else:
             raise SlackError("invalid_blocks_format")
     if isinstance(attachments, str):
@@ -32,16 +32,9 @@ def check_message_content(ctx: CallContext, *, require: bool = True) -> tuple[st
         blocks = None
     if require and not text and not blocks and not attachments:
         raise SlackError("no_text")
-    if len(text) > MAX_TEXT:
-        raise SlackError("msg_too_long")
-    if blocks is not None:
-        errors = validate_blocks(blocks, max_blocks=MAX_MESSAGE_BLOCKS)
-        if errors:
-            raise SlackError(
-                "invalid_blocks",
-                errors=[e.removeprefix("[ERROR] ") for e in errors],
-                response_metadata={"messages": errors},
-            )
+    verdict = validate_message(blocks, text, attachments)
+    if verdict.error is not None:
+        raise SlackError(verdict.error, **{k: v for k, v in verdict.answer().items() if k != "error"})
     return text, blocks, attachments
 
 

@@ -16,6 +16,8 @@ from .render import channel_payload, message_api
 def conversations_create(ctx: CallContext) -> dict[str, Any]:
     is_private = ctx.bool_arg("is_private")
     ctx.require_family_scope("groups" if is_private else "channels", "write")
+    if ctx.ws.settings.get("restrict_channel_creation"):
+        raise SlackError("restricted_action")
     name = check_name(ctx.ws, ctx.str_arg("name"))
     now = int(time.time())
     channel = Channel(

@@ -39,14 +39,21 @@ def files_complete_upload(ctx: CallContext) -> dict[str, Any]:
     if not isinstance(entries, list) or not entries:
         raise invalid_arguments("[ERROR] files must be a non-empty JSON array [json-pointer:/files]")
     stored_files: list[tuple[StoredFile, str | None]] = []
-    for entry in entries:
+    for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or "id" not in entry:
             raise invalid_arguments("[ERROR] missing required field: id [json-pointer:/files]")
         stored = ctx.ws.files.get(str(entry["id"]))
-        if stored is None or stored.data is None:
+        # "This method can only be called once" (docs): a completed upload is no longer an open one
+        if stored is None or stored.data is None or stored.completed:
             raise SlackError("file_not_found")
         if stored.user != ctx.actor.id:
             raise SlackError("access_denied")
+        if len(stored.data) != stored.length:
+            # Slack documents no dedicated code for this; the stand-in refuses as for a malformed argument
+            raise invalid_arguments(
+                f"[ERROR] uploaded {len(stored.data)} bytes but files.getUploadURLExternal declared "
+                f"length {stored.length} [json-pointer:/files/{i}/id]"
+            )
         stored_files.append((stored, entry.get("title")))
     targets = [ctx.str_arg("channel_id")] if ctx.str_arg("channel_id") else ctx.list_arg("channels")
     channels: list[Channel] = []

@@ -86,6 +86,8 @@ def conversations_invite(ctx: CallContext) -> dict[str, Any]:
             error = "cant_invite"
         elif user.id in channel.members:
             error = "already_in_channel"
+        elif user.is_ultra_restricted and _in_a_channel(ctx, user.id):
+            error = "ura_max_channels"  # a single-channel guest is already in their one channel
         elif user.is_ultra_restricted:
             error = "user_is_ultra_restricted"
         elif user.is_restricted:
@@ -103,6 +105,10 @@ def conversations_invite(ctx: CallContext) -> dict[str, Any]:
     if failures:
         result["errors"] = failures
     return result
+
+
+def _in_a_channel(ctx: CallContext, user_id: str) -> bool:
+    return any(user_id in c.members and not (c.is_im or c.is_mpim) for c in ctx.ws.channels.values())
 
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..blockkit import validate_view
 from ..types import View
+from ..validator import view_errors
 from ..workspace import TRIGGER_TTL
 from .context import CallContext, SlackError, invalid_arguments
 from .render import ID_ALPHABET
@@ -37,7 +37,7 @@ def _exchange_trigger(ctx: CallContext) -> str:
 
 
 def _check_view(ctx: CallContext, payload: dict[str, Any], expected: tuple[str, ...]) -> None:
-    errors = validate_view(payload, expected=expected)
+    errors = view_errors(payload, expected=expected)
     if errors:
         raise SlackError("invalid_arguments", response_metadata={"messages": errors})
     external_id = payload.get("external_id")
@@ -127,7 +127,7 @@ def views_update(ctx: CallContext) -> dict[str, Any]:
     if payload.get("external_id") and payload["external_id"] != view.external_id:
         _check_view(ctx, payload, (view.type,))  # also refuses an external_id another view holds
     else:
-        errors = validate_view(payload, expected=(view.type,))
+        errors = view_errors(payload, expected=(view.type,))
         if errors:
             raise SlackError("invalid_arguments", response_metadata={"messages": errors})
     replace_view(ctx, view, payload)
@@ -137,7 +137,7 @@ def views_update(ctx: CallContext) -> dict[str, Any]:
 def views_publish(ctx: CallContext) -> dict[str, Any]:
     payload = _view_arg(ctx)
     user = ctx.user(ctx.str_arg("user_id"))
-    errors = validate_view(payload, expected=("home",))
+    errors = view_errors(payload, expected=("home",))
     if errors:
         raise SlackError("invalid_arguments", response_metadata={"messages": errors})
     view_id = ctx.ws.homes.get(user.id)
