@@ -91,6 +91,11 @@ def test_slack_rate_limiting_a_locale_lookup_is_not_logged_as_a_fault(slack, cap
         for person in people:
             assert slack.command(person, channel, "help").acked_in_time
         assert slack.standin.wait_for(lambda: len(slack.standin.calls_to("users.info")) >= 3)
-    about_locales = [r for r in caplog.records if r.name == "bot.runtime" and "locale of" in r.getMessage()]
+
+        def locale_records() -> list[logging.LogRecord]:
+            return [r for r in caplog.records if r.name == "bot.runtime" and "locale of" in r.getMessage()]
+
+        slack.standin.wait_for(lambda: bool(locale_records()))  # the lookup logs a moment after Slack answers it
+    about_locales = locale_records()
     assert about_locales, "the default language was used without a word in the log"
     assert all(r.levelno == logging.INFO for r in about_locales)

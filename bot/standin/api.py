@@ -103,6 +103,8 @@ class WebApiEndpoint(AppEvents):
             return finish({"ok": False, "error": parse_error})
         if not token:
             return finish({"ok": False, "error": "not_authed"})
+        if method == "apps.connections.open":  # the one method called with the app-level token
+            return finish(self.open_socket_connection(token))
         identity = self._identity(token)
         if identity is None:
             return finish({"ok": False, "error": "invalid_auth"})

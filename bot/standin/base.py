@@ -17,6 +17,7 @@ from .faults import FaultInjector
 from .grants import DEFAULT_BOT_EVENTS, DEFAULT_BOT_SCOPES, WORKSPACE_CHANNEL_EVENTS
 from .ratelimit import RateLimiter
 from .server import StandInServer
+from .socket_mode import SocketModeHub
 from .types import Channel, Message, RecordedCall, StandInUsageError, User
 from .workspace import SLACKBOT_ID, Workspace
 
@@ -78,6 +79,9 @@ class StandInBase:
         self.poster = Poster(signing_secret)
         self.dispatcher = EventDispatcher(self.poster, lambda: self.app_url, event_retry_delays)
         self.app_url: str | None = None
+        #: The app-level token (`xapp-…`, scope `connections:write`) a Socket Mode app connects with.
+        self.app_token = f"xapp-1-{self.app_id}-{self.ws.ids.token(12)}-standin"
+        self.socket_hub: SocketModeHub | None = None
         self.internal_errors: list[str] = []
         self._calls: list[RecordedCall] = []
         self._events: list[EventRecord] = []
@@ -104,6 +108,32 @@ class StandInBase:
     @sign.setter
     def sign(self, value: bool) -> None:
         self.poster.sign_requests = value
+
+    # ---- Socket Mode ----------------------------------------------------------------------------
+    def enable_socket_mode(self) -> str:
+        """From now on requests reach the app over Socket Mode (the app connects with the returned
+        app-level token through `apps.connections.open`) instead of HTTP."""
+        if self.socket_hub is None:
+            self.socket_hub = SocketModeHub(self.app_id, self.app_token).start()
+        self.poster.socket = self.socket_hub
+        return self.app_token
+
+    def disable_socket_mode(self) -> None:
+        """Back to HTTP deliveries; open connections are closed."""
+        self.poster.socket = None
+        if self.socket_hub is not None:
+            self.socket_hub.stop()
+            self.socket_hub = None
+
+    def open_socket_connection(self, token: str) -> dict[str, Any]:
+        """`apps.connections.open`: a one-connection WebSocket URL for an app-level token."""
+        if token != self.app_token:
+            if token.startswith("xapp-"):
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if self.socket_hub is None:
+            return {"ok": False, "error": "socket_mode_not_enabled"}  # the app's Socket Mode setting is off
+        return {"ok": True, "url": self.socket_hub.open_url()}
 
     def _install_builtin_users(self) -> None:
         with self.ws.lock:

@@ -35,6 +35,7 @@ class SlackStandIn(HttpRoutes, SlashCommands, Interactions, Modals, PeopleActing
         return self
 
     def stop(self) -> None:
+        self.disable_socket_mode()
         self.dispatcher.stop()
         if self._server is not None:
             self._server.stop()

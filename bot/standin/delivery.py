@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -93,12 +93,29 @@ class Delivery:
         return self._done.wait(timeout)
 
 
+class SocketTransport(Protocol):
+    """Where requests go instead of HTTP when the app is connected over Socket Mode (`socket_mode`)."""
+
+    def deliver(
+        self,
+        delivery: Delivery,
+        body: str,
+        content_type: str,
+        *,
+        timeout: float,
+        retry_num: int = 0,
+        retry_reason: str | None = None,
+    ) -> Delivery: ...
+
+
 class Poster:
-    """Signs and POSTs bodies to the app URL."""
+    """Signs and POSTs bodies to the app URL (or, in Socket Mode, hands them to the WebSocket)."""
 
     def __init__(self, signing_secret: str) -> None:
         self.signing_secret = signing_secret
         self.sign_requests = True
+        #: Set while the app runs over Socket Mode: requests travel as envelopes, unsigned, as Slack sends them.
+        self.socket: SocketTransport | None = None
 
     def post(
         self,
@@ -112,6 +129,16 @@ class Poster:
         signature: str | None = None,
         timestamp: str | None = None,
     ) -> Delivery:
+        if self.socket is not None:
+            retry = (extra_headers or {}).get("X-Slack-Retry-Num")
+            return self.socket.deliver(
+                delivery,
+                body,
+                content_type,
+                timeout=timeout,
+                retry_num=int(retry) if retry else 0,
+                retry_reason=(extra_headers or {}).get("X-Slack-Retry-Reason"),
+            )
         ts = timestamp if timestamp is not None else str(int(time.time()))
         headers = {
             "Content-Type": content_type,

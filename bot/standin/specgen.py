@@ -87,6 +87,7 @@ RATE_TIERS: dict[str, str] = {
     "conversations.members": "4",
     "conversations.open": "3",
     "conversations.rename": "2",
+    "apps.connections.open": "1",
     "conversations.replies": "3",
     "conversations.setPurpose": "2",
     "conversations.setTopic": "2",
@@ -140,6 +141,7 @@ _BLOCK_ERRORS = ["invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long
 _VIEW_ERRORS = ["invalid_arguments", "duplicate_external_id", "view_too_large", "not_found"]
 _TRIGGER_ERRORS = ["expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"]
 ERRORS_FROM_CURRENT_DOCS: dict[str, list[str]] = {
+    "apps.connections.open": ["invalid_auth", "not_allowed_token_type", "not_authed"],
     "chat.postEphemeral": [*_BLOCK_ERRORS, "not_in_channel", "user_not_found"],
     "chat.postMessage": [
         *_BLOCK_ERRORS,
@@ -183,6 +185,7 @@ ERRORS_FROM_CURRENT_DOCS: dict[str, list[str]] = {
 # and the method list of slack_sdk 3.47's WebClient).
 # ---------------------------------------------------------------------------------------------
 NEWER_METHODS: dict[str, dict[str, Any]] = {
+    "apps.connections.open": {"required": [], "scopes": ["connections:write"]},
     "bookmarks.add": {"required": ["channel_id", "title", "type"], "scopes": ["bookmarks:write"]},
     "bookmarks.edit": {"required": ["bookmark_id", "channel_id"], "scopes": ["bookmarks:write"]},
     "bookmarks.list": {"required": ["channel_id"], "scopes": ["bookmarks:read"]},
