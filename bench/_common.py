@@ -182,6 +182,7 @@ def app_env(
         "WEB_CONCURRENCY": str(workers),
         "WEB_THREADS": str(threads),
         "CLUBBOT_DATA_DIR": str(folder),
+        "CLUBBOT_WORKING_HOURS": "always",  # direct messages at once: the benchmarks count them, not their hour
     }
 
 

@@ -410,6 +410,7 @@ def run(args: argparse.Namespace) -> int:
             "CLUBBOT_LANGUAGE": "ko",
             "CLUBBOT_ALLOW_PRIVATE_FEEDS": "1",
             "CLUBBOT_DATA_DIR": str(folder),
+            "CLUBBOT_WORKING_HOURS": "always",  # on a virtual calendar the readers' hours are not what is measured
             "BENCH_CLUBS": ",".join(str(club_id) for club_id, _ in seeded.clubs),
             "BENCH_LOG_LEVEL": "INFO",
         }

@@ -487,6 +487,7 @@ def main() -> int:
             "CLUBBOT_SECRETARIAT_CHANNEL": ws.secretariat,
             "CLUBBOT_DATA_DIR": str(folder / "data"),
             "CLUBBOT_ALLOW_PRIVATE_FEEDS": "1",
+            "CLUBBOT_WORKING_HOURS": "always",  # on a virtual calendar the readers' hours are not what is measured
             "WEB_CONCURRENCY": str(args.workers),
             "WEB_THREADS": str(args.threads),
         }

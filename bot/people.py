@@ -3,11 +3,14 @@ bot remembers of Slack users between requests, processes and restarts (locale, n
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot import time
 from bot.domain import Language
+from bot.hours import WorkingHours, reader_hour
 from bot.slack.types import SlackProfile
 from storage.models import Participant, SlackUser, utcnow
 
@@ -42,6 +45,58 @@ def remember(session: Session, profile: SlackProfile) -> None:
         profile.is_deleted,
         utcnow(),
     )
+    if profile.tz:
+        row.tz = profile.tz  # refreshed whenever Slack is asked again
     if profile.email:
         row.email = profile.email.lower()
     session.add(row)
+
+
+def reach_at(
+    session: Session,
+    user_id: str,
+    now: datetime,
+    *,
+    hours: WorkingHours,
+    default_tz: str,
+    deadline: datetime | None = None,
+) -> datetime:
+    """When a direct message decided at `now` should reach this person: within working hours in their own Slack
+    time zone (the one last seen in `users.info`), else in `default_tz` (the club's or the program's), and
+    never after `deadline` (`bot.hours.reader_hour`)."""
+    row = session.get(SlackUser, user_id)
+    zone = time.zone(row.tz if row is not None else None, default_tz)
+    return reader_hour(now, zone, hours, deadline=deadline)
+
+
+def is_away(person: Participant, day: date) -> bool:
+    """Whether the person said they are away on `day` (`away_until` is the last day away)."""
+    return person.away_until is not None and day <= person.away_until
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How a job's direct messages are timed (`bot.hours`): the working hours, the zone of people whose own
+    Slack zone is unknown, and the earliest moment to send (the real clock: a run caught up at night still
+    waits for each reader's morning)."""
+
+    hours: WorkingHours
+    default_tz: str
+    not_before: datetime
+
+    def at(
+        self, session: Session, user_id: str, *, deadline: datetime | None = None, default_tz: str | None = None
+    ) -> datetime:
+        """When the message should reach this person."""
+        return reach_at(
+            session,
+            user_id,
+            self.not_before,
+            hours=self.hours,
+            default_tz=default_tz or self.default_tz,
+            deadline=deadline,
+        )
+
+    def end_of(self, day: date, timezone: str | None) -> datetime:
+        """The end of the working day `day` in a club's zone: the instant a deadline on that day falls due."""
+        return datetime.combine(day, self.hours.end, tzinfo=time.zone(timezone, self.default_tz))

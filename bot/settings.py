@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.hours import WorkingHours
+
 SLACK_API_URL_DEFAULT = "https://slack.com/api/"
 CROSSREF_URL_DEFAULT = "https://api.crossref.org"
 OPENALEX_URL_DEFAULT = "https://api.openalex.org"
@@ -68,6 +70,8 @@ class Settings:
     openalex_api_key: str | None = None
     #: The operator's address, sent as Crossref's and OpenAlex's `mailto` (their polite pools).
     contact_email: str | None = None
+    #: When direct messages may reach a person, in their own time zone (`bot.hours`).
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -193,7 +197,19 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         openalex_url=_service_url(merged, "CLUBBOT_OPENALEX_URL", OPENALEX_URL_DEFAULT),
         openalex_api_key=_env(merged, "CLUBBOT_OPENALEX_API_KEY"),
         contact_email=_contact_email(_env(merged, "CLUBBOT_CONTACT_EMAIL")),
+        working_hours=_working_hours(merged),
     )
+
+
+def _working_hours(environ: Mapping[str, str]) -> WorkingHours:
+    hours = _env(environ, "CLUBBOT_WORKING_HOURS") or "09:00-18:00"
+    days = _env(environ, "CLUBBOT_WORKING_DAYS") or "mon-fri"
+    try:
+        return WorkingHours.parse(hours, days)
+    except ValueError as error:
+        raise SettingsError(
+            f"CLUBBOT_WORKING_HOURS and CLUBBOT_WORKING_DAYS must read like 09:00-18:00 and mon-fri ({error})."
+        ) from None
 
 
 def _service_url(environ: Mapping[str, str], name: str, default: str) -> str:

@@ -32,7 +32,7 @@ from bot.digests import service, upkeep
 from bot.digests.types import RefreshSummary
 from bot.periods import Due
 from bot.runtime import Runtime
-from jobs.base import PeriodicJob, RecurringTask
+from jobs.base import PeriodicJob, RecurringTask, dm_timing
 
 GRACE = timedelta(days=2)
 
@@ -89,6 +89,7 @@ def refresh(runtime: Runtime) -> RefreshSummary:
         time.now(),
         allow_private=runtime.settings.allow_private_feeds,
         language_of=runtime.language_of,
+        timing=dm_timing(runtime),
     )
     if summary.leaders_told:
         runtime.outbox.poke()

@@ -20,7 +20,7 @@ from bot.reports import narrative, service
 from bot.reports.period import Period
 from bot.reports.timing import NARRATIVE_STEPS, latest_narrative_step, narrative_step_time, report_due
 from bot.runtime import Runtime
-from jobs.base import PeriodicJob
+from jobs.base import PeriodicJob, dm_timing
 from storage.models import utcnow
 
 # --- the leaders' narrative --------------------------------------------------------------------------------------
@@ -52,7 +52,14 @@ def narrative_for_period(runtime: Runtime, period: str) -> list[Due]:
 def ask_for_narrative(runtime: Runtime, due: Due, session: Session) -> None:
     quarter_text, _, step = due.period.partition(":")
     club_id = int(due.scope.removeprefix("club:"))
-    narrative.ask_leaders(session, club_id, Quarter.parse(quarter_text), step, language_of=runtime.language_of)
+    narrative.ask_leaders(
+        session,
+        club_id,
+        Quarter.parse(quarter_text),
+        step,
+        language_of=runtime.language_of,
+        timing=dm_timing(runtime),
+    )
 
 
 NARRATIVE_JOB = PeriodicJob(

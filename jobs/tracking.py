@@ -19,7 +19,7 @@ from bot.refs import ClubRef
 from bot.runtime import Runtime
 from bot.time import zone
 from bot.tracking import reminders, surveys
-from jobs.base import PeriodicJob
+from jobs.base import PeriodicJob, dm_timing
 from storage.models import Club
 
 REMINDER_HOUR = 9
@@ -67,7 +67,9 @@ def send_reminders(runtime: Runtime, due: Due, session: Session) -> None:
     if club is None:
         return
     today = datetime.fromisoformat(due.period).date()
-    reminders.send_due_reminders(session, club, today, now=due.due_at, language_of=runtime.language_of)
+    reminders.send_due_reminders(
+        session, club, today, now=due.due_at, language_of=runtime.language_of, timing=dm_timing(runtime)
+    )
 
 
 def run_surveys(runtime: Runtime, due: Due, session: Session) -> None:
@@ -76,9 +78,14 @@ def run_surveys(runtime: Runtime, due: Due, session: Session) -> None:
         return
     if runtime.settings.survey_auto:
         surveys.auto_open(
-            session, club, now=due.due_at, default_tz=runtime.settings.timezone, language_of=runtime.language_of
+            session,
+            club,
+            now=due.due_at,
+            default_tz=runtime.settings.timezone,
+            language_of=runtime.language_of,
+            timing=dm_timing(runtime),
         )
-    surveys.remind(session, club.id, now=due.due_at, language_of=runtime.language_of)
+    surveys.remind(session, club.id, now=due.due_at, language_of=runtime.language_of, timing=dm_timing(runtime))
 
 
 REMINDERS = PeriodicJob(

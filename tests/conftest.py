@@ -151,6 +151,9 @@ def app_environment(database_url: str, api_url: str) -> dict[str, str]:
         "CLUBBOT_SECRETARIAT_CHANNEL": SECRETARIAT_CHANNEL_ID,
         "CLUBBOT_LANGUAGE": "ko",
         "CLUBBOT_ALLOW_PRIVATE_FEEDS": "1",
+        # direct messages at once: the tests of the readers' hours set their own (tests/test_hours.py and
+        # tests/tracking/test_reader_hours.py); the others must not wait for a morning in Los Angeles
+        "CLUBBOT_WORKING_HOURS": "always",
     }
 
 

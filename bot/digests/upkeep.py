@@ -18,6 +18,7 @@ from bot.digests.feeds.types import FetchOptions
 from bot.digests.types import FeedNotice, RefreshSummary
 from bot.digests.views import feed_problem_dm
 from bot.domain import FeedStatus, Language, LanguageOf
+from bot.people import Timing
 from bot.slack import outbox
 from bot.standing import club_leaders, language_for_person
 from storage.db import Database
@@ -43,7 +44,12 @@ def _leaders(session: Session, club_id: int, language_of: LanguageOf | None) -> 
 
 
 def notify_feed_problems(
-    session: Session, notices: Sequence[FeedNotice], now: datetime, *, language_of: LanguageOf | None = None
+    session: Session,
+    notices: Sequence[FeedNotice],
+    now: datetime,
+    *,
+    language_of: LanguageOf | None = None,
+    timing: Timing | None = None,
 ) -> int:
     """Tell each affected club's leaders, once, that a feed stopped working; the number of messages queued.
 
@@ -59,7 +65,9 @@ def notify_feed_problems(
             for user_id, lang in _leaders(session, club_id, language_of):
                 clubs_by_leader.setdefault(user_id, (lang, []))[1].append(club_name)
         for user_id, (lang, club_names) in clubs_by_leader.items():
-            outbox.enqueue_dm(session, user_id, feed_problem_dm(lang, notice, club_names), ref=f"feed:{notice.feed_id}")
+            at = timing.at(session, user_id) if timing is not None else None  # at the leader's own hour
+            message = feed_problem_dm(lang, notice, club_names)
+            outbox.enqueue_dm(session, user_id, message, ref=f"feed:{notice.feed_id}", at=at)
             told += 1
     return told
 
@@ -71,6 +79,7 @@ def refresh_and_notify(
     allow_private: bool,
     feed_ids: Sequence[int] | None = None,
     language_of: LanguageOf | None = None,
+    timing: Timing | None = None,
 ) -> RefreshSummary:
     """Refresh feeds (all that active clubs follow, or `feed_ids`), then tell leaders about broken ones."""
     fetcher = store.http_fetcher(refresh_options(allow_private))
@@ -78,15 +87,21 @@ def refresh_and_notify(
     told = 0
     if report.notices:
         with database.session() as session:
-            told = notify_feed_problems(session, report.notices, now, language_of=language_of)
+            told = notify_feed_problems(session, report.notices, now, language_of=language_of, timing=timing)
     return RefreshSummary(report, told, 0)
 
 
 def refresh_all(
-    database: Database, now: datetime, *, allow_private: bool, language_of: LanguageOf | None = None
+    database: Database,
+    now: datetime,
+    *,
+    allow_private: bool,
+    language_of: LanguageOf | None = None,
+    timing: Timing | None = None,
 ) -> RefreshSummary:
-    """The scheduled refresh: every followed feed, leaders told of broken ones, old unposted items pruned."""
-    summary = refresh_and_notify(database, now, allow_private=allow_private, language_of=language_of)
+    """The scheduled refresh: every followed feed, leaders told of broken ones (with `timing`, at each leader's
+    own hour), old unposted items pruned."""
+    summary = refresh_and_notify(database, now, allow_private=allow_private, language_of=language_of, timing=timing)
     with database.session() as session:
         pruned = store.prune_feed_items(session, now)
     return RefreshSummary(summary.report, summary.leaders_told, pruned)

@@ -18,7 +18,7 @@ from bot import due
 from bot.domain import ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus, Quarter
 from bot.errors import UserError
 from bot.i18n import t
-from bot.people import display_name
+from bot.people import Timing, display_name
 from bot.reports import views
 from bot.reports.timing import NARRATIVE_STEPS, default_narrative_quarter, narrative_step_time
 from bot.reports.types import (
@@ -80,17 +80,32 @@ def narrative_asks(session: Session, club_id: int, quarter: Quarter, step: str) 
     ]
 
 
-def ask_leaders(session: Session, club_id: int, quarter: Quarter, step: str, *, language_of: LanguageOf) -> int:
-    """Enqueue a step's DMs for one club, each in the leader's own language (deduplicated per leader)."""
+def ask_leaders(
+    session: Session,
+    club_id: int,
+    quarter: Quarter,
+    step: str,
+    *,
+    language_of: LanguageOf,
+    timing: Timing | None = None,
+) -> int:
+    """Enqueue a step's DMs for one club, each in the leader's own language (deduplicated per leader); with
+    `timing`, each at the leader's own hour before the quarter's last working day ends."""
     asks = narrative_asks(session, club_id, quarter, step)
+    club = session.get(Club, club_id)
     for ask in asks:
         ask = replace(ask, lang=language_of(ask.user_id))
+        at = None
+        if timing is not None:
+            zone_name = club.timezone if club is not None else None
+            at = timing.at(session, ask.user_id, deadline=timing.end_of(ask.due_on, zone_name), default_tz=zone_name)
         enqueue_dm(
             session,
             ask.user_id,
             views.narrative_request(ask),
             ref=f"report-narrative:{club_id}",
             dedupe_key=f"report-narrative:{quarter}:{step}:club:{club_id}:{ask.user_id}",
+            at=at,
         )
     return len(asks)
 

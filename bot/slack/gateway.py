@@ -339,4 +339,5 @@ def _profile_from_user(user: dict[str, Any]) -> SlackProfile:
         is_deleted=bool(user.get("deleted")),
         is_bot=bool(user.get("is_bot")),
         is_restricted=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+        tz=user.get("tz") or None,
     )

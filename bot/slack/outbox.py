@@ -38,8 +38,10 @@ def enqueue(
     dedupe_key: str | None = None,
     pin: bool = False,
     thread_ts: str | None = None,
+    at: datetime | None = None,
 ) -> OutboxMessage:
-    """Add a post to the outbox in the caller's transaction. With a `dedupe_key`, a second call is a no-op."""
+    """Add a post to the outbox in the caller's transaction, to be sent from `at` on (default: now). With a
+    `dedupe_key`, a second call is a no-op."""
     if dedupe_key is not None:
         existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
         if existing is not None:
@@ -50,14 +52,19 @@ def enqueue(
     if thread_ts:
         payload["thread_ts"] = thread_ts
     row = OutboxMessage(kind=kind, channel=channel, payload=payload, ref=ref, dedupe_key=dedupe_key)
+    if at is not None:
+        row.next_attempt_at = at
     session.add(row)
     session.flush()
     return row
 
 
-def enqueue_dm(session: Session, user_id: str, message: Message, **kwargs: Any) -> OutboxMessage:
-    """A direct message to a person (the bot's IM with them)."""
-    return enqueue(session, user_id, message, kind=KIND_DM, **kwargs)
+def enqueue_dm(
+    session: Session, user_id: str, message: Message, *, at: datetime | None = None, **kwargs: Any
+) -> OutboxMessage:
+    """A direct message to a person (the bot's IM with them), sent from `at` on (the person's own hour, see
+    `bot.people.reach_at`), else as soon as possible."""
+    return enqueue(session, user_id, message, kind=KIND_DM, at=at, **kwargs)
 
 
 def enqueue_update(session: Session, target: OutboxMessage, message: Message) -> OutboxMessage:

@@ -17,6 +17,7 @@ class SlackProfile:
     is_deleted: bool
     is_bot: bool
     is_restricted: bool = False  # a guest (multi- or single-channel)
+    tz: str | None = None  # the person's IANA time zone (`users.info` `tz`)
 
 
 @dataclass(frozen=True)

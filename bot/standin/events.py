@@ -85,6 +85,7 @@ class AppEvents(StandInBase):
             record = next((r for r in self._events if r.event_id == event_id), None)
         if record is None:
             raise StandInUsageError(f"no event {event_id!r} was sent")
+        record.first_attempt.wait(10.0)  # Slack retries only once its first attempt has ended
         previous = record.attempts[-1] if record.attempts else None
         if reason is None:
             reason = (EventDispatcher.failure_reason(previous) if previous else None) or "http_timeout"

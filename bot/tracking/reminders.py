@@ -36,6 +36,7 @@ from bot import audit, due
 from bot.access import Caller
 from bot.domain import DEFAULT_TIMEZONE, ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
+from bot.people import Timing, is_away
 from bot.refs import ClubRef
 from bot.slack import outbox
 from bot.slack.blocks import Message
@@ -236,9 +237,18 @@ def _view(
 
 
 def send_due_reminders(
-    session: Session, club: ClubRef, today: date, *, now: datetime, language_of: LanguageOf | None = None
+    session: Session,
+    club: ClubRef,
+    today: date,
+    *,
+    now: datetime,
+    language_of: LanguageOf | None = None,
+    timing: Timing | None = None,
 ) -> list[SentReminder]:
-    """Send the club's reminders due `today` (the club's local day): at most one per deadline and leader."""
+    """Send the club's reminders due `today` (the club's local day): at most one per deadline and leader.
+
+    With `timing`, each reaches its reader at their own hour and before the deadline ends, and nobody who said
+    they are away is reminded (their reminder comes once they are back, while the deadline is still ahead)."""
     sent: list[SentReminder] = []
     for kind in KINDS.values():
         for deadline in kind.deadlines(session, club, today):
@@ -250,6 +260,8 @@ def send_due_reminders(
             rows = _reminder_rows(session, deadline.subject)
             recipients = kind.recipients(session, club) if kind.recipients else club_leaders(session, club.id)
             for person in recipients:
+                if timing is not None and is_away(person, today):
+                    continue
                 mine = [r for r in rows if r.participant_id == person.id]
                 days = {deadline.due_on - timedelta(days=o) for o in kind.offsets}
                 days |= {r.snoozed_until for r in mine if r.snoozed_until is not None}
@@ -274,7 +286,17 @@ def send_due_reminders(
                 lang = _person_language(person, language_of)
                 message = _view(session, kind, deadline, club, row, lang, today=today, state="open")
                 assert person.slack_user_id is not None
-                outbox.enqueue_dm(session, person.slack_user_id, message, ref=f"reminder:{row.id}")
+                at = (
+                    timing.at(
+                        session,
+                        person.slack_user_id,
+                        deadline=timing.end_of(deadline.due_on, club.timezone),
+                        default_tz=club.timezone,
+                    )
+                    if timing is not None
+                    else None
+                )
+                outbox.enqueue_dm(session, person.slack_user_id, message, ref=f"reminder:{row.id}", at=at)
                 sent.append(SentReminder(row.id, person.slack_user_id, deadline.subject, day))
     return sent
 

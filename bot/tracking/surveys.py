@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot import audit, due
 from bot.domain import DEFAULT_TIMEZONE, Language, LanguageOf
 from bot.errors import UserError
+from bot.people import Timing, is_away
 from bot.refs import ClubRef
 from bot.slack import outbox
 from bot.slack.forms import FieldErrors
@@ -94,8 +95,10 @@ def open_survey(
     now: datetime,
     default_tz: str,
     language_of: LanguageOf | None = None,
+    timing: Timing | None = None,
 ) -> Opened:
-    """Open the club's meeting survey and send each attendee in Slack a direct message with the form's button."""
+    """Open the club's meeting survey and send each attendee in Slack a direct message with the form's button
+    (with `timing`, at each attendee's own hour, before the survey closes)."""
     if club.meeting_id is None:
         raise UserError("tracking.error.survey_no_meeting")
     tz = zone(club.timezone, default_tz)
@@ -139,7 +142,8 @@ def open_survey(
         invitation = SurveyInvitation(survey_id=survey.id, participant_id=person.id, invited_at=now)
         session.add(invitation)
         session.flush()
-        _send(session, info, person, invitation, language_of, reminder=False)
+        at = timing.at(session, person.slack_user_id, deadline=survey.closes_at) if timing else None
+        _send(session, info, person, invitation, language_of, reminder=False, at=at)
         invited += 1
     audit.record(
         session,
@@ -161,15 +165,22 @@ def _send(
     language_of: LanguageOf | None,
     *,
     reminder: bool,
+    at: datetime | None = None,
 ) -> None:
     assert person.slack_user_id is not None
     message = survey_invitation(_language(person, language_of), info, reminder=reminder)
     key = f"survey-{'reminder' if reminder else 'invite'}:{invitation.id}:{invitation.reminders_sent}"
-    outbox.enqueue_dm(session, person.slack_user_id, message, ref=f"survey:{info.id}", dedupe_key=key)
+    outbox.enqueue_dm(session, person.slack_user_id, message, ref=f"survey:{info.id}", dedupe_key=key, at=at)
 
 
 def auto_open(
-    session: Session, club: ClubRef, *, now: datetime, default_tz: str, language_of: LanguageOf | None = None
+    session: Session,
+    club: ClubRef,
+    *,
+    now: datetime,
+    default_tz: str,
+    language_of: LanguageOf | None = None,
+    timing: Timing | None = None,
 ) -> Opened | None:
     """The day after the club's meeting ends (or within a week, if the clock was down), open its survey once."""
     if club.meeting_id is None or not club.is_active:
@@ -194,11 +205,20 @@ def auto_open(
         now=now,
         default_tz=default_tz,
         language_of=language_of,
+        timing=timing,
     )
 
 
-def remind(session: Session, club_id: int, *, now: datetime, language_of: LanguageOf | None = None) -> int:
-    """Remind those who have not answered an open survey: at most twice, three days apart. Returns how many."""
+def remind(
+    session: Session,
+    club_id: int,
+    *,
+    now: datetime,
+    language_of: LanguageOf | None = None,
+    timing: Timing | None = None,
+) -> int:
+    """Remind those who have not answered an open survey: at most twice, three days apart. Returns how many.
+    With `timing`, a reminder reaches its reader at their own hour, and nobody away is reminded."""
     surveys = session.scalars(
         select(Survey).where(Survey.club_id == club_id, Survey.opens_at <= now, Survey.closes_at > now)
     )
@@ -220,10 +240,13 @@ def remind(session: Session, club_id: int, *, now: datetime, language_of: Langua
             person = session.get(Participant, invitation.participant_id)
             if person is None or not person.slack_user_id or person.forgotten_at is not None:
                 continue
+            if timing is not None and is_away(person, now.date()):
+                continue
             invitation.reminders_sent += 1
             invitation.last_reminded_at = now
             session.flush()
-            _send(session, info, person, invitation, language_of, reminder=True)
+            at = timing.at(session, person.slack_user_id, deadline=survey.closes_at) if timing else None
+            _send(session, info, person, invitation, language_of, reminder=True, at=at)
             sent += 1
     return sent
 

@@ -67,6 +67,8 @@ class Participant(TimestampMixin, Base):
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     orcid: Mapped[str | None] = mapped_column(String(19), unique=True)
     language: Mapped[str | None] = mapped_column(String(2))
+    #: No reminders or nudges reach the person until the end of this day (set from the App Home).
+    away_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     forgotten_at: Mapped[datetime | None]
 
@@ -96,6 +98,8 @@ class SlackUser(Base):
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     real_name: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(16))
+    #: The person's time zone as Slack gives it (`users.info` `tz`), e.g. Europe/Vienna.
+    tz: Mapped[str | None] = mapped_column(String(64))
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
