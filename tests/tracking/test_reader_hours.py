@@ -40,7 +40,8 @@ def test_survey_messages_reach_each_member_at_their_own_hour_and_not_while_away(
             assert profile is not None
             remember(session, profile)
     with slack.db.session() as session:
-        assert {row.user_id: row.tz for row in session.scalars(select(SlackUser))} == dict(zip(people, ZONES, strict=True))
+        stored = {row.user_id: row.tz for row in session.scalars(select(SlackUser))}
+    assert stored == dict(zip(people, ZONES, strict=True))
 
     with slack.db.session() as session:
         surveys.open_survey(
