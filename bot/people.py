@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import time
 from bot.domain import Language
+from bot.errors import UserError
 from bot.hours import WorkingHours, reader_hour
+from bot.slack.forms import FieldErrors
 from bot.slack.types import SlackProfile
 from storage.models import Participant, SlackUser, utcnow
 
@@ -100,3 +103,22 @@ class Timing:
     def end_of(self, day: date, timezone: str | None) -> datetime:
         """The end of the working day `day` in a club's zone: the instant a deadline on that day falls due."""
         return datetime.combine(day, self.hours.end, tzinfo=time.zone(timezone, self.default_tz))
+
+
+#: How far ahead one may say they are away (a sabbatical fits; a typo of a year does not).
+AWAY_AT_MOST = timedelta(days=366)
+
+
+def set_away(session: Session, user_id: str, until: date | None, *, today: date) -> date | None:
+    """Record that the person is away until `until` (the last day away), or back (`None`); their reminders and
+    nudges wait until then. Raises `FieldErrors` on the form's `until` field for a day past or too far ahead;
+    `UserError` when the person has no participant record."""
+    person = session.scalars(select(Participant).where(Participant.slack_user_id == user_id)).first()
+    if person is None:
+        raise UserError("home.away.error.no_record")
+    if until is not None and until < today:
+        raise FieldErrors({"until": ("home.away.error.past", {"date": until.isoformat()})})
+    if until is not None and until > today + AWAY_AT_MOST:
+        raise FieldErrors({"until": ("home.away.error.far", {"days": AWAY_AT_MOST.days})})
+    person.away_until = until
+    return until

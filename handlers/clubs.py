@@ -382,7 +382,16 @@ class ClubListeners:
             data = home_data(
                 session, user_id, is_admin=is_admin, lang=lang, now=datetime.now(UTC), tz=runtime.settings.tz
             )
-        runtime.slack.publish_home(user_id, views.home(lang, data.clubs, data.due, is_admin=is_admin, name=data.name))
+        home = views.home(
+            lang,
+            data.clubs,
+            data.due,
+            is_admin=is_admin,
+            name=data.name,
+            away_until=data.away_until,
+            has_record=data.has_record,
+        )
+        runtime.slack.publish_home(user_id, home)
 
     def home_new_club(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ class HomeData:
     clubs: list[ClubSummary]
     due: list[DueItem]
     is_admin: bool
+    #: The last day the person said they are away (None: not away, or no participant record).
+    away_until: date | None = None
+    has_record: bool = False
 
 
 def home_data(
@@ -30,4 +33,13 @@ def home_data(
     person = participant_of(session, user_id)
     due = due_for(session, person.id, now, tz) if person else []
     name = display_name(person, lang) or ""
-    return HomeData(name=name, clubs=club_summaries(session, user_id, is_admin=is_admin), due=due, is_admin=is_admin)
+    today = now.astimezone(tz).date()
+    away = person.away_until if person is not None and person.away_until and person.away_until >= today else None
+    return HomeData(
+        name=name,
+        clubs=club_summaries(session, user_id, is_admin=is_admin),
+        due=due,
+        is_admin=is_admin,
+        away_until=away,
+        has_record=person is not None,
+    )

@@ -4,6 +4,7 @@ new-club and member-record modals. Pure: plain values in, messages and views out
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.clubs.types import ClubSummary, MemberLine, PersonOutcome, ProvisionResult
@@ -11,7 +12,7 @@ from bot.domain import CareerStage, ClubRole, FieldKey, Language, MembershipStat
 from bot.i18n import format_date, has, t
 from bot.participants.values import country_name
 from bot.slack.blocks import Message, context, divider, escape, header, section, shorten
-from bot.slack.modals import modal, multi_select, radio, select, text_input, users_input
+from bot.slack.modals import date_input, modal, multi_select, radio, select, text_input, users_input
 
 if TYPE_CHECKING:  # only for annotations: views never touch the database
     from bot.due import DueItem
@@ -165,8 +166,19 @@ def simple(lang: Language, key: str, **params: object) -> Message:
 # --- App Home ---------------------------------------------------------------------------------------
 
 
+AWAY_CALLBACK = "home:away_form"
+AWAY_ACTION = "home_away"
+
+
 def home(
-    lang: Language, clubs: Sequence[ClubSummary], due: Sequence[DueItem], *, is_admin: bool, name: str
+    lang: Language,
+    clubs: Sequence[ClubSummary],
+    due: Sequence[DueItem],
+    *,
+    is_admin: bool,
+    name: str,
+    away_until: date | None = None,
+    has_record: bool = False,
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header(t(lang, "home.title", name=name))]
     if is_admin:
@@ -206,7 +218,12 @@ def home(
         block = section(text)
         block["accessory"] = _button(t(lang, "home.members"), "home_members", value=str(summary.club.id))
         blocks.append(block)
-    blocks.append({"type": "actions", "elements": [_button(t(lang, "home.my_record"), "home_my_record")]})
+    elements = [_button(t(lang, "home.my_record"), "home_my_record")]
+    if has_record:
+        elements.append(_button(t(lang, "home.away.button"), AWAY_ACTION))
+    blocks.append({"type": "actions", "elements": elements})
+    if away_until is not None:
+        blocks.append(context(t(lang, "home.away.line", date=format_date(away_until, lang))))
     blocks.append(context(t(lang, "home.help")))
     return {"type": "home", "blocks": blocks[:100]}
 
@@ -356,4 +373,20 @@ def record_form(
         submit=t(lang, "modal.save"),
         close=t(lang, "modal.cancel"),
         metadata=metadata,
+    )
+
+
+def away_form(lang: Language, away_until: date | None) -> dict[str, Any]:
+    """"Away until…": the last day away; left empty, the person is back."""
+    return modal(
+        AWAY_CALLBACK,
+        t(lang, "home.away.title"),
+        [
+            section(t(lang, "home.away.intro")),
+            date_input(
+                "until", t(lang, "home.away.label"), initial=away_until, optional=True, hint=t(lang, "home.away.hint")
+            ),
+        ],
+        submit=t(lang, "home.away.submit"),
+        close=t(lang, "home.away.close"),
     )
