@@ -20,7 +20,8 @@ Never `feedparser.parse(url)`: the bytes come from `bot.digests.feeds.fetch`, an
   `url_key` (`doi_url_key`), whatever its link, so a journal's post and an aggregator's are one item.
 * Bounded work: a feed of more than `PIECE` items is read `PIECE` items at a time
   (`bot.digests.feeds.chunks`) until `max_entries` are kept or `cpu_budget` seconds of CPU are spent,
-  whichever comes first; the stop is said in `ParsedFeed.stopped` and the feed's problem.
+  whichever comes first (the budget is looked at after every `PIECE` items, so the first `PIECE` are always
+  read); the stop is said in `ParsedFeed.stopped` and the feed's problem.
 
 Web pages that are not feeds (the feeds they advertise, their titles) are `bot.digests.feeds.pages`.
 """
@@ -240,8 +241,8 @@ def _take(raw: Iterable[Any], context: _Context, kept: list[ParsedEntry], seen: 
     for item in raw:
         if len(kept) >= context.max_entries or context.read >= context.max_entries * 2:
             return True
-        if context.spent():
-            return True
+        if context.read and context.read % PIECE == 0 and context.spent():
+            return True  # checked every PIECE items, so the first PIECE are always read
         context.read += 1
         entry = read(item, context)
         if entry is None or entry.key in seen:
