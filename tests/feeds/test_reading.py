@@ -75,6 +75,20 @@ def test_a_refused_date_leaves_the_item_undated_and_is_said_in_the_feeds_health(
     assert feed.problem is not None and feed.problem.startswith("dates of 2 item(s): future:")
 
 
+def test_a_zone_less_calendar_date_is_flagged_but_not_a_problem_of_the_feed(feed_server, options):
+    feed = served(
+        feed_server,
+        options,
+        "/days.xml",
+        rss("<item><title>a day</title><link>https://news.example/d</link><pubDate>2026-11-20</pubDate></item>",
+            language="en"),
+    )  # fmt: skip
+    (entry,) = feed.entries
+    assert entry.published_at == datetime(2026, 11, 20, tzinfo=UTC)
+    assert [p.kind for p in entry.date_problems] == [DateProblemKind.NAIVE]
+    assert feed.problem is None
+
+
 def test_dates_are_taken_from_every_element_in_order(feed_server, options):
     atom = (
         b'<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old Atom</title>'

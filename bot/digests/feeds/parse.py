@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from bot.digests.feeds.chunks import pieces, split_items
-from bot.digests.feeds.dates import DateProblem, entry_date
+from bot.digests.feeds.dates import DateProblem, DateProblemKind, entry_date
 from bot.digests.feeds.decode import decode_document
 from bot.digests.feeds.doi import doi_url_key, entry_doi
 from bot.digests.feeds.errors import FeedError, FeedErrorKind
@@ -262,12 +262,22 @@ def _stopped(context: _Context, kept: int, listed: int | None, cpu_budget: float
 
 def _with_notes(problem: str | None, entries: list[ParsedEntry], stopped: str | None) -> str | None:
     notes = [problem] if problem else []
-    dated = [entry for entry in entries if entry.date_problems]
+    noted = [[p for p in entry.date_problems if _worth_noting(p)] for entry in entries]
+    dated = [problems for problems in noted if problems]
     if dated:
-        notes.append(f"dates of {len(dated)} item(s): {dated[0].date_problems[0]}")
+        notes.append(f"dates of {len(dated)} item(s): {dated[0][0]}")
     if stopped:
         notes.append(stopped)
     return "; ".join(notes)[:1000] if notes else None
+
+
+_TIME_OF_DAY = re.compile(r"\d:\d\d|\d\s*시")
+
+
+def _worth_noting(problem: DateProblem) -> bool:
+    """Whether a date problem goes into the feed's health: all but a zone-less calendar date (`2024-10-02`),
+    which is read as that day whatever the zone (`clubbot feeds check` still shows it)."""
+    return problem.kind is not DateProblemKind.NAIVE or bool(_TIME_OF_DAY.search(problem.text))
 
 
 def _is_json(text: str, content_type: str | None) -> bool:
