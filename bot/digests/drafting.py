@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.digests.feed_rows import club_of
 from bot.digests.feeds.catalog import load_vocabulary
+from bot.digests.feeds.doi import doi_from_url
 from bot.digests.feeds.normalize import is_distinctive_title, title_key, url_key
 from bot.digests.feeds.rank import Candidate, RankConfig, SharedCandidate, build_profile, plan_digest
 from bot.digests.feeds.text import collapse_whitespace, plain_text, slack_escape, slack_link_url, truncate
@@ -150,6 +151,7 @@ def draft_digest(
                     shared_item_id=item.id,
                     url_key=pick.shared.url_key,
                     title_key=pick.shared.title_key or "",
+                    doi=doi_from_url(item.url),
                 )
             )
         elif pick.ranked is not None:
@@ -168,6 +170,7 @@ def draft_digest(
                     entry_key=feed_item.entry_key,
                     url_key=feed_item.url_key,
                     title_key=feed_item.title_key,
+                    doi=feed_item.doi or (doi_from_url(feed_item.url) if feed_item.url else None),
                 )
             )
     return Draft(club_id, now, tuple(draft_items))

@@ -121,6 +121,7 @@ def store_entries(
             "summary": e.summary or None,
             "published_at": min(e.published_at, now) if e.published_at else None,
             "first_seen_at": now,
+            "doi": e.doi[:300] if e.doi else None,
         }
         for e in entries
         if e.key not in existing

@@ -133,6 +133,8 @@ class DraftItem:
     entry_key: str | None = None
     url_key: str | None = None
     title_key: str = ""
+    #: The item's DOI in normal form (plain text, not escaped), or None.
+    doi: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.digests.feeds.doi import doi_url
 from bot.digests.feeds.text import slack_link_url
 from bot.digests.types import AddFeedResult, DigestSchedule, DraftItem, FeedNotice, FeedView, Preview, SharedLink
 from bot.domain import FeedStatus, Language
@@ -55,6 +56,9 @@ def _item_text(lang: Language, item: DraftItem, tz: ZoneInfo) -> str:
         meta.append(item.source)
     if item.date is not None:
         meta.append(_day(lang, item.date, tz))
+    if item.doi:
+        doi_link = f"<{slack_link_url(doi_url(item.doi))}|{escape(item.doi)}>"
+        meta.append(t(lang, "digests.post.doi", doi=doi_link))
     mark = ":star: " if item.sharer else ""
 
     def build(*, summary: bool, link: bool) -> str:

@@ -69,6 +69,7 @@ class FeedItem(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    doi: Mapped[str | None] = mapped_column(String(300))  # normal form (bot.digests.feeds.doi)
 
 
 class SharedItem(TimestampMixin, Base):

@@ -4,8 +4,7 @@
 point, `bot.digests.feeds.parse.parse_feed`, with the Content-Type the file's own `Header:` comment gives
 (feedparser's harness convention). Asserted: no crash (only `FeedParseError` may be raised), no hang
 (pytest-timeout), bounded CPU time, and exactly the files in `REFUSED` refused, for the reason given.
-The new pure modules (`encoding`, `dates`, `doi`) are run over the same files, and the refusals they would
-lift are checked here too, so the wiring phase knows what it gains.
+The pure modules the parser uses (`decode`, `dates`, `doi`) are also run over the same files on their own.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from bot.digests.feeds import dates, doi, encoding
+from bot.digests.feeds import dates, decode, doi
 from bot.digests.feeds.parse import FeedParseError, parse_feed
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds-corpus"
@@ -27,7 +26,6 @@ CPU_SECONDS = 5.0
 _HEADER = re.compile(r"^Header:\s+Content-type:\s*(.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 
 _NOT_A_FEED = "not_a_feed: no RSS, Atom or JSON feed found"
-_BINARY = "not_a_feed: binary data"
 _WIDE_WITHOUT_BOM = [
     "feedparser/encoding/u16.xml",
     "feedparser/encoding/utf-16be-autodetect.xml",
@@ -55,9 +53,6 @@ REFUSED: dict[str, tuple[str, str]] = {
             "TenderLovemakingFirstEntry",
         )
     },
-    # A defect (issue 17): UTF-16/32 without a byte-order mark; feedparser reads them, and so does
-    # bot.digests.feeds.encoding.decode_document (test_the_new_decoder_reads_what_the_engine_refuses).
-    **dict.fromkeys(_WIDE_WITHOUT_BOM, (_BINARY, "UTF-16/32 without a BOM")),
     "feedparser/illformed/aaa_illformed.xml": (
         "not_a_feed: SAXParseException: <unknown>:7:0: unclosed token",
         "truncated XML with no entry",
@@ -123,20 +118,18 @@ def test_the_engine_reads_or_refuses_every_file(relative: str) -> None:
 
 
 @pytest.mark.parametrize("relative", _WIDE_WITHOUT_BOM)
-def test_the_new_decoder_reads_what_the_engine_refuses(relative: str) -> None:
+def test_utf16_and_utf32_without_a_bom_are_read(relative: str) -> None:
     body, content_type = _body_and_type(relative)
-    text, codec, _ = encoding.decode_document(body, content_type)
-    assert codec.startswith(("utf-16", "utf-32"))
-    assert "\x00" not in text
-    result = feedparser.parse(text.encode("utf-8"), response_headers={"content-type": "text/xml; charset=utf-8"})
-    assert result.get("version")
+    parsed = parse_feed(body, content_type=content_type, url="https://example.org/feed")
+    assert parsed.encoding.startswith(("utf-16", "utf-32"))
+    assert parsed.format != "unknown"
 
 
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize("relative", FILES)
 def test_the_new_modules_never_crash_on_the_corpus(relative: str) -> None:
     body, content_type = _body_and_type(relative)
-    text, _, _ = encoding.decode_document(body, content_type)
+    text, _, _ = decode.decode_document(body, content_type)
     result = feedparser.parse(text.encode("utf-8"), response_headers={"content-type": "text/xml; charset=utf-8"})
     language = result.get("feed", {}).get("language")
     now = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""bot.digests.feeds.encoding: BOMs, UTF-16/32 without a BOM, declared labels, Korean, the fallbacks."""
+"""bot.digests.feeds.decode: BOMs, UTF-16/32 without a BOM, declared labels, Korean, the fallbacks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from bot.digests.feeds.encoding import codec_name, decode_document, wide_codec
+from bot.digests.feeds.decode import codec_name, decode_document, wide_codec
 
 FEED = (
     '<?xml version="1.0" encoding="{label}"?>\n'

@@ -368,9 +368,12 @@ def entry_date(
     taken as feedparser read it, after the future check.
     """
     problems: list[DateProblem] = []
+    # dict.get: feedparser's own `get` maps a missing `updated` onto `published` (with a warning), which would
+    # read the same text twice; its entries store each element under its own name
+    get = (lambda key: dict.get(entry, key)) if isinstance(entry, dict) else entry.get
     for name in DATE_ELEMENTS:
-        text = entry.get(name)
-        parsed = entry.get(f"{name}_parsed")
+        text = get(name)
+        parsed = get(f"{name}_parsed")
         if isinstance(text, str) and text.strip():
             result = parse_date(text, now=now, language=language, host=host, parsed=parsed)
         elif (instant := struct_instant(parsed)) is not None:

@@ -2,7 +2,8 @@
 
 `normalize_url` maps the many spellings of a link onto one (scheme, host, tracking parameters,
 redirector wrappers, DOI hosts, arXiv versions); `normalize_title` maps a title onto a case-folded,
-punctuation-free form. `url_key` / `title_key` are the SHA-256 hex digests stored in 64-character columns.
+punctuation-free form. `url_key` / `title_key` are the SHA-256 hex digests stored in 64-character columns;
+the `url_key` of a link that names a DOI is the DOI's (`bot.digests.feeds.doi.doi_url_key`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import hashlib
 import re
 import unicodedata
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from bot.digests.feeds.doi import doi_from_url, doi_url_key
 
 #: Query parameters that only track where a click came from; dropped from links.
 TRACKING_PARAMETERS = frozenset(
@@ -160,9 +163,13 @@ def _sha256(text: str) -> str:
 
 
 def url_key(url: str | None) -> str | None:
-    """SHA-256 hex of the normalised link, or None when there is no link."""
+    """SHA-256 hex of the normalised link, or None when there is no link. A link that names a DOI (a
+    publisher page embedding it, a resolver, an arXiv page) has the DOI's key (`bot.digests.feeds.doi`)."""
     if not url or not url.strip():
         return None
+    doi = doi_from_url(unwrap_redirector(url))
+    if doi:
+        return doi_url_key(doi)
     return _sha256(normalize_url(url))
 
 

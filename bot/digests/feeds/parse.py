@@ -12,6 +12,16 @@ Never `feedparser.parse(url)`: the bytes come from `bot.digests.feeds.fetch`, an
   line by line; refusing outright costs nothing for real feeds, which do not declare entities.
 * `bozo` with usable entries: the entries are used and the problem is reported in `ParsedFeed.problem`.
   Nothing usable (an HTML page, binary data, an empty body) raises `FeedParseError(NOT_A_FEED)`.
+* Dates: `bot.digests.feeds.dates.entry_date` (every date element in its order of preference, Korean forms
+  and zones, the feed's language and its URL's host for a naive time, the sanity check). A refused date is
+  `published_at=None` (the store falls back to when the item was first seen); what was wrong is kept in
+  `ParsedEntry.date_problems` and summed up in the feed's problem.
+* Identity: `ParsedEntry.doi` (`bot.digests.feeds.doi.entry_doi`); an item with a DOI has the DOI's
+  `url_key` (`doi_url_key`), whatever its link, so a journal's post and an aggregator's are one item.
+* Bounded work: a feed of more than `PIECE` items is read `PIECE` items at a time
+  (`bot.digests.feeds.chunks`) until `max_entries` are kept or `cpu_budget` seconds of CPU are spent,
+  whichever comes first (the budget is looked at after every `PIECE` items, so the first `PIECE` are always
+  read); the stop is said in `ParsedFeed.stopped` and the feed's problem.
 
 Web pages that are not feeds (the feeds they advertise, their titles) are `bot.digests.feeds.pages`.
 """
@@ -23,21 +33,31 @@ import io
 import json
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
+from bot.digests.feeds.chunks import pieces, split_items
+from bot.digests.feeds.dates import DateProblem, DateProblemKind, entry_date
 from bot.digests.feeds.decode import decode_document
+from bot.digests.feeds.doi import doi_url_key, entry_doi
 from bot.digests.feeds.errors import FeedError, FeedErrorKind
 from bot.digests.feeds.normalize import absolute_link, title_key, url_key
 from bot.digests.feeds.text import collapse_whitespace, plain_text, slack_escape
+from bot.time import now as clock_now
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 600
 KEY_LIMIT = 500
 MAX_ENTRIES = 300
+#: Seconds of CPU one feed's parse may take before it stops (a 300-item feed takes about 0.3 s).
+CPU_BUDGET = 2.0
+#: Items per piece when a large feed is read a piece at a time.
+PIECE = 100
 
 
 class FeedParseError(Exception):
@@ -60,6 +80,10 @@ class ParsedEntry:
     #: Hashes of the normalised link and title (`bot.digests.feeds.normalize`), computed with the parse.
     url_key: str | None = None
     title_key: str = ""
+    #: The item's DOI in normal form (`bot.digests.feeds.doi`), or None.
+    doi: str | None = None
+    #: What was wrong with its dates (a refused one leaves `published_at` None).
+    date_problems: tuple[DateProblem, ...] = ()
 
     @property
     def title_mrkdwn(self) -> str:
@@ -78,6 +102,10 @@ class ParsedFeed:
     encoding: str
     entries: tuple[ParsedEntry, ...]
     problem: str | None = None
+    #: Why reading stopped before the end of the feed (the item cap or the CPU budget), or None.
+    stopped: str | None = None
+    #: The feed's items (counted without parsing them), when known; `len(entries)` may be fewer.
+    listed: int | None = None
 
 
 _XML_DECL_TEXT = re.compile(r"^\s*<\?xml\b[^>]*\?>")
@@ -100,18 +128,44 @@ def check_xml_safety(text: str) -> None:
 # --- parsing ----------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Context:
+    """What every entry of one feed is read with, and the running limits."""
+
+    base: str | None
+    now: datetime
+    host: str | None
+    max_entries: int
+    deadline: float  # process_time() at which the CPU budget is spent
+    language: str | None = None
+    read: int = 0  # raw items looked at
+
+    def spent(self) -> bool:
+        return time.process_time() >= self.deadline
+
+
 def parse_feed(
     body: bytes,
     *,
     content_type: str | None = None,
     url: str | None = None,
     max_entries: int = MAX_ENTRIES,
+    now: datetime | None = None,
+    cpu_budget: float = CPU_BUDGET,
 ) -> ParsedFeed:
     """Parse a fetched body into a `ParsedFeed`. Raises `FeedParseError` when it is not a usable feed.
 
     `content_type` is the response's Content-Type (its charset is honoured); `url` is the final URL,
-    the base for relative links.
+    the base for relative links and the host of the naive-time rule; `now` the instant dates are checked
+    against (no date after it); `cpu_budget` the seconds of CPU after which reading stops.
     """
+    context = _Context(
+        base=url,
+        now=now or clock_now(),
+        host=_host(url),
+        max_entries=max_entries,
+        deadline=time.process_time() + cpu_budget,
+    )
     if not body or not body.strip():
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, "empty response"))
     text, encoding, problem = decode_document(body, content_type)
@@ -119,36 +173,111 @@ def parse_feed(
     if "\x00" in stripped[:4096]:
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, "binary data"))
     if _is_json(stripped, content_type):
-        return _parse_json_feed(stripped, url=url, encoding=encoding, max_entries=max_entries)
+        return _parse_json_feed(stripped, context, encoding=encoding, cpu_budget=cpu_budget)
     check_xml_safety(stripped)
-    xml = _with_utf8_declaration(stripped)
-    result = feedparser.parse(
-        io.BytesIO(xml.encode("utf-8")),
-        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url or ""},
-    )
-    version = result.get("version") or ""
-    raw_entries = result.get("entries") or []
-    if not version and not raw_entries:
+    split = split_items(stripped)
+    whole = split is None or len(split.items) <= PIECE
+    documents: Iterable[str] = [stripped] if whole or split is None else pieces(split, PIECE)
+    listed = None if whole or split is None else len(split.items)
+    first: Any = None
+    bozo: str | None = None
+    kept: list[ParsedEntry] = []
+    seen: set[str] = set()
+    for document in documents:
+        result = _feedparser(document, url)
+        if first is None:
+            first = result
+            context.language = _language((result.get("feed") or {}).get("language"))
+        if result.get("bozo") and bozo is None:
+            bozo = _describe_exception(result.get("bozo_exception"))
+        raw_entries = result.get("entries") or []
+        if whole:
+            listed = len(raw_entries)
+        if _take(raw_entries, context, kept, seen, _feedparser_entry) or context.spent():
+            break
+    version = first.get("version") or ""
+    if not version and not kept and not first.get("entries"):
         reason = "an HTML page" if _looks_like_html(stripped) else "no RSS, Atom or JSON feed found"
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, reason))
-    if result.get("bozo"):
-        bozo = _describe_exception(result.get("bozo_exception"))
+    if bozo:
         problem = f"{problem}; {bozo}" if problem else bozo
-    feed = result.get("feed") or {}
-    entries = _entries(
-        (_feedparser_entry(raw, url) for raw in raw_entries[: max_entries * 2]),
-        max_entries,
-    )
-    if not entries and result.get("bozo") and not feed.get("title"):
+    feed = first.get("feed") or {}
+    if not kept and bozo and not feed.get("title"):
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, problem or "unreadable"))
+    stopped = _stopped(context, len(kept), listed, cpu_budget)
     return ParsedFeed(
         title=_detail_text(feed, "title", TITLE_LIMIT) or None,
         link=absolute_link(feed.get("link"), url),
         format=version or "unknown",
         encoding=encoding,
-        entries=entries,
-        problem=problem,
+        entries=tuple(kept),
+        problem=_with_notes(problem, kept, stopped),
+        stopped=stopped,
+        listed=listed,
     )
+
+
+def _feedparser(document: str, url: str | None) -> Any:
+    xml = _with_utf8_declaration(document)
+    return feedparser.parse(
+        io.BytesIO(xml.encode("utf-8")),
+        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url or ""},
+    )
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+
+
+def _language(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _take(raw: Iterable[Any], context: _Context, kept: list[ParsedEntry], seen: set[str], read: Any) -> bool:
+    """Read raw entries into `kept` (new keys only); True when the cap is reached (stop reading the feed)."""
+    for item in raw:
+        if len(kept) >= context.max_entries or context.read >= context.max_entries * 2:
+            return True
+        if context.read and context.read % PIECE == 0 and context.spent():
+            return True  # checked every PIECE items, so the first PIECE are always read
+        context.read += 1
+        entry = read(item, context)
+        if entry is None or entry.key in seen:
+            continue
+        seen.add(entry.key)
+        kept.append(entry)
+    return len(kept) >= context.max_entries or context.read >= context.max_entries * 2
+
+
+def _stopped(context: _Context, kept: int, listed: int | None, cpu_budget: float) -> str | None:
+    if listed is None or context.read >= listed:
+        return None
+    if kept >= context.max_entries or context.read >= context.max_entries * 2:
+        return f"stopped at the {context.max_entries}-item cap ({listed} items in the feed)"
+    return f"stopped after {cpu_budget:g} s of CPU ({context.read} of {listed} items read)"
+
+
+def _with_notes(problem: str | None, entries: list[ParsedEntry], stopped: str | None) -> str | None:
+    notes = [problem] if problem else []
+    noted = [[p for p in entry.date_problems if _worth_noting(p)] for entry in entries]
+    dated = [problems for problems in noted if problems]
+    if dated:
+        notes.append(f"dates of {len(dated)} item(s): {dated[0][0]}")
+    if stopped:
+        notes.append(stopped)
+    return "; ".join(notes)[:1000] if notes else None
+
+
+_TIME_OF_DAY = re.compile(r"\d:\d\d|\d\s*시")
+
+
+def _worth_noting(problem: DateProblem) -> bool:
+    """Whether a date problem goes into the feed's health: all but a zone-less calendar date (`2024-10-02`),
+    which is read as that day whatever the zone (`clubbot feeds check` still shows it)."""
+    return problem.kind is not DateProblemKind.NAIVE or bool(_TIME_OF_DAY.search(problem.text))
 
 
 def _is_json(text: str, content_type: str | None) -> bool:
@@ -174,19 +303,6 @@ def _describe_exception(exc: object) -> str:
     return f"{type(exc).__name__}: {message}".strip(": ")[:300]
 
 
-def _entries(parsed: Any, max_entries: int) -> tuple[ParsedEntry, ...]:
-    seen: set[str] = set()
-    kept: list[ParsedEntry] = []
-    for entry in parsed:
-        if entry is None or entry.key in seen:
-            continue
-        seen.add(entry.key)
-        kept.append(entry)
-        if len(kept) >= max_entries:
-            break
-    return tuple(kept)
-
-
 def _detail_text(container: Any, name: str, limit: int) -> str:
     value = container.get(name)
     if not value:
@@ -206,17 +322,11 @@ def _summary(entry: Any) -> str:
     return ""
 
 
-def _struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime(*value[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
-
-
 def entry_key(entry_id: object, link: str | None, title: str, published_at: datetime | None) -> str:
-    """A stable key for an entry: its id/guid, else its link, else a hash of title and date."""
+    """A stable key for an entry: its id/guid (a string or a number), else its link, else a hash of title
+    and date. An id of another type (a JSON object or list) is no id: its Python repr is not a key."""
+    if isinstance(entry_id, bool) or not isinstance(entry_id, str | int):
+        entry_id = None
     for candidate in (entry_id, link):
         if candidate is not None and str(candidate).strip():
             key = collapse_whitespace(str(candidate))
@@ -227,39 +337,41 @@ def entry_key(entry_id: object, link: str | None, title: str, published_at: date
     return "sha256:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
-def _make_entry(
-    entry_id: object, title: str, link: str | None, summary: str, published_at: datetime | None
-) -> ParsedEntry | None:
+def _make_entry(raw: Any, context: _Context, title: str, link: str | None, summary: str) -> ParsedEntry | None:
     if not title:
         title = summary[:120] if summary else (link or "")
     if not title:
         return None
+    language = _language(raw.get("language")) or context.language
+    dated = entry_date(raw, now=context.now, language=language, host=context.host)
+    doi = entry_doi(raw)
     return ParsedEntry(
-        key=entry_key(entry_id, link, title, published_at),
+        key=entry_key(raw.get("id"), link, title, dated.instant),
         title=title,
         url=link,
         summary=summary,
-        published_at=published_at,
-        url_key=url_key(link),
+        published_at=dated.instant,
+        url_key=doi_url_key(doi) if doi else url_key(link),
         title_key=title_key(title),
+        doi=doi,
+        date_problems=dated.problems,
     )
 
 
-def _feedparser_entry(entry: Any, base: str | None) -> ParsedEntry | None:
-    published = _struct_time_to_datetime(entry.get("published_parsed") or entry.get("updated_parsed"))
+def _feedparser_entry(entry: Any, context: _Context) -> ParsedEntry | None:
     return _make_entry(
-        entry.get("id"),
+        entry,
+        context,
         _detail_text(entry, "title", TITLE_LIMIT),
-        absolute_link(entry.get("link"), base),
+        absolute_link(entry.get("link"), context.base),
         _summary(entry),
-        published,
     )
 
 
 # --- JSON Feed (jsonfeed.org 1.0 / 1.1) ---------------------------------------------------------------
 
 
-def _parse_json_feed(text: str, *, url: str | None, encoding: str, max_entries: int) -> ParsedFeed:
+def _parse_json_feed(text: str, context: _Context, *, encoding: str, cpu_budget: float) -> ParsedFeed:
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -270,31 +382,27 @@ def _parse_json_feed(text: str, *, url: str | None, encoding: str, max_entries: 
     items = document.get("items")
     if not isinstance(items, list):
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, "JSON Feed without items"))
-    base = absolute_link(document.get("feed_url"), url) or url
-    entries = _entries(
-        (_json_entry(item, base) for item in items[: max_entries * 2] if isinstance(item, dict)), max_entries
-    )
+    context.base = absolute_link(document.get("feed_url"), context.base) or context.base
+    context.language = _language(document.get("language"))
+    kept: list[ParsedEntry] = []
+    _take((item for item in items if isinstance(item, dict)), context, kept, set(), _json_entry)
+    listed = sum(1 for item in items if isinstance(item, dict))
+    stopped = _stopped(context, len(kept), listed, cpu_budget)
     title = document.get("title")
     return ParsedFeed(
         title=plain_text(title, limit=TITLE_LIMIT, is_html=False) if isinstance(title, str) else None,
-        link=absolute_link(document.get("home_page_url"), base),
+        link=absolute_link(document.get("home_page_url"), context.base),
         format="json" + version.rstrip("/").rsplit("/", 1)[-1].replace(".", ""),
         encoding=encoding,
-        entries=entries,
+        entries=tuple(kept),
+        problem=_with_notes(None, kept, stopped),
+        stopped=stopped,
+        listed=listed,
     )
 
 
-def _json_date(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _json_entry(item: dict[str, Any], base: str | None) -> ParsedEntry | None:
+def _json_entry(item: dict[str, Any], context: _Context) -> ParsedEntry | None:
+    base = context.base
     link = absolute_link(item.get("url"), base) or absolute_link(item.get("external_url"), base)
     title = item.get("title")
     title_text = plain_text(title, limit=TITLE_LIMIT, is_html=False) if isinstance(title, str) else ""
@@ -304,5 +412,4 @@ def _json_entry(item: dict[str, Any], base: str | None) -> ParsedEntry | None:
         if isinstance(value, str) and value.strip():
             summary = plain_text(value, limit=SUMMARY_LIMIT, is_html=is_html)
             break
-    published = _json_date(item.get("date_published")) or _json_date(item.get("date_modified"))
-    return _make_entry(item.get("id"), title_text, link, summary, published)
+    return _make_entry(item, context, title_text, link, summary)
