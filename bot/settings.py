@@ -68,6 +68,8 @@ class Settings:
     openalex_api_key: str | None = None
     #: The operator's address, sent as Crossref's and OpenAlex's `mailto` (their polite pools).
     contact_email: str | None = None
+    #: How many finished quarters of stored reports `clubbot reports prune` keeps (None: every quarter).
+    reports_keep_quarters: int | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -193,7 +195,18 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         openalex_url=_service_url(merged, "CLUBBOT_OPENALEX_URL", OPENALEX_URL_DEFAULT),
         openalex_api_key=_env(merged, "CLUBBOT_OPENALEX_API_KEY"),
         contact_email=_contact_email(_env(merged, "CLUBBOT_CONTACT_EMAIL")),
+        reports_keep_quarters=_keep_quarters(_env(merged, "CLUBBOT_REPORTS_KEEP_QUARTERS")),
     )
+
+
+def _keep_quarters(raw: str | None) -> int | None:
+    if raw is None or raw.strip().lower() in {"", "all"}:
+        return None
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise SettingsError(
+            f"CLUBBOT_REPORTS_KEEP_QUARTERS must be a number of quarters (1 or more) or 'all' (got {raw!r})."
+        )
+    return int(raw)
 
 
 def _service_url(environ: Mapping[str, str], name: str, default: str) -> str:
