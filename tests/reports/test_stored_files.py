@@ -160,3 +160,29 @@ def test_db_upgrade_imports_the_report_files_left_on_disk_once(database, cli, tm
         assert row.payload["stored_file"] == stored.id and "path" not in row.payload
     code, out = cli("db", "upgrade")
     assert code == 0 and "moved" not in out  # once
+
+
+def test_the_retention_setting_is_read_and_applied_by_the_clocks_report_job(slack):
+    from bot.runtime import Runtime
+    from bot.settings import SettingsError, load_settings
+    from jobs import clock
+    from jobs.reports import PROGRAM_JOB
+    from tests.reports.data import seoul
+
+    assert load_settings({"CLUBBOT_REPORTS_KEEP_QUARTERS": "4"}, env_file=None).reports_keep_quarters == 4
+    assert load_settings({"CLUBBOT_REPORTS_KEEP_QUARTERS": "all"}, env_file=None).reports_keep_quarters is None
+    assert load_settings({}, env_file=None).reports_keep_quarters is None  # by default every quarter is kept
+    with pytest.raises(SettingsError, match="CLUBBOT_REPORTS_KEEP_QUARTERS"):
+        load_settings({"CLUBBOT_REPORTS_KEEP_QUARTERS": "0"}, env_file=None)
+
+    make_club(slack, leaders=1, members=1)
+    store_program_report(slack, Quarter.parse("2025Q1"))
+    runtime = Runtime.from_settings(slack.runtime.settings.with_overrides(reports_keep_quarters=6))
+    try:
+        assert clock.run_due(runtime, PROGRAM_JOB, owner="test", at=seoul(2026, 10, 1, 9, 5)) == {"done": 1}
+    finally:
+        runtime.close()
+    with slack.db.session() as session:
+        periods = [r.period for r in session.scalars(select(Report))]
+        assert "2025Q1" not in periods and "2026Q3" in periods
+        assert not session.scalars(select(ReportFile).where(ReportFile.period == "2025Q1")).all()
