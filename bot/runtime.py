@@ -64,7 +64,6 @@ class Runtime:
             gateway,
             secretariat_channel=settings.secretariat_channel,
             language=settings.language,
-            files_root=settings.data_dir,
             **(dispatcher_options or {}),  # type: ignore[arg-type]
         )
         return cls(settings=settings, db=db, slack=gateway, outbox=OutboxWorker(dispatcher, interval=outbox_interval))

@@ -72,6 +72,8 @@ class Settings:
     contact_email: str | None = None
     #: When direct messages may reach a person, in their own time zone (`bot.hours`).
     working_hours: WorkingHours = field(default_factory=WorkingHours)
+    #: How many finished quarters of stored reports `clubbot reports prune` keeps (None: every quarter).
+    reports_keep_quarters: int | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -210,6 +212,16 @@ def _working_hours(environ: Mapping[str, str]) -> WorkingHours:
         raise SettingsError(
             f"CLUBBOT_WORKING_HOURS and CLUBBOT_WORKING_DAYS must read like 09:00-18:00 and mon-fri ({error})."
         ) from None
+        reports_keep_quarters=_keep_quarters(_env(merged, "CLUBBOT_REPORTS_KEEP_QUARTERS")),
+
+
+def _keep_quarters(raw: str | None) -> int | None:
+    if raw is None or raw.strip().lower() in {"", "all"}:
+        return None
+    if not raw.strip().isdigit() or int(raw) < 1:
+            f"CLUBBOT_REPORTS_KEEP_QUARTERS must be a number of quarters (1 or more) or 'all' (got {raw!r})."
+        )
+    return int(raw)
 
 
 def _service_url(environ: Mapping[str, str], name: str, default: str) -> str:

@@ -10,18 +10,21 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.domain import Quarter
 from bot.periods import Due
-from bot.reports import narrative, service
+from bot.reports import narrative, service, upkeep
 from bot.reports.period import Period
 from bot.reports.timing import NARRATIVE_STEPS, latest_narrative_step, narrative_step_time, report_due
 from bot.runtime import Runtime
 from jobs.base import PeriodicJob, dm_timing
 from storage.models import utcnow
+
+log = logging.getLogger(__name__)
 
 # --- the leaders' narrative --------------------------------------------------------------------------------------
 
@@ -86,7 +89,14 @@ def program_for_period(runtime: Runtime, period: str) -> list[Due]:
 
 
 def build_program_report(runtime: Runtime, due: Due, session: Session) -> None:
-    service.quarterly_program_report(session, runtime.settings, Quarter.parse(due.period), now=utcnow())
+    now = utcnow()
+    service.quarterly_program_report(session, runtime.settings, Quarter.parse(due.period), now=now)
+    # the retention setting (CLUBBOT_REPORTS_KEEP_QUARTERS; by default every quarter is kept)
+    before = upkeep.retention_cutoff(runtime.settings.reports_keep_quarters, now, runtime.settings.tz)
+    if before is not None:
+        pruned = upkeep.prune_reports(session, before, now=now)
+        if pruned.reports:
+            log.info("reports before %s deleted (retention): %s", before, ", ".join(pruned.reports))
 
 
 PROGRAM_JOB = PeriodicJob(

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from bot.app import print_jobs, run_clock, run_job_by_hand
 from bot.cli.feeds import add_commands as add_feed_commands
 from bot.cli.participants import add_commands as add_participant_commands
+from bot.cli.report_files import add_commands as add_report_file_commands
+from bot.cli.report_files import import_on_upgrade
 from bot.cli.reports import add_commands as add_report_commands
 from bot.server import serve_with_gunicorn
 from bot.settings import SettingsError, load_settings
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_participant_commands(commands)  # import, export, forget: the participant database (bot/cli/participants.py)
     add_report_commands(commands)  # report: the quarterly report offline (bot/cli/reports.py)
     add_feed_commands(commands)  # feeds check: what the bot reads in a feed (bot/cli/feeds.py)
+    add_report_file_commands(commands)  # reports prune: the stored report files (bot/cli/report_files.py)
     return parser
 
 
@@ -123,6 +126,8 @@ def _db(args: argparse.Namespace) -> int:
         except Exception as exc:  # noqa: BLE001 - report, don't dump a traceback on the operator
             fail(f"migration failed: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}")
         print(f"database is at schema revision {storage_db.head_revision()}")
+        for line in import_on_upgrade(settings):  # report files an older version left on disk
+            print(line)
         return 0
     database = storage_db.Database(settings.database_url)
     try:

@@ -28,9 +28,11 @@ from bot.participants.importing import import_meetings, import_participants
 from bot.participants.overseas import link_overseas_db
 from bot.participants.tables import RawTable, TableError, read_table, write_csv, write_xlsx
 from bot.participants.types import ClubNotFound, LinkedParticipant, MeetingNotFound, RowError
+from bot.reports.upkeep import rebuild_naming
 from bot.settings import Settings, SettingsError, load_settings
 from bot.startup import StartupError, check_schema, fail
 from storage.db import Database
+from storage.models import utcnow
 
 
 def add_commands(subparsers: Any) -> None:
@@ -346,4 +348,10 @@ def run_forget(args: argparse.Namespace) -> int:
         result = forget_participant(session, person.id)
     counts = ", ".join(f"{name}={count}" for name, count in result.counts.items())
     _say(t(lang, "participants.cli.forget.done", id=result.participant_id, counts=counts))
+    with _database(settings) as database:  # the stored report files that named them, built again without them
+        reports = rebuild_naming(database, settings, result.participant_id, now=utcnow())
+    if reports.rebuilt:
+        _say(t(lang, "reports.forget.rebuilt", names=", ".join(reports.rebuilt)))
+    if reports.removed:
+        _say(t(lang, "reports.forget.removed", names=", ".join(reports.removed)))
     return 0

@@ -3,8 +3,9 @@
     clubbot report --quarter 2026Q4 [--from DATE --to DATE] [--club NAME] [--lang ko,en] [--pdf] --out DIR
 
 Nothing is sent to Slack and nothing is stored in the database: the files are written under DIR
-(`DIR/<period>/program/...` or `DIR/<period>/club-<id>/...`) and listed. Exit status: 0 done, 1 the
-request was refused (unknown club, bad settings file), 2 settings or database problems.
+(`DIR/<period>/program/...` or `DIR/<period>/club-<id>/...`) and listed. When the report of that period is
+stored (the one the bot sent), its stored files are written instead, fetched from the database.
+Exit status: 0 done, 1 the request was refused (unknown club, bad settings file), 2 settings or database problems.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from bot.cli.help import help_texts
 from bot.domain import Language, Quarter
 from bot.errors import UserError
 from bot.i18n import t
-from bot.reports.build import LANGUAGES, build_club, build_program
+from bot.reports.build import LANGUAGES, FolderSink, build_club, build_program
 from bot.reports.load import load_dataset
 from bot.reports.period import Period
 from bot.reports.settings import load_report_settings
+from bot.reports.store import stored_report
+from bot.reports.types import PROGRAM
 from bot.settings import SettingsError, load_settings
 from bot.standing import find_club
 from bot.startup import StartupError, check_schema, fail
+from storage import files
 from storage.db import Database
 from storage.models import utcnow
 
@@ -81,13 +85,29 @@ def run_report(args: argparse.Namespace) -> int:
                 club = find_club(session, args.club) if args.club else None
                 if args.club and club is None:
                     raise UserError("clubs.error.no_such_club", name=args.club)
+                stored = stored_report(session, period, f"club:{club.id}" if club else PROGRAM)
+                if stored is not None and not args.pdf:
+                    written = [f for f in stored.files if f.lang in langs and f.file_id is not None]
+                    for file in written:
+                        target = args.out / file.path
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        with target.open("wb") as out:
+                            for chunk in files.iter_chunks(session, file.file_id):  # type: ignore[arg-type]
+                                out.write(chunk)
+                    built_at = f"{stored.built_at:%Y-%m-%d %H:%M}Z" if stored.built_at else "?"
+                    print(t(lang, "reports.cli.stored", period=period.key, built_at=built_at, count=len(written),
+                            out=str(args.out)))  # fmt: skip
+                    for file in written:
+                        print(f"  {args.out / file.path}")
+                    return 0
                 dataset = load_dataset(session, period, settings.tz, club_ids=[club.id] if club else None)
             if club is not None:
                 if not any(c.id == club.id for c in dataset.clubs):
                     raise UserError("reports.error.club_not_in_period", club=club.name, period=period.key)
-                built = build_club(dataset, options, club.id, args.out, built_at=utcnow(), langs=langs)
+                built = build_club(dataset, options, club.id, FolderSink(args.out), built_at=utcnow(), langs=langs)
             else:
-                built = build_program(dataset, options, args.out, built_at=utcnow(), langs=langs, pdf=args.pdf)
+                sink = FolderSink(args.out)
+                built = build_program(dataset, options, sink, built_at=utcnow(), langs=langs, pdf=args.pdf)
         except UserError as error:
             print(f"clubbot: {t(lang, error.key, **error.params)}", file=sys.stderr)
             return 1

@@ -1,10 +1,11 @@
-"""Building a report's files in a folder: figures once, then each edition (Korean, English) in each format.
+"""Building a report's files: figures once, then each edition (Korean, English) in each format, each file handed to
+a `FileSink` as soon as it is made (the database's, `bot.reports.store.DatabaseSink`, or a folder's, `FolderSink`):
 
-    <reports folder>/<period>/program/report-2026Q4-program-ko.docx   (and -en.docx, .xlsx, charts .png)
-    <reports folder>/<period>/club-12/report-2026Q4-club-12-ko.docx
+    <period>/program/report-2026Q4-program-ko.docx   (and -en.docx, .xlsx, charts .png)
+    <period>/club-12/report-2026Q4-club-12-ko.docx
 
-`build_program` and `build_club` return a `BuiltReport`: the files (relative to the reports folder, with
-the title a person sees in Slack) and a JSON-able summary of the key figures for the Slack message.
+`build_program` and `build_club` return a `BuiltReport`: the files (their path names as above, the sink's id
+of each, the title a person sees in Slack) and a JSON-able summary of the key figures for the Slack message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.domain import Language
 from bot.reports import charts, docx_club, docx_program, xlsx
@@ -30,6 +31,25 @@ log = logging.getLogger(__name__)
 LANGUAGES: tuple[Language, ...] = (Language.KO, Language.EN)
 
 
+class FileSink(Protocol):
+    """Where built files go: `put` keeps one file's bytes and returns its id (None when it has none)."""
+
+    def put(self, path: str, data: bytes, *, kind: str, lang: str) -> int | None: ...
+
+
+class FolderSink:
+    """Files written under a folder (`clubbot report --out DIR`, an export)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def put(self, path: str, data: bytes, *, kind: str, lang: str) -> int | None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return None
+
+
 def scope_folder(scope: str) -> str:
     return scope.replace(":", "-")
 
@@ -37,7 +57,7 @@ def scope_folder(scope: str) -> str:
 def build_program(
     dataset: Dataset,
     settings: ReportSettings,
-    reports_dir: Path,
+    sink: FileSink,
     *,
     built_at: datetime,
     langs: Sequence[Language] = LANGUAGES,
@@ -50,12 +70,15 @@ def build_program(
     workbook_lang = workbook_lang if workbook_lang in langs else langs[0]
     stem = f"report-{dataset.period.key}-program"
     folder = Path(dataset.period.key) / "program"
-    (reports_dir / folder).mkdir(parents=True, exist_ok=True)
     files: list[BuiltFile] = []
+    documents: dict[str, bytes] = {}  # for the PDFs only
 
     def write(name: str, data: bytes, kind: str, lang: Language, title_key: str) -> None:
-        (reports_dir / folder / name).write_bytes(data)
-        files.append(BuiltFile(kind, lang.value, (folder / name).as_posix(), title_key))
+        path = (folder / name).as_posix()
+        file_id = sink.put(path, data, kind=kind, lang=lang.value)
+        files.append(BuiltFile(kind, lang.value, path, title_key, file_id))
+        if pdf and kind == "docx":
+            documents[path] = data
 
     for lang in langs:
         images = {
@@ -75,7 +98,7 @@ def build_program(
         for key, png in images.items():
             write(f"{stem}-{key}-{lang}.png", png, "png", lang, f"reports.file.chart.{key}")
     if pdf:
-        files += _pdfs(reports_dir, folder, [f for f in files if f.kind == "docx"])
+        files += _pdfs(sink, [(f, documents[f.path]) for f in files if f.kind == "docx"])
     return BuiltReport(dataset.period, "program", None, None, tuple(files), program_summary(program))
 
 
@@ -83,7 +106,7 @@ def build_club(
     dataset: Dataset,
     settings: ReportSettings,
     club_id: int,
-    reports_dir: Path,
+    sink: FileSink,
     *,
     built_at: datetime,
     langs: Sequence[Language] = LANGUAGES,
@@ -94,18 +117,16 @@ def build_club(
     scope = f"club:{club_id}"
     stem = f"report-{dataset.period.key}-club-{club_id}"
     folder = Path(dataset.period.key) / scope_folder(scope)
-    (reports_dir / folder).mkdir(parents=True, exist_ok=True)
     files = []
     for lang in langs:
         images = {"engagement": charts.engagement_chart(club, program.period, program.previous, lang)}
-        name = f"{stem}-{lang}.docx"
-        (reports_dir / folder / name).write_bytes(
-            docx_club.club_document(club, program, dataset, lang, images, built_at)
-        )
-        files.append(BuiltFile("docx", lang.value, (folder / name).as_posix(), "reports.file.club_docx"))
-        png = f"{stem}-engagement-{lang}.png"
-        (reports_dir / folder / png).write_bytes(images["engagement"])
-        files.append(BuiltFile("png", lang.value, (folder / png).as_posix(), "reports.file.chart.engagement"))
+        name = (folder / f"{stem}-{lang}.docx").as_posix()
+        data = docx_club.club_document(club, program, dataset, lang, images, built_at)
+        file_id = sink.put(name, data, kind="docx", lang=lang.value)
+        files.append(BuiltFile("docx", lang.value, name, "reports.file.club_docx", file_id))
+        png = (folder / f"{stem}-engagement-{lang}.png").as_posix()
+        file_id = sink.put(png, images["engagement"], kind="png", lang=lang.value)
+        files.append(BuiltFile("png", lang.value, png, "reports.file.chart.engagement", file_id))
     summary = {
         "club": club.club.name,
         "score": round(club.score.total, 2),
@@ -147,16 +168,18 @@ def program_summary(program: ProgramFigures) -> dict[str, Any]:
     }
 
 
-def _pdfs(reports_dir: Path, folder: Path, documents: Sequence[BuiltFile]) -> list[BuiltFile]:
-    """PDFs of the Word documents with LibreOffice (`soffice --headless`), when it is installed."""
+def _pdfs(sink: FileSink, documents: Sequence[tuple[BuiltFile, bytes]]) -> list[BuiltFile]:
+    """PDFs of the Word documents with LibreOffice (`soffice --headless`), when it is installed (converted in a
+    temporary folder, then handed to the sink)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         log.warning("no LibreOffice (soffice) on this machine: no PDF made")
         return []
     made = []
-    with tempfile.TemporaryDirectory() as profile:
-        for document in documents:
-            source = reports_dir / document.path
+    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as work:
+        for document, data in documents:
+            source = Path(work) / Path(document.path).name
+            source.write_bytes(data)
             subprocess.run(  # noqa: S603 - fixed program, our own file names
                 [
                     soffice,
@@ -165,7 +188,7 @@ def _pdfs(reports_dir: Path, folder: Path, documents: Sequence[BuiltFile]) -> li
                     "--convert-to",
                     "pdf",
                     "--outdir",
-                    str(source.parent),
+                    work,
                     str(source),
                 ],
                 check=True,
@@ -173,5 +196,6 @@ def _pdfs(reports_dir: Path, folder: Path, documents: Sequence[BuiltFile]) -> li
                 timeout=300,
             )
             pdf = Path(document.path).with_suffix(".pdf").as_posix()
-            made.append(BuiltFile("pdf", document.lang, pdf, "reports.file.program_pdf"))
+            file_id = sink.put(pdf, source.with_suffix(".pdf").read_bytes(), kind="pdf", lang=document.lang)
+            made.append(BuiltFile("pdf", document.lang, pdf, "reports.file.program_pdf", file_id))
     return made

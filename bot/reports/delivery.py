@@ -26,10 +26,10 @@ def uploads(report: StoredReport, *, kinds: tuple[str, ...], langs: tuple[str, .
     for lang in langs:
         for kind in kinds:
             for file in report.files:
-                if file.kind == kind and file.lang == lang:
+                if file.kind == kind and file.lang == lang and file.file_id is not None:
                     chosen.append(
                         Upload(
-                            path=f"reports/{file.path}",
+                            file_id=file.file_id,
                             filename=Path(file.path).name,
                             title=file.title(report.period, report.club_name or ""),
                         )
@@ -55,7 +55,7 @@ def enqueue_delivery(
         enqueue_file(
             session,
             channel,
-            path=upload.path,
+            file_id=upload.file_id,
             filename=upload.filename,
             title=upload.title,
             dm=dm,
@@ -71,7 +71,7 @@ def enqueue_files_dm(session: Session, user_id: str, report: StoredReport, files
         enqueue_file(
             session,
             user_id,
-            path=upload.path,
+            file_id=upload.file_id,
             filename=upload.filename,
             title=upload.title,
             dm=True,

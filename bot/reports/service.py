@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,7 +22,7 @@ from bot.reports.delivery import club_leader_ids, enqueue_delivery, enqueue_file
 from bot.reports.load import load_dataset
 from bot.reports.period import Period
 from bot.reports.settings import ReportSettings, load_report_settings
-from bot.reports.store import record_report, should_store, stored_report
+from bot.reports.store import DatabaseSink, drop_stale_drafts, record_report, should_store, stored_report
 from bot.reports.timing import latest_finished_quarter
 from bot.reports.types import PROGRAM, BuiltReport, ReportTarget, RequestedReport, StoredReport
 from bot.settings import Settings
@@ -93,10 +92,6 @@ def club_report_target(session: Session, club_id: int, period: Period) -> Report
 # --- building --------------------------------------------------------------------------------------------------
 
 
-def reports_dir(settings: Settings) -> Path:
-    return settings.data_dir / "reports"
-
-
 def report_settings(settings: Settings) -> ReportSettings:
     return load_report_settings(settings.data_dir)
 
@@ -109,8 +104,11 @@ def build_for(
     now: datetime,
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> BuiltReport:
-    """Load the rows and build the target's files (both languages)."""
+    """Load the rows and build the target's files (both languages) into the database, in `session`."""
     options = report_settings(settings)
+    sink = DatabaseSink(
+        session, period=target.period.key, scope=target.scope, club_id=target.club.id if target.club else None
+    )
     progress("loading")
     club_ids = [target.club.id] if target.club else None
     dataset = load_dataset(session, target.period, settings.tz, club_ids=club_ids)
@@ -118,10 +116,8 @@ def build_for(
     if target.club is not None:
         if not any(c.id == target.club.id for c in dataset.clubs):
             raise UserError("reports.error.club_not_in_period", club=target.club.name, period=target.period.key)
-        return build_club(dataset, options, target.club.id, reports_dir(settings), built_at=now)
-    return build_program(
-        dataset, options, reports_dir(settings), built_at=now, workbook_lang=Language(settings.language)
-    )
+        return build_club(dataset, options, target.club.id, sink, built_at=now)
+    return build_program(dataset, options, sink, built_at=now, workbook_lang=Language(settings.language))
 
 
 # --- on request (`/club report`) -------------------------------------------------------------------------------
@@ -150,6 +146,7 @@ def request_report(
         progress("storing")
     in_secretariat = target.scope == PROGRAM and channel_id == settings.secretariat_channel
     with db.session() as session:  # the stored report and its deliveries in one transaction
+        drop_stale_drafts(session, now)
         if built is not None:
             if should_store(session, target):
                 report = record_report(session, built, now)

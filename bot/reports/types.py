@@ -96,18 +96,29 @@ class NarrativeStatus:
 class BuiltFile:
     kind: str  # docx, xlsx, png, pdf
     lang: str
-    path: str  # relative to the reports folder
+    path: str  # its path name: <period>/<scope folder>/<file name>
     title_key: str  # catalog key of the title shown in Slack
+    file_id: int | None = None  # the stored file (`storage.files`), when it is in the database
 
     def title(self, period: Period, name: str = "") -> str:
         return t(self.lang, self.title_key, period=period_label(period, self.lang), club=name)
 
-    def as_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "lang": self.lang, "path": self.path, "title_key": self.title_key}
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "lang": self.lang, "path": self.path, "title_key": self.title_key}
+        if self.file_id is not None:
+            data["file_id"] = self.file_id
+        return data
 
     @classmethod
     def of_json(cls, data: dict[str, Any]) -> BuiltFile:
-        return cls(str(data["kind"]), str(data["lang"]), str(data["path"]), str(data["title_key"]))
+        file_id = data.get("file_id")
+        return cls(
+            str(data["kind"]),
+            str(data["lang"]),
+            str(data["path"]),
+            str(data["title_key"]),
+            int(file_id) if file_id is not None else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -157,8 +168,8 @@ class RequestedReport:
 
 @dataclass(frozen=True)
 class Upload:
-    """One file of a report to send: its path under the data folder, its name and its title."""
+    """One file of a report to send: the stored file's id, its name and its title."""
 
-    path: str
+    file_id: int
     filename: str
     title: str

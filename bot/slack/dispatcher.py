@@ -20,8 +20,8 @@ File uploads (`enqueue_file`, kind `file`) follow Slack's three steps: `files.ge
 gives a file id, which is written into the row (and committed) *before* the bytes are uploaded and
 `files.completeUploadExternal` shares the file; so when the sharing's outcome is unknown, or the
 process died, the channel's history is searched for a message carrying that file id, and the file is
-uploaded again only when no such message exists. The file itself is read from the data folder when it
-is sent (`payload["path"]`, relative to `CLUBBOT_DATA_DIR`).
+uploaded again only when no such message exists. The file itself is streamed from the database when it is
+sent (`payload["stored_file"]`, a `storage.files` id, chunk by chunk): no process needs another's disk.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -52,6 +51,7 @@ from bot.slack.outbox import (
     enqueue,
 )
 from bot.slack.types import OutcomeUnknown, SlackRefused
+from storage import files
 from storage.db import Database
 from storage.models import OutboxMessage, utcnow
 
@@ -90,10 +90,8 @@ class Dispatcher:
         base_delay: float = 5.0,
         max_delay: float = 3600.0,
         stale_after: float = 120.0,
-        files_root: Path | None = None,
     ) -> None:
         self.db = db
-        self.files_root = files_root or Path(".")
         self.gateway = gateway
         self.secretariat_channel = secretariat_channel
         self.language = language
@@ -249,16 +247,18 @@ class Dispatcher:
         # an earlier attempt got as far as a file id: was it shared after all?
         if earlier and self.gateway.find_file_post(channel, file_id=earlier, oldest=row.created_at.timestamp() - 5):
             return str(earlier)
-        try:
-            data = (self.files_root / row.payload["path"]).read_bytes()
-        except OSError as error:
-            raise SlackRefused(f"file_unreadable: {error.strerror or error}", "files.upload") from error
-        file_id, upload_url = self.gateway.start_upload(row.payload["filename"], len(data))
+        stored_file = row.payload.get("stored_file")
+        with self.db.read() as session:
+            info = files.file_info(session, int(stored_file)) if stored_file is not None else None
+        if info is None:
+            raise SlackRefused("file_unreadable: no such stored file", "files.upload")
+        file_id, upload_url = self.gateway.start_upload(row.payload["filename"], info.size)
         with self.db.session() as session:  # committed before the file can be shared
             stored = session.get(OutboxMessage, row.id)
             if stored is not None:
                 stored.payload = {**stored.payload, "file_id": file_id}
-        self.gateway.upload_bytes(upload_url, data)
+        with self.db.session() as session:  # streamed from the database, one chunk in memory at a time
+            self.gateway.upload_bytes(upload_url, files.iter_chunks(session, info.id), size=info.size)
         self.gateway.complete_upload(
             file_id,
             title=row.payload.get("title") or row.payload["filename"],

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -246,10 +247,14 @@ class SlackGateway:
         response = self._call(self._post_client, "files_getUploadURLExternal", filename=filename, length=length)
         return str(response["file_id"]), str(response["upload_url"])
 
-    def upload_bytes(self, upload_url: str, data: bytes, *, timeout: float = 120.0) -> None:
-        """Send the file's bytes to the URL `start_upload` gave (Slack refuses anything but HTTP 200)."""
+    def upload_bytes(
+        self, upload_url: str, data: bytes | Iterable[bytes], *, size: int | None = None, timeout: float = 120.0
+    ) -> None:
+        """Send the file's bytes to the URL `start_upload` gave (Slack refuses anything but HTTP 200). `data` may be
+        an iterator of chunks of `size` bytes in all: they are streamed with that Content-Length."""
+        headers = {"Content-Length": str(size)} if size is not None and not isinstance(data, bytes) else None
         try:
-            response = httpx.post(upload_url, content=data, timeout=timeout)
+            response = httpx.post(upload_url, content=data, headers=headers, timeout=timeout)
         except httpx.HTTPError as error:
             raise SlackRefused(f"upload_failed: {type(error).__name__}", "files.upload") from error
         if response.status_code != 200:

@@ -84,7 +84,7 @@ def enqueue_file(
     session: Session,
     channel: str,
     *,
-    path: str,
+    file_id: int,
     filename: str,
     title: str,
     comment: str | None = None,
@@ -92,13 +92,14 @@ def enqueue_file(
     ref: str | None = None,
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
-    """Upload a file (under the data folder) into a channel, or to a person's DM with `dm=True` (`channel` is
-    then their user id), in the caller's transaction. With a `dedupe_key`, a second call is a no-op."""
+    """Upload a file stored in the database (`storage.files`, its id) into a channel, or to a person's DM with
+    `dm=True` (`channel` is then their user id), in the caller's transaction.
+    With a `dedupe_key`, a second call is a no-op."""
     if dedupe_key is not None:
         existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
         if existing is not None:
             return existing
-    payload: dict[str, Any] = {"path": path, "filename": filename, "title": title, "dm": dm}
+    payload: dict[str, Any] = {"stored_file": file_id, "filename": filename, "title": title, "dm": dm}
     if comment:
         payload["comment"] = comment
     row = OutboxMessage(kind=KIND_FILE, channel=channel, payload=payload, ref=ref, dedupe_key=dedupe_key)

@@ -19,7 +19,16 @@ from storage.models.base import (
 from storage.models.clubs import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
 from storage.models.digests import ClubFeed, Digest, DigestEntry, Feed, FeedItem, SharedItem
 from storage.models.operations import AuditEntry, JobRun, OutboxMessage, SlackEvent, apscheduler_jobs
-from storage.models.reports import Reminder, Report, ReportNarrative, Survey, SurveyInvitation, SurveyResponse
+from storage.models.reports import (
+    Reminder,
+    Report,
+    ReportFile,
+    ReportFileChunk,
+    ReportNarrative,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from storage.models.tracking import ActivityDay, ClubMeeting, Output, OutputPerson, OutputStatusChange, Plan, Update
 
 __all__ = [
@@ -46,6 +55,8 @@ __all__ = [
     "Plan",
     "Reminder",
     "Report",
+    "ReportFile",
+    "ReportFileChunk",
     "ReportNarrative",
     "SharedItem",
     "SlackEvent",

@@ -6,9 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -113,3 +115,33 @@ class Reminder(TimestampMixin, Base):
     sent_at: Mapped[datetime | None]
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None]
+
+
+class ReportFile(Base):
+    """One generated file of a report (DOCX, XLSX, PNG, PDF), kept in the database so that every process (web,
+    clock, outbox) on any host reads the same bytes: its bytes are in `ReportFileChunk` rows of at most ~1 MB.
+    `report_id` is empty for a draft's files (a report of a period not over yet, built on request)."""
+
+    __tablename__ = "report_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(40))
+    club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id", ondelete="SET NULL"))
+    lang: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))  # docx, xlsx, png, pdf
+    name: Mapped[str] = mapped_column(String(200))  # the file name, e.g. report-2026Q4-program-ko.docx
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportFileChunk(Base):
+    """A piece of a report file's bytes, in order (`seq` from 0)."""
+
+    __tablename__ = "report_file_chunks"
+
+    file_id: Mapped[int] = mapped_column(ForeignKey("report_files.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

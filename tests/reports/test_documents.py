@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from bot.domain import Language
 from bot.i18n import t
 from bot.reports import charts, xlsx
-from bot.reports.build import build_club, build_program
+from bot.reports.build import FolderSink, build_club, build_program
 from bot.reports.docx_program import summary_rows
 from bot.reports.figures import program_figures
 from bot.reports.fonts import CHART_FAMILY, register_chart_fonts
@@ -31,8 +31,8 @@ BUILT_AT = datetime(2027, 1, 4, 1, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports")
-    program = build_program(dataset(), SETTINGS, folder, built_at=BUILT_AT)
-    club = build_club(dataset(), SETTINGS, 1, folder, built_at=BUILT_AT)
+    program = build_program(dataset(), SETTINGS, FolderSink(folder), built_at=BUILT_AT)
+    club = build_club(dataset(), SETTINGS, 1, FolderSink(folder), built_at=BUILT_AT)
     return folder, program, club
 
 

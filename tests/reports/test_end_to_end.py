@@ -232,7 +232,8 @@ def test_the_quarterly_reports_are_posted_once_and_close_the_narrative(slack):
     with slack.db.session() as session:
         [stored] = session.scalars(select(Report)).all()
         assert (stored.period, stored.scope) == ("2026Q4", "program")
-        assert all((slack.runtime.settings.data_dir / "reports" / f["path"]).is_file() for f in stored.files)
+        assert all(f.get("file_id") for f in stored.files)  # every file is in the database
+        assert not (slack.runtime.settings.data_dir / "reports").exists()  # and nothing on this host's disk
 
     # the narrative is closed now: the form says so
     with slack.db.session() as session:
