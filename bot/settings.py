@@ -200,6 +200,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         openalex_api_key=_env(merged, "CLUBBOT_OPENALEX_API_KEY"),
         contact_email=_contact_email(_env(merged, "CLUBBOT_CONTACT_EMAIL")),
         working_hours=_working_hours(merged),
+        reports_keep_quarters=_keep_quarters(_env(merged, "CLUBBOT_REPORTS_KEEP_QUARTERS")),
     )
 
 
@@ -212,13 +213,13 @@ def _working_hours(environ: Mapping[str, str]) -> WorkingHours:
         raise SettingsError(
             f"CLUBBOT_WORKING_HOURS and CLUBBOT_WORKING_DAYS must read like 09:00-18:00 and mon-fri ({error})."
         ) from None
-        reports_keep_quarters=_keep_quarters(_env(merged, "CLUBBOT_REPORTS_KEEP_QUARTERS")),
 
 
 def _keep_quarters(raw: str | None) -> int | None:
     if raw is None or raw.strip().lower() in {"", "all"}:
         return None
     if not raw.strip().isdigit() or int(raw) < 1:
+        raise SettingsError(
             f"CLUBBOT_REPORTS_KEEP_QUARTERS must be a number of quarters (1 or more) or 'all' (got {raw!r})."
         )
     return int(raw)
