@@ -1,0 +1,85 @@
+"""`outputs-discovery`: once a week, the joint works of each active club's members found through OpenAlex.
+
+- Checked every hour; the run owed is the latest Monday 06:00 in `CLUBBOT_TIMEZONE`, keyed by its ISO week,
+  program-wide (one batched set of OpenAlex requests for every club), scope `""`. `clubbot outputs discover
+  --club NAME` runs one club by hand under scope `club:<id>`.
+- `work`: the rosters are read and OpenAlex asked BEFORE the run's transaction starts (no transaction is held
+  open across the network); then, in the run's transaction, the new suggestions are stored and their leaders'
+  DMs queued (`bot.scholarly.suggestions.record`). A failure (OpenAlex down, rate-limited, malformed, the
+  request budget spent) fails the run with nothing stored, and the next hourly check runs it again; a
+  suggestion is unique per club and DOI and each DM deduplicated, so nothing is lost or sent twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.periods import Due, latest_weekly
+from bot.runtime import Runtime
+from bot.scholarly import rosters, suggestions
+from bot.scholarly.clients import clients_from_settings
+from bot.scholarly.types import DiscoveryRun
+from jobs.base import PeriodicJob
+from storage.models import utcnow
+
+NAME = "outputs-discovery"
+WEEKDAY = 0  # Monday
+HOUR = 6
+GRACE = timedelta(days=6)
+
+
+def due(runtime: Runtime, now: datetime) -> list[Due]:
+    period, slot = latest_weekly(now, runtime.settings.tz, weekday=WEEKDAY, hour=HOUR)
+    return [Due(period, "", slot)]
+
+
+def for_period(runtime: Runtime, period: str) -> list[Due]:
+    return [Due(period, "", utcnow())]
+
+
+def club_scope(club_id: int) -> str:
+    return f"club:{club_id}"
+
+
+def _club_id(scope: str) -> int | None:
+    return int(scope.removeprefix("club:")) if scope.startswith("club:") else None
+
+
+def discover(runtime: Runtime, scope: str, session: Session | None) -> DiscoveryRun:
+    """One discovery run: with a `session`, its suggestions are stored and DMs queued there (the caller
+    commits); without one (a dry run), nothing is stored. Raises `ScholarlyError` on a failed request."""
+    with runtime.db.session() as reading:
+        club_rosters = rosters.rosters(reading, club_id=_club_id(scope))
+    found = rosters.find(club_rosters, clients_from_settings(runtime.settings))
+    stored = messages = matched = 0
+    if session is not None:
+        stored, messages, matched = suggestions.record(
+            session, found.discovery.suggestions, found.discovery.already_filed, language_of=runtime.language_of
+        )
+    return DiscoveryRun(
+        clubs=len(club_rosters),
+        orcids=found.orcids,
+        works=found.works,
+        suggested=found.discovery.suggestions,
+        stored=stored,
+        messages=messages,
+        matched=matched,
+        requests=found.requests,
+    )
+
+
+def work(runtime: Runtime, due: Due, session: Session) -> None:
+    discover(runtime, due.scope, session)
+
+
+JOB = PeriodicJob(
+    name=NAME,
+    description="joint papers of club members found through OpenAlex, suggested to the club's leaders",
+    check="20 * * * *",
+    grace=GRACE,
+    due=due,
+    for_period=for_period,
+    work=work,
+)
