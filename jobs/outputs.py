@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TextIO
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,9 @@ from bot.periods import Due, latest_weekly
 from bot.runtime import Runtime
 from bot.scholarly import rosters, suggestions
 from bot.scholarly.clients import clients_from_settings
+from bot.scholarly.errors import ScholarlyError
 from bot.scholarly.types import DiscoveryRun
+from jobs import runs
 from jobs.base import PeriodicJob
 from storage.models import utcnow
 
@@ -83,3 +86,55 @@ JOB = PeriodicJob(
     for_period=for_period,
     work=work,
 )
+
+
+def discover_by_hand(runtime: Runtime, club_id: int | None, *, dry_run: bool, out: TextIO) -> int:
+    """`clubbot outputs discover`: this week's run now, through the same once-per-period claim as the clock
+    (program-wide, or one club's own run with `club_id`). `dry_run`: ask OpenAlex and print what would be
+    suggested, storing nothing and claiming nothing. The exit status: 0 done or skipped, 1 failed."""
+    period, _slot = latest_weekly(utcnow(), runtime.settings.tz, weekday=WEEKDAY, hour=HOUR)
+    scope = club_scope(club_id) if club_id is not None else ""
+    if dry_run:
+        try:
+            found = discover(runtime, scope, None)
+        except ScholarlyError as error:
+            out.write(f"{NAME}: OpenAlex could not be read ({error}); nothing stored\n")
+            return 1
+        _print(found, out, dry_run=True)
+        return 0
+    results: list[DiscoveryRun] = []
+
+    def work(session: Session) -> None:
+        results.append(discover(runtime, scope, session))
+
+    outcome = runs.run_once(
+        runtime.db, NAME, period, scope, work, owner=runs.process_owner("cli"), take_over_after=JOB.take_over_after
+    )
+    out.write(f"{NAME} {period} {scope or 'program'}: {outcome}\n")
+    if outcome == "done" and results:
+        _print(results[-1], out, dry_run=False)
+        runtime.outbox.dispatcher.dispatch_due()
+    elif outcome == "skipped":
+        out.write("  already run this week (see `clubbot jobs`)\n")
+    return 1 if outcome == "failed" else 0
+
+
+def _print(found: DiscoveryRun, out: TextIO, *, dry_run: bool) -> None:
+    out.write(
+        f"  {found.clubs} club(s), {found.orcids} ORCID iD(s) asked, {found.works} work(s) listed, "
+        f"{found.requests} request(s)\n"
+    )
+    for suggestion in found.suggested:
+        work = suggestion.work
+        names = ", ".join(m.name for m in suggestion.members)
+        badge = f" [international: {', '.join(suggestion.countries)}]" if suggestion.international else ""
+        out.write(
+            f"  club {suggestion.club_id}: {suggestion.doi} {work.published or ''} {work.title!r} ({names}){badge}\n"
+        )
+    if dry_run:
+        out.write(f"  dry run: {len(found.suggested)} would be suggested; nothing stored\n")
+    else:
+        out.write(
+            f"  {found.stored} suggestion(s) stored, {found.messages} DM(s) to leaders queued, "
+            f"{found.matched} filed output(s) matched\n"
+        )

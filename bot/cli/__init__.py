@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.app import print_jobs, run_clock, run_job_by_hand
+from bot.cli.outputs import add_commands as add_output_commands
 from bot.cli.participants import add_commands as add_participant_commands
 from bot.cli.reports import add_commands as add_report_commands
 from bot.server import serve_with_gunicorn
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_participant_commands(commands)  # import, export, forget: the participant database (bot/cli/participants.py)
     add_report_commands(commands)  # report: the quarterly report offline (bot/cli/reports.py)
+    add_output_commands(commands)  # outputs discover: joint papers found through OpenAlex (bot/cli/outputs.py)
     return parser
 
 

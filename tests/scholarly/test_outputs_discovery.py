@@ -209,3 +209,42 @@ def test_faults_mid_run_lose_nothing_and_duplicate_nothing(slack, scholarly):
     with slack.db.session() as session:
         assert sorted(session.scalars(select(OutputSuggestion.doi))) == ["10.5555/a", "10.5555/b"]
     assert len(dm_texts(slack, cat.leader)) == 2
+
+
+def test_clubbot_outputs_discover_dry_run_stores_nothing_and_the_run_is_claimed_once(
+    slack, scholarly, monkeypatch, capsys, tmp_path
+):
+    from bot import cli
+    from tests.conftest import app_environment
+
+    cat = Catalogue(slack, scholarly)
+    p = cat.people
+    scholarly.work("10.5555/cli", [p[cat.m0], p[cat.m1]], title="Found by hand", published=date(2026, 10, 1))
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    environment = {
+        **app_environment(slack.db.url, slack.standin.api_url),
+        "CLUBBOT_CROSSREF_URL": scholarly.crossref_url,
+        "CLUBBOT_OPENALEX_URL": scholarly.openalex_url,
+    }
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+
+    def clubbot(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = cli.main(list(args))
+        return code, capsys.readouterr().out
+
+    code, out = clubbot("outputs", "discover", "--dry-run", "--club", "Quantum Hardware Club")
+    assert code == 0 and "10.5555/cli" in out and "'Found by hand'" in out and "1 would be suggested" in out
+    with slack.db.session() as session:
+        assert session.scalars(select(OutputSuggestion)).all() == []
+        assert session.scalars(select(JobRun)).all() == []
+    assert dms(slack, cat.leader) == []
+
+    code, out = clubbot("outputs", "discover")
+    assert code == 0 and ": done" in out and "1 suggestion(s) stored, 1 DM(s) to leaders queued" in out
+    assert len(dm_texts(slack, cat.leader)) == 1
+    code, out = clubbot("outputs", "discover")
+    assert code == 0 and ": skipped" in out
+    code, out = clubbot("jobs")
+    assert "outputs-discovery:" in out and "program done" in out
