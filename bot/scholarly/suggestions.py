@@ -140,15 +140,16 @@ def record(
     return stored, messages, matched
 
 
-def _file(session: Session, row: OutputSuggestion, filer: Participant | None, now: datetime) -> Output:
-    """The club's output for a confirmed suggestion: the one filed with its DOI, else a new published paper."""
+def _file(session: Session, row: OutputSuggestion, filer: Participant | None, now: datetime) -> tuple[Output, bool]:
+    """The club's output for a confirmed suggestion: the one filed with its DOI, else a new published paper
+    (and whether it is new)."""
     existing = session.scalar(
         select(Output).where(Output.club_id == row.club_id, Output.doi == row.doi, Output.deleted_at.is_(None))
     )
     member_ids = [int(p) for p in row.member_ids]
     if existing is not None:
         _link_members(session, existing, member_ids)
-        return existing
+        return existing, False
     filed_by = filer.id if filer is not None else member_ids[0]
     status = OutputStatus.PUBLISHED.value
     output = Output(
@@ -171,7 +172,7 @@ def _file(session: Session, row: OutputSuggestion, filer: Participant | None, no
     )
     session.add(output)
     session.flush()
-    return output
+    return output, True
 
 
 def decide(
@@ -196,11 +197,11 @@ def decide(
     club = session.get(Club, row.club_id)
     assert club is not None
     if confirm:
-        output = _file(session, row, participant_of(session, user_id), now)
+        output, created = _file(session, row, participant_of(session, user_id), now)
         row.output_id = output.id
         row.status = SuggestionStatus.CONFIRMED
         item = output_item(session, output)
-        if output.source is OutputSource.DISCOVERED and output.created_at == now:
+        if created:
             post_card(session, ClubRef.of(club), item)
         else:
             refresh_card(session, ClubRef.of(club), item)
