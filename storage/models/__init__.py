@@ -20,7 +20,7 @@ from storage.models.clubs import Club, Meeting, MeetingAttendance, Membership, P
 from storage.models.digests import ClubFeed, Digest, DigestEntry, Feed, FeedItem, SharedItem
 from storage.models.operations import AuditEntry, JobRun, OutboxMessage, SlackEvent, apscheduler_jobs
 from storage.models.reports import Reminder, Report, ReportNarrative, Survey, SurveyInvitation, SurveyResponse
-from storage.models.scholarly import OutputSuggestion
+from storage.models.scholarly import DoiMetadata, OutputSuggestion
 from storage.models.tracking import ActivityDay, ClubMeeting, Output, OutputPerson, OutputStatusChange, Plan, Update
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "ClubMeeting",
     "Digest",
     "DigestEntry",
+    "DoiMetadata",
     "Feed",
     "FeedItem",
     "JobRun",

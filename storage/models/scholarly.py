@@ -39,3 +39,23 @@ class OutputSuggestion(TimestampMixin, Base):
     output_id: Mapped[int | None] = mapped_column(ForeignKey("outputs.id", ondelete="SET NULL"))
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
+
+
+class DoiMetadata(Base):
+    """A DOI looked up in Crossref (a cache, shared by every club): its `message` as Crossref gave it (None when
+    Crossref does not know the DOI) and what the cards show of it, read once."""
+
+    __tablename__ = "doi_metadata"
+
+    doi: Mapped[str] = mapped_column(String(255), primary_key=True)
+    message: Mapped[dict[str, Any] | None]
+    title: Mapped[str | None] = mapped_column(Text)
+    venue: Mapped[str | None] = mapped_column(String(500))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    #: Crossref's own type (`journal-article`, `dataset`...).
+    crossref_type: Mapped[str | None] = mapped_column(String(64))
+    #: The bot's output type for `crossref_type` (`bot.domain.OutputType` value), None where it does not map.
+    output_type: Mapped[str | None] = mapped_column(String(32))
+    #: The authors' display names, in Crossref's order.
+    authors: Mapped[list[Any]] = mapped_column(default=list)
+    fetched_at: Mapped[datetime]

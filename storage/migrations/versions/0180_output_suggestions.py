@@ -1,4 +1,4 @@
-"""Outputs found, not only filed: an output's source, and the joint works suggested to club leaders
+"""Outputs found, not only filed: an output's source, the joint works suggested to club leaders, the DOI cache
 
 Revision ID: 0180
 Revises: 0020
@@ -68,9 +68,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("output_suggestions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_output_suggestions_club_id"), ["club_id"], unique=False)
+    op.create_table(
+        "doi_metadata",
+        sa.Column("doi", sa.String(length=255), nullable=False),
+        sa.Column("message", sa.JSON(), nullable=True),
+        sa.Column("title", sa.Text(), nullable=True),
+        sa.Column("venue", sa.String(length=500), nullable=True),
+        sa.Column("published_on", sa.Date(), nullable=True),
+        sa.Column("crossref_type", sa.String(length=64), nullable=True),
+        sa.Column("output_type", sa.String(length=32), nullable=True),
+        sa.Column("authors", sa.JSON(), nullable=False),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("doi", name=op.f("pk_doi_metadata")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("doi_metadata")
     with op.batch_alter_table("output_suggestions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_output_suggestions_club_id"))
     op.drop_table("output_suggestions")
