@@ -22,6 +22,8 @@ class HomeData:
     clubs: list[ClubSummary]
     due: list[DueItem]
     is_admin: bool
+    #: A member without an ORCID iD who was not asked for one yet: the App Home asks, once.
+    orcid_nudge: bool = False
 
 
 def home_data(
@@ -30,4 +32,18 @@ def home_data(
     person = participant_of(session, user_id)
     due = due_for(session, person.id, now, tz) if person else []
     name = display_name(person, lang) or ""
-    return HomeData(name=name, clubs=club_summaries(session, user_id, is_admin=is_admin), due=due, is_admin=is_admin)
+    clubs = club_summaries(session, user_id, is_admin=is_admin)
+    nudge = bool(
+        person is not None
+        and not person.orcid
+        and person.orcid_nudged_at is None
+        and any(summary.role is not None for summary in clubs)
+    )
+    return HomeData(name=name, clubs=clubs, due=due, is_admin=is_admin, orcid_nudge=nudge)
+
+
+def mark_orcid_nudged(session: Session, user_id: str, now: datetime) -> None:
+    """The App Home showing the ORCID nudge was published: it is not shown again."""
+    person = participant_of(session, user_id)
+    if person is not None and person.orcid_nudged_at is None:
+        person.orcid_nudged_at = now

@@ -1,4 +1,5 @@
-"""Outputs found, not only filed: an output's source, the joint works suggested to club leaders, the DOI cache
+"""Outputs found, not only filed: an output's source, the joint works suggested to club leaders, the DOI cache,
+the App Home's one ORCID nudge
 
 Revision ID: 0180
 Revises: 0020
@@ -68,6 +69,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("output_suggestions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_output_suggestions_club_id"), ["club_id"], unique=False)
+    with op.batch_alter_table("participants", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("orcid_nudged_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "doi_metadata",
         sa.Column("doi", sa.String(length=255), nullable=False),
@@ -85,6 +88,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("doi_metadata")
+    with op.batch_alter_table("participants", schema=None) as batch_op:
+        batch_op.drop_column("orcid_nudged_at")
     with op.batch_alter_table("output_suggestions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_output_suggestions_club_id"))
     op.drop_table("output_suggestions")
