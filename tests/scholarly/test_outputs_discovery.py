@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.domain import OutputSource, OutputType, SuggestionStatus
 from bot.periods import Due
+from bot.reports.load import load_dataset
+from bot.reports.papers import PaperCounts, paper_counts
+from bot.reports.period import Period
 from bot.runtime import Runtime
 from bot.scholarly.types import CONFIRM_SUGGESTION, REJECT_SUGGESTION
 from jobs import clock, outputs
@@ -152,6 +156,13 @@ def test_confirm_files_a_discovered_paper_and_reject_is_never_asked_again(slack,
     texts = dm_texts(slack, cat.leader)
     assert any(f"Recorded as the club's output o{output_id}" in text for text in texts)
     assert any("will not be suggested again" in text for text in texts)
+
+    # The reports count it as a discovered, international joint paper; 3 of the 4 members have an iD.
+    with slack.db.session() as session:
+        dataset = load_dataset(session, Period.of_range(date(2000, 1, 1), date(2099, 12, 31)), ZoneInfo("Asia/Seoul"))
+    assert paper_counts(dataset) == PaperCounts(
+        members=4, members_with_orcid=3, filed=0, filed_international=0, discovered=1, discovered_international=1
+    )
 
     # Another run suggests neither again.
     assert run(runtime, "2026-W50") == "done"
