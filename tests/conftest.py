@@ -27,7 +27,7 @@ from storage.models import Base
 from tests.support import ServedApp, World
 
 if TYPE_CHECKING:
-    from tests.scholarly.server import ScholarlyServer
+    from bot.standin.scholarly import ScholarlyServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,7 +161,7 @@ def app_environment(database_url: str, api_url: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def scholarly_server() -> Iterator[ScholarlyServer]:
     """The Crossref/OpenAlex stand-in the served app talks to (tests seed it through `scholarly`)."""
-    from tests.scholarly.server import ScholarlyServer
+    from bot.standin.scholarly import ScholarlyServer
 
     server = ScholarlyServer().start()
     yield server

@@ -124,7 +124,7 @@ def record(
         audit.record(
             session,
             actor="job:outputs-discovery",
-            action="output.suggested",
+            action="discovery.suggested",
             entity="output_suggestion",
             entity_id=row.id,
             club_id=suggestion.club_id,
@@ -213,7 +213,7 @@ def decide(
     audit.record(
         session,
         actor=user_id,
-        action="output.suggestion_" + row.status.value,
+        action=f"discovery.{row.status.value}",
         entity="output_suggestion",
         entity_id=row.id,
         club_id=row.club_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.scholarly.http import Http, HttpOptions, RequestBudget
-from tests.scholarly.server import ScholarlyServer
+from bot.standin.scholarly import ScholarlyServer
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.standin.scholarly import make_orcid
 from storage.models import Participant
 from tests.factories import make_club
-from tests.scholarly.server import make_orcid
 from tests.support import World
 
 

@@ -19,10 +19,10 @@ from bot.reports.papers import PaperCounts, paper_counts
 from bot.reports.period import Period
 from bot.runtime import Runtime
 from bot.scholarly.types import CONFIRM_SUGGESTION, REJECT_SUGGESTION
+from bot.standin.scholarly import Person, ScholarlyServer, make_orcid
 from jobs import clock, outputs
 from storage.models import JobRun, Output, OutputPerson, OutputSuggestion, Participant
 from tests.factories import make_club
-from tests.scholarly.server import Person, ScholarlyServer, make_orcid
 from tests.support import World
 from tests.tracking.support import card, dm_texts, dms
 
