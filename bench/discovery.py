@@ -1,6 +1,6 @@
 """Benchmark: discovering joint papers for 16 clubs of 40 members (30 with ORCID iDs) over a year of works.
 
-The loopback Crossref/OpenAlex stand-in (`tests/scholarly/server.py`, in this process) serves a synthetic
+The loopback Crossref/OpenAlex stand-in (`bot/standin/scholarly.py`, in this process) serves a synthetic
 year: six works of each member with outsiders, and four joint works of 2-3 members per club, plus 50
 outsiders. What is timed is what the weekly `outputs-discovery` job will run against OpenAlex: the members'
 authors resolved by ORCID iD (`OpenAlexClient.authors`), every club's members' works since the earliest
@@ -29,7 +29,8 @@ from bot.scholarly.discovery import discover, orcids_to_ask
 from bot.scholarly.http import Http, HttpOptions, RequestBudget, Session
 from bot.scholarly.openalex import MAX_IDS, PER_PAGE, OpenAlexClient
 from bot.scholarly.types import ClubRoster, Member
-from tests.scholarly.server import ScholarlyServer, synthetic_clubs, synthetic_works
+from bot.standin.scholarly import ScholarlyServer
+from bot.standin.scholarly_synthetic import synthetic_clubs, synthetic_works
 
 
 def _rosters(clubs, since: date) -> list[ClubRoster]:

@@ -13,7 +13,7 @@ from slack_bolt import App
 
 from bot.runtime import Runtime
 from handlers import register_all
-from jobs import clock, inspect
+from jobs import clock, inspect, outputs
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +52,8 @@ def print_jobs(runtime: Runtime, *, out: TextIO) -> None:
 def run_job_by_hand(runtime: Runtime, name: str, period: str | None, *, out: TextIO) -> int:
     """Run a job now through the same exactly-once claim as the clock (`clubbot jobs run`); the exit status."""
     return inspect.run_by_hand(runtime, name, period, out=out)
+
+
+def discover_outputs(runtime: Runtime, club_id: int | None, *, dry_run: bool, out: TextIO) -> int:
+    """This week's `outputs-discovery` run now (`clubbot outputs discover`); the exit status."""
+    return outputs.discover_by_hand(runtime, club_id, dry_run=dry_run, out=out)

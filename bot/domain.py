@@ -325,3 +325,21 @@ def allowed_next_statuses(output_type: OutputType, current: OutputStatus) -> tup
 
 def can_change_status(output_type: OutputType, current: OutputStatus, new: OutputStatus) -> bool:
     return new in allowed_next_statuses(output_type, current)
+
+
+# --- outputs found, not only filed -----------------------------------------------------------
+
+
+class OutputSource(StrEnum):
+    """How an output came to be recorded: filed by a member, or discovered (a joint work a leader confirmed)."""
+
+    FILED = "filed"
+    DISCOVERED = "discovered"
+
+
+class SuggestionStatus(StrEnum):
+    """A discovered joint work put to a club's leaders: waiting, recorded as the club's output, or not theirs."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"

@@ -30,6 +30,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "console": (),
     "jobs": ("slack_bot_token",),
     "outbox": (),
+    "outputs": ("slack_bot_token",),
 }
 
 #: The processes that answer Slack's requests (within its 3 seconds).

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.access import Rule, register_form
 from bot.clubs import membership, views
-from bot.clubs.home import home_data
+from bot.clubs.home import home_data, mark_orcid_nudged
 from bot.clubs.invites import invite_people, make_leader
 from bot.clubs.lifecycle import archive_club, set_language
 from bot.clubs.listing import attendees_for_form, club_summaries, meetings_for_form, members_for_viewer
@@ -390,8 +390,12 @@ class ClubListeners:
             name=data.name,
             away_until=data.away_until,
             has_record=data.has_record,
+            orcid_nudge=data.orcid_nudge,
         )
         runtime.slack.publish_home(user_id, home)
+        if data.orcid_nudge:  # shown: not again
+            with runtime.db.session() as session:
+                mark_orcid_nudged(session, user_id, datetime.now(UTC))
 
     def home_new_club(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()

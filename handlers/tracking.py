@@ -78,6 +78,7 @@ from bot.tracking.views.status import status_card
 from handlers.answers import command_error, refusal_view, refusals_shown, tell
 from handlers.modals import open_modal, open_modal_loading
 from handlers.router import CommandContext, CommandRouter
+from handlers.scholarly import look_up_later
 
 
 def _now() -> datetime:
@@ -198,6 +199,8 @@ class TrackingListeners:
             raise command_error(errors, "output") from None
         ctx.ack(answers.filed(ctx.lang, result, club.channel_id))
         self.runtime.outbox.poke()
+        if result.created and draft.doi:
+            look_up_later(self.runtime, result.item.ref.id)
 
     def _change_output(self, ctx: CommandContext, request: OutputChangeRequest) -> None:
         club = ctx.club_ref
@@ -283,6 +286,8 @@ class TrackingListeners:
             return
         ack()
         self.runtime.outbox.poke()
+        if isinstance(result, Filed) and result.created and isinstance(result.item, OutputItem) and result.item.doi:
+            look_up_later(self.runtime, result.item.ref.id)  # the form is closed: Crossref never holds it
         if isinstance(result, Filed):
             message = answers.filed(lang, result, club.channel_id)
         elif isinstance(result, OutputItem | UpdateItem | PlanItem | MeetingItem):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import digests, outbox, reports, tracking
+from jobs import digests, outbox, outputs, reports, tracking
 from jobs.base import PeriodicJob, RecurringTask
 
 SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (
@@ -11,4 +11,5 @@ SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (
     digests.JOB,
     *tracking.JOBS,
     *reports.JOBS,
+    outputs.JOB,
 )

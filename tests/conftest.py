@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -24,6 +25,9 @@ from bot.standin import SlackStandIn
 from storage import db as storage_db
 from storage.models import Base
 from tests.support import ServedApp, World
+
+if TYPE_CHECKING:
+    from bot.standin.scholarly import ScholarlyServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,11 +162,30 @@ def app_environment(database_url: str, api_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def app_settings(database_url: str, standin_server: SlackStandIn, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def scholarly_server() -> Iterator[ScholarlyServer]:
+    """The Crossref/OpenAlex stand-in the served app talks to (tests seed it through `scholarly`)."""
+    from bot.standin.scholarly import ScholarlyServer
+
+    server = ScholarlyServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_settings(
+    database_url: str,
+    standin_server: SlackStandIn,
+    scholarly_server: ScholarlyServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Settings:
     from bot.settings import load_settings
 
     settings = load_settings(app_environment(database_url, standin_server.api_url), env_file=None)
-    return settings.with_overrides(data_dir=tmp_path_factory.mktemp("data"))  # reports etc. never in the work tree
+    return settings.with_overrides(
+        data_dir=tmp_path_factory.mktemp("data"),  # reports etc. never in the work tree
+        crossref_url=scholarly_server.crossref_url,  # never the real services
+        openalex_url=scholarly_server.openalex_url,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -58,3 +58,13 @@ def test_console_explains_unknown_input(tmp_path):
     result = run_console(tmp_path, "hello\n:frob\n:quit\n")
     assert "Type /club ... or a console command (:help)." in result.stdout
     assert "Unknown console command :frob. Type :help." in result.stdout
+
+
+def test_console_demo_discovers_the_leaders_joint_paper(tmp_path):
+    result = run_console(tmp_path, ":quit\n", "--demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Joint papers discovered (OpenAlex stand-in):" in out
+    assert "10.5555/xlab.demo.2026.001" in out and "Error-corrected superconducting qubits" in out
+    assert "[international: KR, US]" in out and "1 suggestion(s) stored, 2 DM(s) to leaders queued" in out
+    assert "xlab.demo.2026.002" not in out  # a single-author paper is not the club's

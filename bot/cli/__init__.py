@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from bot.app import print_jobs, run_clock, run_job_by_hand
 from bot.cli.feeds import add_commands as add_feed_commands
+from bot.cli.outputs import add_commands as add_output_commands
 from bot.cli.participants import add_commands as add_participant_commands
 from bot.cli.report_files import add_commands as add_report_file_commands
 from bot.cli.report_files import import_on_upgrade
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(commands)  # report: the quarterly report offline (bot/cli/reports.py)
     add_feed_commands(commands)  # feeds check: what the bot reads in a feed (bot/cli/feeds.py)
     add_report_file_commands(commands)  # reports prune: the stored report files (bot/cli/report_files.py)
+    add_output_commands(commands)  # outputs discover: joint papers found through OpenAlex (bot/cli/outputs.py)
     return parser
 
 

@@ -179,8 +179,13 @@ def home(
     name: str,
     away_until: date | None = None,
     has_record: bool = False,
+    orcid_nudge: bool = False,
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header(t(lang, "home.title", name=name))]
+    if orcid_nudge:
+        nudge = section(":bulb: " + t(lang, "home.orcid_nudge"))
+        nudge["accessory"] = _button(t(lang, "home.orcid_button"), "home_my_record", value="orcid")
+        blocks.append(nudge)
     if is_admin:
         blocks.append(section(t(lang, "home.admin_intro", count=len(clubs))))
         blocks.append(

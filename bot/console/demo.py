@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.clubs.types import NewClub
 from bot.domain import CareerStage, FieldKey, Language, MeetingRole
 from bot.refs import PersonRef
+from bot.standin.scholarly import ScholarlyServer
 from storage.models import Meeting, MeetingAttendance, Participant
 
 
@@ -63,7 +64,8 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("seoyeon", "김서연", "Seoyeon Kim", "seoyeon.kim@kaist.example", "KAIST", "KR",
                CareerStage.SENIOR, MeetingRole.ORGANIZER, "ko-KR", leader=True, orcid="0000-0002-1825-0097"),
     DemoPerson("david", "박데이비드", "David Park", "dpark@mit.example", "MIT", "US",
-               CareerStage.SENIOR, MeetingRole.ORGANIZER, "en-US", overseas_korean=True, leader=True),
+               CareerStage.SENIOR, MeetingRole.ORGANIZER, "en-US", overseas_korean=True, leader=True,
+               orcid="0000-0002-0004-2425"),
     DemoPerson("hiroshi", None, "Hiroshi Tanaka", "tanaka@riken.example", "RIKEN", "JP",
                CareerStage.SENIOR, MeetingRole.SPEAKER, "en-US"),
     DemoPerson("anna", None, "Anna Schmidt", "anna.schmidt@mpq.example", "Max Planck Institute of Quantum Optics",
@@ -124,3 +126,30 @@ def demo_club_request(slack_ids: dict[str, str], admin_id: str) -> NewClub:
         language=Language(DEMO_CLUB["language"]),
         actor=admin_id,
     )
+
+
+#: The joint paper the demo's OpenAlex stand-in lists for the two leaders (Korea and the United States), written
+#: after their X-Lab Day meeting: the weekly discovery suggests it to them as the club's international output.
+DEMO_JOINT_PAPER = {
+    "doi": "10.5555/xlab.demo.2026.001",
+    "title": "Error-corrected superconducting qubits with tunable couplers",
+    "venue": "Physical Review Applied",
+    "published": date(2026, 11, 2),
+}
+
+
+def seed_scholarly(server: ScholarlyServer) -> None:
+    """The demo leaders as OpenAlex authors, their joint paper, and a paper of one of them alone (not joint)."""
+    by_handle = {p.handle: p for p in DEMO_PEOPLE}
+    seoyeon, david = by_handle["seoyeon"], by_handle["david"]
+    kim = server.person("Seoyeon", "Kim", orcid=seoyeon.orcid, country="KR", institution="KAIST")
+    park = server.person("David", "Park", orcid=david.orcid, country="US", institution="MIT")
+    joint = DEMO_JOINT_PAPER
+    server.work(
+        str(joint["doi"]),
+        [kim, park],
+        title=str(joint["title"]),
+        venue=str(joint["venue"]),
+        published=joint["published"],  # type: ignore[arg-type]
+    )
+    server.work("10.5555/xlab.demo.2026.002", [kim], title="A single-author review", published=date(2026, 10, 5))

@@ -8,6 +8,7 @@ bot does in Slack, readably. The workspace and the database persist under `data/
 
 from __future__ import annotations
 
+import io
 import secrets
 import shlex
 import shutil
@@ -17,14 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import create_app
+from bot.app import create_app, discover_outputs
 from bot.clubs.provisioning import provision_club
-from bot.console.demo import DEMO_ADMIN, DEMO_PEOPLE, demo_club_request, seed_database
+from bot.console.demo import DEMO_ADMIN, DEMO_PEOPLE, demo_club_request, seed_database, seed_scholarly
 from bot.server import LocalServer
 from bot.settings import Settings
 from bot.slack.manifest import load_manifest
 from bot.slack.text import mrkdwn_to_text, render_message, render_view
 from bot.standin import SlackStandIn
+from bot.standin.scholarly import ScholarlyServer
 from bot.startup import prepare
 from bot.web import WebApp
 
@@ -386,6 +388,10 @@ def run_console(settings: Settings, *, demo: bool, fresh: bool, stdin: TextIO, s
         }
         if settings.database_url_is_default:
             overrides["database_url"] = f"sqlite:///{(folder / 'clubbot.db').as_posix()}"
+        scholarly = ScholarlyServer().start() if demo else None  # the demo's Crossref and OpenAlex, on loopback
+        if scholarly is not None:
+            seed_scholarly(scholarly)
+            overrides |= {"crossref_url": scholarly.crossref_url, "openalex_url": scholarly.openalex_url}
         console_settings = settings.with_overrides(**overrides)
         runtime = prepare("console", console_settings, outbox_interval=2.0)  # no clock here: retry posts itself
         server = LocalServer(WebApp(create_app(runtime), runtime)).start()
@@ -393,17 +399,23 @@ def run_console(settings: Settings, *, demo: bool, fresh: bool, stdin: TextIO, s
         try:
             if demo:
                 _seed_demo(runtime, world)
+                found = io.StringIO()
+                discover_outputs(runtime, None, dry_run=False, out=found)  # the leaders get a joint paper by DM
             console = Console(
                 standin, console_settings, stdout, user_id=world.admin_id, channel_id=world.start_channel_id
             )
             console.state.calls_seen = len(standin.calls)
             console.say(f"clubbot console: local Slack at {standin.api_url}, app at {server.url}/slack/events")
             console.say(f"Database: {runtime.db.engine.url.render_as_string(hide_password=True)}")
+            if demo:
+                console.say("Joint papers discovered (OpenAlex stand-in):\n" + found.getvalue().rstrip())
             console.say("Type /club help to start, :help for console commands, :quit to leave.")
             _loop(console, stdin)
         finally:
             server.stop()
             runtime.close()
+            if scholarly is not None:
+                scholarly.stop()
     finally:
         standin.stop()
     return 0

@@ -165,6 +165,11 @@ def program_summary(program: ProgramFigures) -> dict[str, Any]:
         "casebook": len(program.casebook),
         "inactive": len(program.inactive),
         "not_answered": len(program.not_answered),
+        "members_with_orcid": program.papers.members_with_orcid,
+        "papers_filed": program.papers.filed,
+        "papers_filed_international": program.papers.filed_international,
+        "papers_discovered": program.papers.discovered,
+        "papers_discovered_international": program.papers.discovered_international,
     }
 
 

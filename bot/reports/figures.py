@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.domain import FieldKey, OutputType, is_active_member
+from bot.reports.papers import paper_counts
 from bot.reports.period import Period
 from bot.reports.results import (
     CasebookItem,
@@ -372,6 +373,7 @@ def program_figures(dataset: Dataset, settings: ReportSettings) -> ProgramFigure
         casebook=casebook,
         inactive=tuple(c for c in ranked if c.inactive),
         not_answered=tuple(c for c in sorted(clubs, key=lambda c: c.club.name.casefold()) if not c.answered),
+        papers=paper_counts(dataset, club_ids),
     )
 
 

@@ -41,6 +41,7 @@ from storage.models import (
     Output,
     OutputPerson,
     OutputStatusChange,
+    OutputSuggestion,
     Participant,
     ReportNarrative,
     Survey,
@@ -64,13 +65,21 @@ PERSON_COLUMNS = (
     Participant.career_stage,
     Participant.overseas_korean,
     Participant.slack_user_id,
+    Participant.orcid,
 )
 
 
 def _person(row: tuple[Any, ...]) -> PersonRow:
-    pid, name_ko, name_en, country, stage, overseas, slack_id = row
+    pid, name_ko, name_en, country, stage, overseas, slack_id, orcid = row
     return PersonRow(
-        pid, clean(name_ko), clean(name_en), country, str(stage) if stage else None, bool(overseas), slack_id
+        pid,
+        clean(name_ko),
+        clean(name_en),
+        country,
+        str(stage) if stage else None,
+        bool(overseas),
+        slack_id,
+        has_orcid=bool(orcid),
     )
 
 
@@ -140,9 +149,30 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         Output.doi,
         Output.url,
         Output.confirmed_at,
+        Output.source,
     ).where(*live_output)
+    international = dict(
+        session.execute(
+            select(OutputSuggestion.output_id, OutputSuggestion.international).where(
+                OutputSuggestion.output_id.is_not(None)
+            )
+        ).all()
+    )
     outputs = tuple(
-        OutputRow(r[0], r[1], OutputType(r[2]), clean(r[3]) or "", r[4], r[5], r[6], clean(r[7]), clean(r[8]), r[9])
+        OutputRow(
+            r[0],
+            r[1],
+            OutputType(r[2]),
+            clean(r[3]) or "",
+            r[4],
+            r[5],
+            r[6],
+            clean(r[7]),
+            clean(r[8]),
+            r[9],
+            source=str(r[10]),
+            international=international.get(r[0]) if str(r[10]) == "discovered" else None,
+        )
         for r in session.execute(only(outputs_query, Output.club_id))
     )
 

@@ -4,9 +4,10 @@ and what the documents, the workbook, the charts and the Slack summary read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.domain import ACHIEVED_STATUSES, FieldKey, ReviewArea
+from bot.reports.papers import PaperCounts
 from bot.reports.period import Period
 from bot.reports.rows import (
     ClubMeetingRow,
@@ -209,6 +210,8 @@ class ProgramFigures:
     casebook: tuple[CasebookItem, ...]
     inactive: tuple[ClubFigures, ...]
     not_answered: tuple[ClubFigures, ...]
+    #: Members with an ORCID iD; joint papers filed and discovered (`bot.reports.papers`).
+    papers: PaperCounts = field(default_factory=PaperCounts)
 
     def rank_of(self, club_id: int) -> int:
         for index, figures in enumerate(self.clubs, start=1):

@@ -46,6 +46,7 @@ class PersonRow:
     career_stage: str | None = None
     overseas_korean: bool = False
     slack_user_id: str | None = None
+    has_orcid: bool = False
 
     def name(self, lang: Language | str) -> str:
         """The name as the person registered it: Korean in the Korean edition when present, else English."""
@@ -83,6 +84,10 @@ class OutputRow:
     doi: str | None = None
     url: str | None = None
     confirmed_at: datetime | None = None
+    #: `filed` by a member, or `discovered` through OpenAlex and confirmed by a leader.
+    source: str = "filed"
+    #: For a discovered paper, whether discovery found it international (its authors span two countries).
+    international: bool | None = None
 
 
 @dataclass(frozen=True)

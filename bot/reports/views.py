@@ -212,6 +212,19 @@ def report_summary(report: StoredReport, lang: Language) -> Message:
                 clubs=_num(s.get("clubs"), lang),
             ),
         ]
+        if "papers_filed" in s:  # reports stored before joint papers were counted lack the figures
+            lines.append(
+                t(
+                    lang,
+                    "reports.summary.papers",
+                    filed=_num(s.get("papers_filed"), lang),
+                    filed_international=_num(s.get("papers_filed_international"), lang),
+                    discovered=_num(s.get("papers_discovered"), lang),
+                    discovered_international=_num(s.get("papers_discovered_international"), lang),
+                    orcid=_num(s.get("members_with_orcid"), lang),
+                    members=_num(s.get("members"), lang),
+                )
+            )
         outstanding = s.get("outstanding") or []
         if outstanding:
             names = ", ".join(

@@ -1,7 +1,7 @@
 """One polite, reliable HTTP layer for Crossref and OpenAlex: JSON GETs with timeouts, bounded retries and
 backoff, a per-run request budget, and the feeds' private-address guard.
 
-- **Guard**: the connections go through the feed engine's guarded transport (`bot.digests.feeds.fetch`): the
+- **Guard**: the connections go through the bot's one guarded transport (`bot.net`, shared with feeds): the
   host is resolved once, every address checked against the same `AddressPolicy`, and the connection made to
   the address checked, on every connection. `HttpOptions.allow_private` (the `CLUBBOT_ALLOW_PRIVATE_FEEDS=1`
   setting, for tests and the local console) lifts it. Proxies from the environment are ignored.
@@ -33,14 +33,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bot.digests.feeds.fetch import (
-    AddressPolicy,
-    BlockedAddressError,
-    FetchOptions,
-    _GuardedTransport,  # phase 2: the guard moves to a shared module and loses its underscore
-    retry_after_seconds,
-    run_sync,
-)
+from bot.net import AddressPolicy, BlockedAddressError, GuardedTransport, retry_after_seconds, run_sync
 from bot.scholarly.errors import BudgetSpent, ScholarlyError, ScholarlyErrorKind
 
 log = logging.getLogger(__name__)
@@ -218,9 +211,7 @@ class Http:
         self.options = options or HttpOptions()
         self.budget = budget or RequestBudget()
         self.sleep: Sleep = sleep or asyncio.sleep
-        self._policy = AddressPolicy.from_options(
-            FetchOptions(allow_private=self.options.allow_private, allowed_networks=self.options.allowed_networks)
-        )
+        self._policy = AddressPolicy.from_options(self.options)
 
     def run(self, job: Callable[[Session], Awaitable[T]]) -> T:
         """Run `job(session)` to completion from synchronous code (even inside a running loop)."""
@@ -240,7 +231,7 @@ class Http:
             pool=options.connect_timeout + options.deadline,
         )
         async with httpx.AsyncClient(
-            transport=_GuardedTransport(self._policy, limits),
+            transport=GuardedTransport(self._policy, limits),
             timeout=timeout,
             follow_redirects=False,
             trust_env=False,

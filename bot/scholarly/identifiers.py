@@ -7,22 +7,15 @@ these read remote answers (the checks of what a *member* types stay in the featu
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+from bot.doi import bare_doi
+
+__all__ = ["bare_doi", "bare_orcid", "country_code", "short_openalex_id"]
+
 _ORCID_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?orcid\.org/", re.IGNORECASE)
 _ORCID = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
 _OPENALEX_PREFIX = re.compile(r"^(?:https?://)?(?:api\.)?openalex\.org/(?:(?:works|authors)/)?", re.IGNORECASE)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
-def bare_doi(value: str | None) -> str | None:
-    """`https://doi.org/10.1234/ABC` -> `10.1234/abc`; None when `value` holds no DOI."""
-    if not value:
-        return None
-    text = unquote(_DOI_PREFIX.sub("", value.strip())).strip().rstrip(".,;").lower()
-    return text if _DOI.match(text) and len(text) <= 255 else None
 
 
 def bare_orcid(value: str | None) -> str | None:

@@ -184,3 +184,41 @@ class Discovery:
     suggestions: tuple[Suggestion, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     already_filed: tuple[Suggestion, ...] = field(default=())
+
+
+#: The buttons on a suggestion's DM (their value is the suggestion's id).
+CONFIRM_SUGGESTION = "scholarly_suggestion_confirm"
+REJECT_SUGGESTION = "scholarly_suggestion_reject"
+
+
+@dataclass(frozen=True)
+class SuggestionCard:
+    """What a leader's DM about one suggestion shows (plain values: the view never sees a row)."""
+
+    id: int
+    club_name: str
+    doi: str
+    title: str
+    venue: str | None
+    published: date | None
+    member_names: tuple[str, ...]
+    international: bool
+    countries: tuple[str, ...] = ()
+    #: `pending`, `confirmed` or `rejected` (`bot.domain.SuggestionStatus`).
+    status: str = "pending"
+    decided_by_user_id: str | None = None
+    output_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DiscoveryRun:
+    """What one discovery run found and did: suggestions stored (new), DMs queued, filed outputs matched."""
+
+    clubs: int
+    orcids: int
+    works: int
+    suggested: tuple[Suggestion, ...] = ()
+    stored: int = 0
+    messages: int = 0
+    matched: int = 0
+    requests: int = 0

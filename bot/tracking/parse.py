@@ -242,7 +242,7 @@ def _parse_output(args: Args) -> Request:
     if not rest and not args.options:
         return OutputRequest(type=output_type)  # `/club output paper`: the form, with the type chosen
     title, extra = _title_of(rest)
-    if not title:
+    if not title and not args.options.get("doi"):  # with a DOI, Crossref gives the title
         raise args.fail("tracking.error.missing_title")
     if extra:
         raise args.fail("tracking.error.extra_words", words=" ".join(token_text(t) for t in extra)[:200])

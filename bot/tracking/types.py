@@ -173,6 +173,18 @@ class OutputItem(Item):
     confirmed_at: datetime | None = None
     confirmed_by_user_id: str | None = None
     history: tuple[StatusStep, ...] = ()
+    #: What Crossref says of the DOI: None not looked up (yet), True found, False unknown to Crossref.
+    doi_known: bool | None = None
+    venue: str | None = None
+    authors: tuple[str, ...] = ()
+    #: Crossref's type of the DOI (`journal-article`, `dataset`...) and the bot's output type for it.
+    doi_type: str | None = None
+    doi_output_type: OutputType | None = None
+
+    @property
+    def doi_type_differs(self) -> bool:
+        """Crossref lists the DOI as something other than the type filed."""
+        return bool(self.doi_known and self.doi_type and self.doi_output_type != self.type)
 
     @property
     def confirmed(self) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+from bot.doi import bare_doi
 from bot.domain import OUTPUT_STATUSES, MeetingFormat, OutputStatus, OutputType
 from bot.errors import UserError
 from bot.i18n import Localized
@@ -147,17 +148,12 @@ def meeting_format_of(text: str) -> MeetingFormat | None:
     return MEETING_FORMAT_ALIASES.get(text.strip().lower())
 
 
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
-
-
 def normalize_doi(text: str) -> str:
-    """The bare, lower-cased `10.…` form of a DOI given bare, as `doi:10.…` or as a doi.org link."""
-    raw = text.strip().strip("<>")
-    bare = unquote(_DOI_PREFIX.sub("", raw)).strip().rstrip(".,;")
-    if not _DOI.match(bare) or len(bare) > 255:
+    """The bare, lower-cased `10.…` form of a DOI given bare, as `doi:10.…` or as a doi.org link (`bot.doi`)."""
+    bare = bare_doi(text.strip().strip("<>"))
+    if bare is None:
         raise ValueProblem("tracking.error.bad_doi", doi=text[:80])
-    return bare.lower()
+    return bare
 
 
 def check_url(text: str) -> str:

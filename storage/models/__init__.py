@@ -29,6 +29,7 @@ from storage.models.reports import (
     SurveyInvitation,
     SurveyResponse,
 )
+from storage.models.scholarly import DoiMetadata, OutputSuggestion
 from storage.models.tracking import ActivityDay, ClubMeeting, Output, OutputPerson, OutputStatusChange, Plan, Update
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "ClubMeeting",
     "Digest",
     "DigestEntry",
+    "DoiMetadata",
     "Feed",
     "FeedItem",
     "JobRun",
@@ -51,6 +53,7 @@ __all__ = [
     "Output",
     "OutputPerson",
     "OutputStatusChange",
+    "OutputSuggestion",
     "Participant",
     "Plan",
     "Reminder",

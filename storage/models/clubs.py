@@ -71,6 +71,8 @@ class Participant(TimestampMixin, Base):
     away_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     forgotten_at: Mapped[datetime | None]
+    #: When the App Home asked this member for their ORCID iD (asked once).
+    orcid_nudged_at: Mapped[datetime | None]
 
     attendances: Mapped[list[MeetingAttendance]] = relationship(back_populates="participant")
     memberships: Mapped[list[Membership]] = relationship(back_populates="participant")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain import (
     MeetingFormat,
+    OutputSource,
     OutputType,
 )
 from storage.models.base import Base, SoftDeleteMixin, TimestampMixin, enum_column, utcnow
@@ -50,6 +51,10 @@ class Output(TimestampMixin, SoftDeleteMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     confirmed_at: Mapped[datetime | None]
+    #: Filed by a member, or discovered through OpenAlex and confirmed by a leader.
+    source: Mapped[OutputSource] = mapped_column(
+        enum_column(OutputSource, "output_source"), default=OutputSource.FILED, server_default=OutputSource.FILED.value
+    )
 
     people: Mapped[list[OutputPerson]] = relationship(cascade="all, delete-orphan")
     status_changes: Mapped[list[OutputStatusChange]] = relationship(

@@ -8,6 +8,7 @@ from dataclasses import replace
 import httpcore
 import pytest
 
+from bot import net
 from bot.digests.feeds import fetch as fetch_module
 from bot.digests.feeds.addresses import AddressPolicy, is_public_address
 from bot.digests.feeds.errors import FeedErrorKind
@@ -147,7 +148,7 @@ def test_retry_after_is_reported_on_429_and_503(feed_server, options, code):
         ("0", 0.0),
         ("Mon, 23 Nov 2026 00:10:00 GMT", 600.0),
         ("Sun, 22 Nov 2026 23:00:00 GMT", 0.0),  # a date in the past: ask again now
-        ("99999999", fetch_module.MAX_RETRY_AFTER),  # capped
+        ("99999999", net.MAX_RETRY_AFTER),  # capped
         ("soon", None),
         ("", None),
         (None, None),
@@ -157,7 +158,7 @@ def test_retry_after_header_values(header, seconds):
     from datetime import UTC, datetime
 
     now = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
-    assert fetch_module.retry_after_seconds(header, now) == seconds
+    assert net.retry_after_seconds(header, now) == seconds
 
 
 def test_a_binary_content_type_is_not_a_feed(feed_server, options):
@@ -272,7 +273,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(feed_server, connec
         resolved.append(address)
         return [ipaddress.ip_address(address)]
 
-    monkeypatch.setattr(fetch_module._GuardedBackend, "resolve", rebinding_resolve)
+    monkeypatch.setattr(net.GuardedBackend, "resolve", rebinding_resolve)
     result = fetch_one(
         feed_server.url("/samples/pet_atom.xml", host="feeds.example.test"),
         FetchOptions(allowed_networks=("127.0.0.1/32",)),

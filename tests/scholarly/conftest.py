@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.scholarly.http import Http, HttpOptions, RequestBudget
-from tests.scholarly.server import ScholarlyServer
-
-
-@pytest.fixture(scope="session")
-def _session_scholarly_server() -> Iterator[ScholarlyServer]:
-    server = ScholarlyServer().start()
-    yield server
-    server.stop()
+from bot.standin.scholarly import ScholarlyServer
 
 
 @pytest.fixture
-def scholarly(_session_scholarly_server: ScholarlyServer) -> ScholarlyServer:
-    """The stand-in, with an empty catalogue, no faults and no requests recorded."""
-    _session_scholarly_server.reset()
-    return _session_scholarly_server
+def scholarly(scholarly_server: ScholarlyServer) -> ScholarlyServer:
+    """The stand-in (the one the served app talks to), with an empty catalogue, no faults and no requests."""
+    scholarly_server.reset()
+    return scholarly_server
 
 
 class Waits:

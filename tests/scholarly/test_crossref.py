@@ -11,8 +11,8 @@ from bot.scholarly.crossref import CrossrefClient, work_from_message
 from bot.scholarly.errors import ScholarlyError, ScholarlyErrorKind
 from bot.scholarly.http import Http, HttpOptions
 from bot.scholarly.types import Author, DatePrecision
+from bot.standin.scholarly import ScholarlyServer, make_orcid
 from tests.feeds.server import FeedServer, Route
-from tests.scholarly.server import ScholarlyServer, make_orcid
 
 
 def test_a_known_doi_gives_its_title_venue_date_type_and_authors(scholarly: ScholarlyServer, http: Http):

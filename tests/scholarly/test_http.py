@@ -14,8 +14,8 @@ from bot.scholarly.errors import BudgetSpent, ScholarlyError, ScholarlyErrorKind
 from bot.scholarly.http import Http, HttpOptions, RequestBudget
 from bot.scholarly.openalex import OpenAlexClient
 from bot.settings import load_settings
+from bot.standin.scholarly import ScholarlyServer, make_orcid
 from tests.scholarly.conftest import Waits
-from tests.scholarly.server import ScholarlyServer, make_orcid
 
 
 def _seed(server: ScholarlyServer) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from bot.scholarly.http import Http
 from bot.scholarly.openalex import OpenAlexClient, batches, work_from_result
 from bot.scholarly.types import Authorship
-from tests.scholarly.server import ScholarlyServer, make_orcid
+from bot.standin.scholarly import ScholarlyServer, make_orcid
 
 
 def _people(server: ScholarlyServer, count: int, country: str = "KR"):

@@ -29,7 +29,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-_DOI_BODY = re.compile(r"^10\.\d{4,9}/\S+$")
+from bot.doi import bare_doi
+
 _LABEL = re.compile(r"^(?:doi\s*:\s*|info:doi/|urn:doi:)", re.IGNORECASE)
 _RESOLVERS = frozenset({"doi.org", "dx.doi.org", "www.doi.org", "hdl.handle.net"})
 _DOI_PATH = re.compile(
@@ -68,12 +69,14 @@ def _strip_trailing(doi: str) -> str:
 
 
 def normalize_doi(doi: str) -> str | None:
-    """The normal form of a bare DOI (`10.…/…`), or None when the text is not one."""
+    """The normal form of a bare DOI (`10.…/…`, `bot.doi.bare_doi`, arXiv DOIs canonical), or None when the text
+    is not one."""
     text = unquote(doi.strip())
     text = re.split(r"[?#\s]", text, maxsplit=1)[0]
-    text = _strip_trailing(text).lower()
-    if not _DOI_BODY.match(text):
+    bare = bare_doi(_strip_trailing(text))  # the bot's one normal form (`bot.doi`)
+    if bare is None:
         return None
+    text = bare
     arxiv = _ARXIV_DOI.match(text)
     if arxiv:
         return ARXIV_PREFIX + arxiv.group("id").lower()

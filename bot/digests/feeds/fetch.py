@@ -18,7 +18,8 @@ cannot exhaust memory. Both the compressed and the decompressed sizes count agai
 Politeness: a 429 or 503 answer's `Retry-After` (seconds or an HTTP date) is returned as
 `FetchResult.retry_after`, capped at `MAX_RETRY_AFTER`, so the caller does not ask again before then.
 
-SSRF and DNS rebinding: httpx connects through `_GuardedBackend`, an httpcore network backend that
+SSRF and DNS rebinding (`bot.net`, shared with the scholarly clients): httpx connects through
+`GuardedBackend`, an httpcore network backend that
 resolves the host name itself, refuses the connection when any resolved address is not public
 (private, loopback, link-local, multicast, reserved, unspecified, shared, IPv4-mapped/6to4/Teredo
 forms of those), and then connects to exactly the address it validated. TLS still checks the
@@ -36,27 +37,27 @@ What a fetch is asked and answers (`FetchOptions`, `FetchRequest`, `FetchResult`
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import socket
 import ssl
 import zlib
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import certifi
-import httpcore
 import httpx
 
-from bot.digests.feeds.addresses import AddressPolicy, BlockedAddressError, IPAddress, literal_ip
 from bot.digests.feeds.errors import FeedError, FeedErrorKind
 from bot.digests.feeds.types import FetchOptions, FetchRequest, FetchResult
+from bot.net import (
+    AddressPolicy,
+    BlockedAddressError,
+    GuardedTransport,
+    literal_ip,
+    retry_after_seconds,
+    run_sync,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,89 +71,7 @@ _NOT_FEED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "ap
 #: The content codings asked for (and the only ones decoded): both are in the standard library.
 ACCEPT_ENCODING = "gzip, deflate"
 #: The longest `Retry-After` honoured, in seconds; a server asking for more is asked again after this.
-MAX_RETRY_AFTER = 7 * 24 * 3600.0
 _RETRY_STATUSES = frozenset({429, 503})
-
-
-# --- connections only to addresses the policy allows ---------------------------------------------------
-
-
-class _GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolve, check every address against the policy, then connect to a checked address only."""
-
-    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self._policy = policy
-        self._inner = inner or httpcore.AnyIOBackend()
-
-    async def resolve(self, host: str, port: int, timeout: float | None) -> list[IPAddress]:
-        literal = literal_ip(host)
-        if literal is not None:
-            return [literal]
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
-        except OSError as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
-        addresses: list[IPAddress] = []
-        for _family, _type, _proto, _canon, sockaddr in infos:
-            ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-            if ip not in addresses:
-                addresses.append(ip)
-        if not addresses:
-            raise httpcore.ConnectError(f"{host} has no address")
-        return addresses
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        addresses = await self.resolve(host, port, timeout)
-        for ip in addresses:  # any non-public answer refuses the host: a mixed answer is a rebinding trick
-            self._policy.check(host, ip)
-        last_error: Exception | None = None
-        for ip in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(ip), port, timeout=timeout, local_address=local_address, socket_options=socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last_error = exc
-        assert last_error is not None
-        raise last_error
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not used for feeds")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-def _ssl_context() -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=certifi.where())
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with its connection pool built on `_GuardedBackend` (httpx 0.28 has no hook for it)."""
-
-    def __init__(self, policy: AddressPolicy, limits: httpx.Limits) -> None:
-        context = _ssl_context()
-        super().__init__(verify=context, trust_env=False, limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_GuardedBackend(policy),
-        )
 
 
 # --- fetching --------------------------------------------------------------------------------------
@@ -294,25 +213,6 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """A `Retry-After` header as seconds from `now` (it is a number of seconds or an HTTP date), capped
-    at `MAX_RETRY_AFTER`; None when absent or unreadable."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        seconds = float(text)
-    else:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
-
-
 async def _fetch_one(
     client: httpx.AsyncClient, limiter: _Limiter, policy: AddressPolicy, request: FetchRequest, options: FetchOptions
 ) -> FetchResult:
@@ -413,7 +313,7 @@ def _client(options: FetchOptions, policy: AddressPolicy) -> httpx.AsyncClient:
         pool=options.connect_timeout + options.deadline,
     )
     return httpx.AsyncClient(
-        transport=_GuardedTransport(policy, limits),
+        transport=GuardedTransport(policy, limits),
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,
@@ -448,19 +348,6 @@ async def fetch_all_async(
             for index, request in enumerate(requests):
                 group.create_task(one(index, request))
     return [r for r in results if r is not None]
-
-
-T = TypeVar("T")
-
-
-def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion from synchronous code, even if this thread already runs a loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-fetch") as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def fetch_many(

@@ -43,7 +43,7 @@ def status_list_of(statuses: Sequence[OutputStatus]) -> Localized:
 def output_problems(draft: OutputDraft, today: date) -> dict[str, Problem]:
     """Problems by field (`title`, `status`, `date`...): the form shows each on its field, a command the first."""
     problems: dict[str, Problem] = {}
-    if not draft.title.strip():
+    if not draft.title.strip() and not draft.doi:  # a DOI alone: the title comes from Crossref
         problems["title"] = ("tracking.error.missing_title", {})
     status = draft.status or default_status(draft.type)
     if status not in OUTPUT_STATUSES[draft.type]:

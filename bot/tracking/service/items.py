@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import OutputStatus, default_status
+from bot.domain import OutputStatus, OutputType, default_status
 from bot.errors import UserError
 from bot.people import display_name
 from bot.refs import ClubRef
@@ -23,7 +23,7 @@ from bot.tracking.types import (
     StatusStep,
     UpdateItem,
 )
-from storage.models import AuditEntry, Club, ClubMeeting, Output, Participant, Plan, Update
+from storage.models import AuditEntry, Club, ClubMeeting, DoiMetadata, Output, Participant, Plan, Update
 
 
 def status_of(value: str | None) -> OutputStatus | None:
@@ -107,6 +107,7 @@ def output_item(session: Session, row: Output) -> OutputItem:
                 .order_by(AuditEntry.id.desc())
                 .limit(1)
             )
+    found = session.get(DoiMetadata, row.doi) if row.doi else None
     return OutputItem(
         **_author_fields(ItemKind.OUTPUT, row, session.get(Participant, row.filed_by_id)),
         type=row.type,
@@ -120,7 +121,24 @@ def output_item(session: Session, row: Output) -> OutputItem:
         confirmed_at=row.confirmed_at,
         confirmed_by_user_id=confirmer,
         history=tuple(history),
+        **_doi_fields(found),
     )
+
+
+def _doi_fields(found: DoiMetadata | None) -> dict[str, Any]:
+    """What the DOI cache (`doi_metadata`, filled by `bot.scholarly.lookup`) adds to an output's card."""
+    if found is None:
+        return {}
+    if found.message is None:
+        return {"doi_known": False}
+    kind = found.output_type if found.output_type in {t.value for t in OutputType} else None
+    return {
+        "doi_known": True,
+        "venue": found.venue,
+        "authors": tuple(str(a) for a in found.authors),
+        "doi_type": found.crossref_type,
+        "doi_output_type": OutputType(kind) if kind else None,
+    }
 
 
 MODELS: dict[ItemKind, type[Update] | type[Output] | type[ClubMeeting] | type[Plan]] = {

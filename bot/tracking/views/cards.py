@@ -17,6 +17,7 @@ from bot.tracking.views.common import KIND_EMOJI, TYPE_EMOJI, safe_url, who
 
 CARD_TEXT_LIMIT = 700
 TITLE_LIMIT = 300
+AUTHORS_SHOWN = 8
 
 
 def _people(lang: Language | str, item: OutputItem) -> str | None:
@@ -79,8 +80,27 @@ def item_card(lang: Language | str, item: AnyItem) -> Message:
     return Message(text=t(lang, "tracking.card.fallback", kind=label, id=str(item.ref)), blocks=blocks)
 
 
+def _crossref_lines(lang: Language | str, item: OutputItem) -> list[str]:
+    """What Crossref says of the DOI: the venue and authors, or that it does not know the DOI, or its other type."""
+    if item.doi_known is False:
+        return [":grey_question: " + t(lang, "tracking.card.doi_unknown")]
+    lines = []
+    if item.venue:
+        lines.append(t(lang, "tracking.card.venue", venue=public_text(item.venue, 200)))
+    if item.authors:
+        shown = ", ".join(item.authors[:AUTHORS_SHOWN])
+        more = len(item.authors) > AUTHORS_SHOWN
+        names = public_text(shown, 600) + (t(lang, "tracking.card.authors_more") if more else "")
+        lines.append(t(lang, "tracking.card.authors", names=names))
+    if item.doi_type_differs:
+        lines.append(
+            ":warning: " + t(lang, "tracking.card.doi_type_differs", crossref_type=escape(item.doi_type or ""))
+        )
+    return lines
+
+
 def _output_card(lang: Language | str, item: OutputItem) -> Message:
-    title = public_text(item.title, TITLE_LIMIT)
+    title = public_text(item.title, TITLE_LIMIT) or escape(item.doi or "")
     head = f"{TYPE_EMOJI[item.type]} *{type_name(lang, item.type)}* · `{item.ref}`"
     lines = [head, f"*{_link(item.link, title)}*"]
     facts = [t(lang, "tracking.card.status", status=status_name(lang, item.status))]
@@ -91,6 +111,7 @@ def _output_card(lang: Language | str, item: OutputItem) -> Message:
     lines.append(t(lang, "tracking.card.filed_by", who=who(item.author_user_id, item.author_name)))
     if people:
         lines.append(people)
+    lines.extend(_crossref_lines(lang, item))
     if item.doi:
         lines.append(f"DOI: <{safe_url('https://doi.org/' + item.doi)}|{escape(item.doi)}>")
     if item.note:

@@ -1,0 +1,103 @@
+"""DOI in, record filled: an output's DOI looked up in Crossref after the filing was saved and confirmed.
+
+`fill_output` runs outside any request (the listener has acknowledged and committed; see
+`handlers.scholarly.look_up_later`): the DOI's metadata comes from the `doi_metadata` cache when it is fresh,
+else from Crossref (one request, within a small budget), and is cached, a DOI Crossref does not know included
+(`message` None). Then, in one transaction, only the output's EMPTY fields are filled (what the member typed
+wins): the title, and the date of a published output; and the channel card is updated through the outbox,
+showing the venue and authors, or that Crossref does not know the DOI, or that Crossref's type differs from the
+type filed. A failed lookup changes nothing (the card stays as filed) and is tried again at the next filing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.domain import OutputStatus
+from bot.refs import ClubRef
+from bot.scholarly.clients import clients_from_settings
+from bot.scholarly.crossref import work_from_message
+from bot.scholarly.errors import ScholarlyError
+from bot.settings import Settings
+from bot.tracking.service.cards import refresh_card
+from bot.tracking.service.items import output_item
+from storage.db import Database
+from storage.models import Club, DoiMetadata, Output
+
+log = logging.getLogger(__name__)
+
+#: A cached answer is used for this long (a DOI's metadata rarely changes; an unknown DOI may be registered).
+FRESH_FOR = timedelta(days=30)
+UNKNOWN_FRESH_FOR = timedelta(days=1)
+#: Requests one lookup may send (the retries of one DOI).
+LOOKUP_BUDGET = 6
+
+
+class Filled(StrEnum):
+    FILLED = "filled"
+    UNKNOWN = "unknown"
+    FAILED = "failed"
+    GONE = "gone"
+
+
+def _fresh(row: DoiMetadata | None, now: datetime) -> bool:
+    if row is None:
+        return False
+    return now - row.fetched_at < (FRESH_FOR if row.message is not None else UNKNOWN_FRESH_FOR)
+
+
+def cache(session: Session, doi: str, message: dict[str, Any] | None, now: datetime) -> DoiMetadata:
+    """Store what Crossref answered for `doi` (None: it does not know it), replacing an older answer."""
+    row = session.get(DoiMetadata, doi) or DoiMetadata(doi=doi)
+    row.message = message
+    row.fetched_at = now
+    work = work_from_message(message, doi) if message is not None else None
+    row.title = work.title if work else None
+    row.venue = work.venue[:500] if work and work.venue else None
+    row.published_on = work.published if work else None
+    row.crossref_type = work.crossref_type[:64] if work and work.crossref_type else None
+    row.output_type = work.output_type.value if work and work.output_type else None
+    row.authors = [a.display for a in work.authors] if work else []
+    session.add(row)
+    session.flush()
+    return row
+
+
+def fill_output(db: Database, settings: Settings, output_id: int, *, now: datetime) -> Filled:
+    """Look the output's DOI up (cache, else Crossref) and fill what the member left empty; update its card."""
+    with db.session() as session:
+        output = session.get(Output, output_id)
+        if output is None or output.deleted_at is not None or not output.doi:
+            return Filled.GONE
+        doi = output.doi
+        cached = session.get(DoiMetadata, doi)
+        fresh = _fresh(cached, now)
+    if not fresh:
+        crossref = clients_from_settings(settings, budget=LOOKUP_BUDGET).crossref
+        try:
+            message = crossref.http.run(lambda http: crossref.message(http, doi))
+        except ScholarlyError as error:
+            log.warning("Crossref lookup of %s failed: %s", doi, error)
+            return Filled.FAILED
+    with db.session() as session:
+        row = session.get(DoiMetadata, doi) if fresh else cache(session, doi, message, now)
+        assert row is not None
+        output = session.get(Output, output_id)
+        if output is None or output.deleted_at is not None:
+            return Filled.GONE
+        if row.message is not None:
+            if not output.title.strip() and row.title:
+                output.title = row.title
+            if output.occurred_on is None and row.published_on and output.status == OutputStatus.PUBLISHED.value:
+                output.occurred_on = row.published_on
+            output.updated_at = now
+        club = session.get(Club, output.club_id)
+        assert club is not None
+        session.flush()
+        refresh_card(session, ClubRef.of(club), output_item(session, output))
+        return Filled.FILLED if row.message is not None else Filled.UNKNOWN

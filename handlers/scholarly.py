@@ -1,0 +1,87 @@
+"""Scholarly metadata in Slack: the leaders' *Record as the club's output* and *Not ours* buttons on a discovered
+joint work's DM, and the Crossref lookup of a filed output's DOI, started after the filing is acknowledged.
+
+Each listener acks, calls `bot.scholarly.suggestions.decide` and answers privately; every leader's DM about the
+suggestion is updated through the outbox to show the decision.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.errors import UserError
+from bot.help import user_error
+from bot.runtime import Runtime
+from bot.scholarly import lookup, suggestions
+from bot.scholarly.types import CONFIRM_SUGGESTION, REJECT_SUGGESTION
+from bot.scholarly.views import decision_answer
+from handlers.answers import tell
+from handlers.router import CommandRouter
+
+log = logging.getLogger(__name__)
+
+
+class ScholarlyListeners:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def _decide(self, body: dict[str, Any], action: dict[str, Any], *, confirm: bool) -> None:
+        user_id = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id")
+        lang = self.runtime.language_of(user_id)
+        value = str(action.get("value") or "")
+        try:
+            if not value.isdigit():
+                raise UserError("scholarly.error.suggestion_gone")
+            with self.runtime.db.session() as session:
+                card, newly = suggestions.decide(
+                    session,
+                    int(value),
+                    user_id,
+                    confirm=confirm,
+                    is_admin=self.runtime.settings.is_admin(user_id),
+                    now=datetime.now(UTC),
+                    language_of=self.runtime.language_of,
+                )
+        except UserError as error:
+            tell(self.runtime, channel, user_id, user_error(lang, error))
+            return
+        self.runtime.outbox.poke()
+        tell(self.runtime, channel, user_id, decision_answer(lang, card, newly))
+
+    def confirm(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        self._decide(body, action, confirm=True)
+
+    def reject(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        self._decide(body, action, confirm=False)
+
+
+def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
+    listeners = ScholarlyListeners(runtime)
+    app.action(CONFIRM_SUGGESTION)(listeners.confirm)
+    app.action(REJECT_SUGGESTION)(listeners.reject)
+
+
+def look_up_later(runtime: Runtime, output_id: int) -> threading.Thread:
+    """After a filing was acknowledged and committed: its DOI looked up in Crossref in a thread of its own (never
+    in the acknowledgment), the output's empty fields filled and its card updated through the outbox."""
+
+    def work() -> None:
+        try:
+            outcome = lookup.fill_output(runtime.db, runtime.settings, output_id, now=datetime.now(UTC))
+        except Exception:
+            log.exception("looking up the DOI of output %s failed", output_id)
+            return
+        if outcome in (lookup.Filled.FILLED, lookup.Filled.UNKNOWN):
+            runtime.outbox.poke()
+
+    thread = threading.Thread(target=work, name=f"doi-lookup-{output_id}", daemon=True)
+    thread.start()
+    return thread
