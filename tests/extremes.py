@@ -38,6 +38,10 @@ NAMED_LENGTHS: dict[str, int] = {
     "display_name": 200,
     "leader": 200,
     "email": 320,
+    "affiliation": 300,
+    "overseas_association": 200,
+    "venue": 120,
+    "organizers": 500,
     "keyword": 60,
     "keywords": 60,
     "club_names": 120,
@@ -113,6 +117,8 @@ class Maker:
             return "ura_max_channels"
         if low in ("field",):
             return "ai"
+        if low == "country":
+            return ("KR", "US", "DE", "JP")[seed % 4]
         if low == "text_key":
             return "tracking.reminder.outcome_report"
         if low == "due_key":

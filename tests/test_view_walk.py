@@ -168,6 +168,7 @@ CASES: dict[str, str | Case | NotASurface] = {
     "bot.clubs.views.provision_summary": AUTO,
     "bot.clubs.views.invite_summary": AUTO,
     "bot.clubs.views.guests_to_invite": AUTO,
+    "bot.clubs.views.guests_to_add": AUTO,
     "bot.clubs.views.members_list": AUTO,
     "bot.clubs.views.clubs_list": AUTO,
     "bot.clubs.views.members_modal": AUTO,
@@ -301,3 +302,19 @@ def test_view_fits_slack(name: str, lang: Language, extreme: bool) -> None:
 def test_the_walk_uses_seoul_time() -> None:
     # the makers' datetimes are aware, in the program's zone, as the views expect
     assert NOW.tzinfo is SEOUL
+
+
+@pytest.mark.parametrize("lang", list(Language), ids=lambda lang: lang.value)
+def test_a_long_member_list_is_split_not_cut(lang: Language) -> None:
+    # 100 members with the longest affiliations and emails: every one of them is still listed
+    from bot.clubs.types import MemberLine
+    from bot.domain import MembershipStatus
+
+    maker = Maker(lang, extreme=True, namespace=NAMESPACE)
+    maker.overrides["status"] = lambda seed: MembershipStatus.ACTIVE
+    args = maker.arguments(bot.clubs.views.members_list, emails_shown=True)
+    members: list[MemberLine] = args["members"]
+    message = bot.clubs.views.members_list(**args)
+    assert validate_message(message.blocks, message.text).ok
+    shown = "\n".join(b["text"]["text"] for b in message.blocks if b["type"] == "section")
+    assert all(f"<@{m.user_id}>" in shown for m in members if m.user_id)
