@@ -71,11 +71,14 @@ FACTORIES: dict[Any, Callable[[Maker], Any]] = {
 class Maker:
     """Builds values for annotations; `extreme` chooses the largest values the product allows."""
 
-    def __init__(self, lang: Language, *, extreme: bool, namespace: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, lang: Language, *, extreme: bool, namespace: Mapping[str, Any] | None = None, variant: int = 0
+    ) -> None:
         self.lang = lang
         self.extreme = extreme
         self.namespace = dict(namespace or {})
-        self.counter = 0
+        #: Different variants choose different enum members, literals and kinds of items.
+        self.counter = variant
         self.overrides: dict[str, Callable[[int], Any]] = {}
         #: Values of types that check themselves (a period must end after it starts), by type.
         self.factories: dict[Any, Callable[[Maker], Any]] = dict(FACTORIES)
@@ -156,6 +159,8 @@ class Maker:
             options = [a for a in args if a is not type(None)]
             if Language in options:
                 return self.lang
+            if all(dataclasses.is_dataclass(o) for o in options):  # each kind of item in turn
+                return self.make(options[self._seed() % len(options)], name)
             return self.make(options[0], name)
         if origin is typing.Literal:
             return args[self._seed() % len(args)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clubs.lifecycle import CHANNEL_LOST
@@ -15,6 +16,15 @@ from bot.standin import FaultPlan
 from storage.models import AuditEntry, Club, Membership, OutboxMessage, Participant
 from tests.factories import make_club
 from tests.support import deliver_all
+
+
+@pytest.fixture
+def dispatcher_log(caplog, monkeypatch):
+    """The dispatcher's log records, from whichever thread sends (a module that configures logging, imported by
+    another test, may have disabled the loggers that existed then)."""
+    monkeypatch.setattr(logging.getLogger("bot.slack.dispatcher"), "disabled", False)
+    caplog.set_level(logging.WARNING, logger="bot.slack.dispatcher")
+    return caplog
 
 
 def rows(world) -> list[OutboxMessage]:
@@ -112,8 +122,7 @@ def test_ura_max_channels_for_one_invited_guest_is_that_persons_outcome(slack):
 
 
 # ---- posts: channel_not_found, msg_too_long, invalid_blocks -----------------------------------
-def test_a_club_channel_deleted_in_slack_gives_up_its_posts_and_marks_the_club(slack, caplog):
-    caplog.set_level(logging.ERROR, logger="bot.slack.dispatcher")  # whichever thread sends the posts
+def test_a_club_channel_deleted_in_slack_gives_up_its_posts_and_marks_the_club(slack, dispatcher_log):
     club = make_club(slack)
     slack.standin.delete_channel(club.channel)
     with slack.db.session() as session:
@@ -132,11 +141,10 @@ def test_a_club_channel_deleted_in_slack_gives_up_its_posts_and_marks_the_club(s
     lost = [m for m in secretariat_texts(slack) if "Slack에서 삭제되었습니다" in m]
     assert len(lost) == 1 and "Quantum Hardware Club" in lost[0]  # one alert, naming the club
     assert not [m for m in secretariat_texts(slack) if "여러 차례 게시하지 못해" in m]
-    assert len([r for r in caplog.records if "giving up" in r.getMessage()]) == 3  # once per post
+    assert len([r for r in dispatcher_log.records if "giving up" in r.getMessage()]) == 3  # once per post
 
 
-def test_a_post_slack_finds_too_long_is_given_up_at_once_and_logged_once(slack, caplog):
-    caplog.set_level(logging.WARNING, logger="bot.slack.dispatcher")
+def test_a_post_slack_finds_too_long_is_given_up_at_once_and_logged_once(slack, dispatcher_log):
     channel = slack.channel("lab", [slack.person("kim")])
     with slack.db.session() as session:
         row_id = outbox.enqueue(session, channel, Message(text="x" * 40001)).id
@@ -144,7 +152,7 @@ def test_a_post_slack_finds_too_long_is_given_up_at_once_and_logged_once(slack, 
     [row] = [r for r in rows(slack) if r.id == row_id]
     assert (row.status, row.attempts, row.last_error) == (OutboxStatus.DEAD, 1, "msg_too_long")
     assert len([c for c in slack.standin.calls_to("chat.postMessage") if c.args.get("channel") == channel]) == 1
-    about_it = [r for r in caplog.records if f"outbox {row_id}:" in r.getMessage()]
+    about_it = [r for r in dispatcher_log.records if f"outbox {row_id}:" in r.getMessage()]
     assert len(about_it) == 1 and about_it[0].levelno == logging.ERROR
     dispatch_a_few_times(slack)  # the secretariat's alert (deliver_all refuses a dead row)
     [alert] = [m for m in secretariat_texts(slack) if f"메시지 {row_id}를" in m]

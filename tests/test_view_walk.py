@@ -284,6 +284,7 @@ def _check(surface: Surface) -> list[str]:
     return [] if verdict.ok else [str(verdict.error), *verdict.messages[:5]]
 
 
+VARIANTS = 4
 WALKED = sorted(name for name, case in CASES.items() if not isinstance(case, NotASurface))
 
 
@@ -291,8 +292,10 @@ WALKED = sorted(name for name, case in CASES.items() if not isinstance(case, Not
 @pytest.mark.parametrize("lang", list(Language), ids=lambda lang: lang.value)
 @pytest.mark.parametrize("name", WALKED)
 def test_view_fits_slack(name: str, lang: Language, extreme: bool) -> None:
-    maker = Maker(lang, extreme=extreme, namespace=NAMESPACE)
-    surfaces = _surfaces(name, maker)
+    surfaces = []
+    for variant in range(VARIANTS if extreme else 2):  # enum members, literals and kinds of items in turn
+        maker = Maker(lang, extreme=extreme, namespace=NAMESPACE, variant=variant)
+        surfaces.extend(_surfaces(name, maker))
     assert surfaces
     problems = [(i, _check(surface)) for i, surface in enumerate(surfaces)]
     bad = [(i, p) for i, p in problems if p]
