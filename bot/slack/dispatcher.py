@@ -5,7 +5,10 @@
 2. it posts, carrying the row's id in the message metadata;
 3. on success it stores Slack's `ts` and marks the row `sent`;
 4. when Slack refuses, the row goes back to `pending` with its error and an exponential backoff;
-   after `max_attempts` it is `dead`, listed by `clubbot outbox`, and the secretariat is told;
+   after `max_attempts` it is `dead`, listed by `clubbot outbox`, and the secretariat is told; a refusal
+   that sending again cannot cure (`PERMANENT_ERRORS`: the channel is gone, the post too long or its blocks
+   refused) makes it `dead` at once, and a channel deleted in Slack is reported through `on_channel_lost`
+   (the clubs feature marks the club; docs/reliability.md has the table);
 5. when the outcome is unknown (dropped connection, timeout, 5xx) the channel's history is searched
    for the row's id before anything is sent again; a row left `sending` by a process that died is
    resolved the same way once it is stale (a row this process is still sending, e.g. waiting out a
