@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError
 
+from bot.clubs.lifecycle import channel_lost
 from bot.domain import Language, language_for_locale
 from bot.people import remember, stored_locale
 from bot.settings import Settings
@@ -64,6 +66,7 @@ class Runtime:
             gateway,
             secretariat_channel=settings.secretariat_channel,
             language=settings.language,
+            on_channel_lost=functools.partial(channel_lost, settings=settings),
             **(dispatcher_options or {}),  # type: ignore[arg-type]
         )
         return cls(settings=settings, db=db, slack=gateway, outbox=OutboxWorker(dispatcher, interval=outbox_interval))

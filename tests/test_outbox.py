@@ -83,8 +83,13 @@ def test_a_post_left_sending_by_a_dead_process_is_resolved_from_history(slack):
 
 
 def test_a_post_slack_keeps_refusing_is_given_up_listed_and_reported_to_the_secretariat(slack):
+    # a refusal that may pass (unlike channel_not_found or msg_too_long, given up at once: test_slack_refusals)
+    channel = slack.channel("club", [slack.person("kim")])
+    slack.standin.inject(
+        FaultPlan(kind="error", error="not_in_channel", methods={"chat.postMessage"}, match={"channel": channel})
+    )
     with slack.db.session() as session:
-        row_id = outbox.enqueue(session, "CNOSUCHCHANNEL", Message(text="lost")).id
+        row_id = outbox.enqueue(session, channel, Message(text="lost")).id
     dispatcher = slack.runtime.outbox.dispatcher
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -95,10 +100,10 @@ def test_a_post_slack_keeps_refusing_is_given_up_listed_and_reported_to_the_secr
         time.sleep(0.05)
     [dead] = [r for r in outbox.undelivered(slack.db) if r.id == row_id]
     assert dead.status == "dead" and dead.attempts == dispatcher.max_attempts
-    assert dead.last_error == "channel_not_found"
+    assert dead.last_error == "not_in_channel"
     dispatcher.dispatch_due()  # sends the alert
     alerts = [m.text for m in slack.standin.messages(slack.secretariat)]
-    assert any(f"메시지 {row_id}" in text and "channel_not_found" in text for text in alerts)
+    assert any(f"메시지 {row_id}" in text and "not_in_channel" in text for text in alerts)
     # the operator can give it another round
     assert outbox.retry_dead(slack.db, row_id)
     assert [r.status for r in outbox.undelivered(slack.db) if r.id == row_id] == ["pending"]

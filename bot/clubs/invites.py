@@ -21,6 +21,10 @@ from bot.slack.gateway import SlackGateway, SlackRefused
 from storage.db import Database
 from storage.models import Membership, utcnow
 
+#: Invitation refusals only a workspace admin can lift (a single-channel guest already in their one channel):
+#: the membership stays pending, and the secretariat gets the list with the reason.
+ADMIN_NEEDED = frozenset({"ura_max_channels"})
+
 
 def add_people(
     db: Database,
@@ -76,10 +80,14 @@ def add_people(
         )
 
     invitable = [user_id for p, _ in roles if (user_id := p.invitable_id)]
-    failures = slack.invite(club.channel_id, invitable) if invitable else {}
+    try:
+        failures = slack.invite(club.channel_id, invitable) if invitable else {}
+    except SlackRefused as refused:  # the call as a whole (channel gone or archived...): nobody got in
+        failures = dict.fromkeys(invitable, refused.error)
     outcomes: list[PersonOutcome] = []
     now = utcnow()
     pending_outside: list[PersonOutcome] = []
+    held: list[PersonOutcome] = []
     with db.session() as session:
         for index, (person, _role) in enumerate(roles):
             membership = session.get(Membership, membership_ids[index])
@@ -90,6 +98,10 @@ def add_people(
                 pending_outside.append(outcome)
             elif person.problem:
                 outcome = PersonOutcome(person.label, person.email, user_id, "failed", person.problem)
+            elif user_id in failures and failures[user_id] in ADMIN_NEEDED:
+                # a guest Slack will not let the bot invite: pending until an admin adds them
+                outcome = PersonOutcome(person.label, person.email, user_id, "held", failures[user_id])
+                held.append(outcome)
             elif user_id in failures and failures[user_id] != "already_in_channel":
                 outcome = PersonOutcome(person.label, person.email, user_id, "failed", failures[user_id])
             else:
@@ -103,6 +115,10 @@ def add_people(
                 session,
                 settings.secretariat_channel,
                 club_views.guests_to_invite(club, pending_outside, settings.language),
+            )
+        if held and settings.secretariat_channel:
+            outbox.enqueue(
+                session, settings.secretariat_channel, club_views.guests_to_add(club, held, settings.language)
             )
     if pending_outside and settings.slack_connect:
         outcomes = [_invite_shared(slack, club, o) if o in pending_outside else o for o in outcomes]

@@ -3,7 +3,8 @@
 Order of work, so nothing is half-done:
 1. people are resolved in Slack (cached lookups by email) before anything is written;
 2. the channel is created (or, if an interrupted run left this bot's channel without a club, reused);
-   if that fails, no club record is written;
+   if that fails, no club record is written (a workspace that restricts channel creation, `restricted_action`,
+   gets its own explanation);
 3. the club, its memberships (pending), its catalog feeds and its pinned welcome post (outbox) are
    committed together;
 4. people are invited in as few `conversations.invite` calls as Slack allows; each person's failure is
@@ -46,6 +47,8 @@ def _create_channel(db: Database, slack: SlackGateway, club_name: str, *, privat
         try:
             return slack.create_channel(candidate, is_private=private), False
         except SlackRefused as refused:
+            if refused.error == "restricted_action":  # the workspace lets only some people create channels
+                raise UserError("clubs.error.channel_restricted") from refused
             if refused.error != "name_taken":
                 raise UserError("clubs.error.channel_failed", error=refused.error) from refused
         existing = slack.find_channel(candidate)

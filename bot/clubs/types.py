@@ -31,7 +31,7 @@ class PersonOutcome:
     label: str  # name as registered, or the email when nothing else is known
     email: str | None
     user_id: str | None
-    outcome: str  # "invited", "already", "pending", "shared" (Slack Connect invitation sent), "failed"
+    outcome: str  # "invited", "already", "pending", "held" (pending an admin), "shared", "failed"
     reason: str | None = None  # Slack's error code, or our own (`not_in_workspace`, `deactivated`, `bot`)
 
 

@@ -11,7 +11,7 @@ from bot.clubs.types import ClubSummary, MemberLine, PersonOutcome, ProvisionRes
 from bot.domain import CareerStage, ClubRole, FieldKey, Language, MembershipStatus
 from bot.i18n import format_date, has, t
 from bot.participants.values import country_name
-from bot.slack.blocks import Message, context, divider, escape, header, section, shorten
+from bot.slack.blocks import Message, context, divider, escape, header, packed_sections, section, shorten
 from bot.slack.modals import date_input, modal, multi_select, radio, select, text_input, users_input
 
 if TYPE_CHECKING:  # only for annotations: views never touch the database
@@ -74,6 +74,7 @@ def provision_summary(lang: Language, result: ProvisionResult) -> Message:
         ("clubs.summary.invited", invited, False),
         ("clubs.summary.shared", result.of("shared"), True),
         ("clubs.summary.pending", result.of("pending"), True),
+        ("clubs.summary.held", result.of("held"), False),
         ("clubs.summary.failed", result.of("failed"), True),
     ]
     for key, people, with_email in groups:
@@ -99,6 +100,15 @@ def guests_to_invite(club: ClubRef, people: Sequence[PersonOutcome], lang: Langu
     return Message(text=text, blocks=[section(text + "\n" + lines)])
 
 
+def guests_to_add(club: ClubRef, people: Sequence[PersonOutcome], lang: Language | str) -> Message:
+    """To the secretariat channel: guests Slack will not let the bot invite, for a workspace admin to add."""
+    language = Language(str(lang))
+    text = t(language, "clubs.guests.admin_needed", club=club.name, channel=f"<#{club.channel_id}>", count=len(people))
+    return Message(
+        text=shorten(text, 3000), blocks=[section(text + "\n" + _people_lines(language, people, with_email=True))]
+    )
+
+
 def members_list(lang: Language, club: ClubRef, members: Sequence[MemberLine], *, emails_shown: bool) -> Message:
     active = [m for m in members if m.status is MembershipStatus.ACTIVE]
     pending = [m for m in members if m.status is MembershipStatus.PENDING]
@@ -115,8 +125,7 @@ def members_list(lang: Language, club: ClubRef, members: Sequence[MemberLine], *
         shown = " · ".join(d for d in details if d)
         lines.append(f"• {who}{role} — {shown}" if shown else f"• {who}{role}")
     blocks = [header(t(lang, "clubs.members.title", name=club.name, count=len(active)))]
-    for start in range(0, len(lines), 25):
-        blocks.append(section("\n".join(lines[start : start + 25])))
+    blocks.extend(packed_sections(lines))  # split by size: a long member list is never cut
     if pending:
         names = ", ".join(escape(m.name) for m in pending)
         blocks.append(context(t(lang, "clubs.members.pending", count=len(pending), names=names)))
@@ -144,8 +153,7 @@ def clubs_list(lang: Language, clubs: Sequence[ClubSummary]) -> Message:
             )
         )
     blocks = [header(t(lang, "clubs.list.title"))]
-    for start in range(0, len(lines), 20):
-        blocks.append(section("\n".join(lines[start : start + 20])))
+    blocks.extend(packed_sections(lines))
     return Message(text=t(lang, "clubs.list.title"), blocks=blocks)
 
 

@@ -75,3 +75,21 @@ def context(markdown: str) -> dict[str, Any]:
 
 def divider() -> dict[str, Any]:
     return {"type": "divider"}
+
+
+def packed_sections(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> list[dict[str, Any]]:
+    """Sections holding `lines` in order, as many lines to a section as fit in `limit` characters, so a long
+    list is split instead of cut (a single line longer than `limit` is shortened)."""
+    blocks: list[dict[str, Any]] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = shorten(line, limit)
+        if chunk and size + 1 + len(line) > limit:
+            blocks.append(section("\n".join(chunk)))
+            chunk, size = [], 0
+        size += len(line) + (1 if chunk else 0)
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return blocks

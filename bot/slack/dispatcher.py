@@ -5,7 +5,10 @@
 2. it posts, carrying the row's id in the message metadata;
 3. on success it stores Slack's `ts` and marks the row `sent`;
 4. when Slack refuses, the row goes back to `pending` with its error and an exponential backoff;
-   after `max_attempts` it is `dead`, listed by `clubbot outbox`, and the secretariat is told;
+   after `max_attempts` it is `dead`, listed by `clubbot outbox`, and the secretariat is told; a refusal
+   that sending again cannot cure (`PERMANENT_ERRORS`: the channel is gone, the post too long or its blocks
+   refused) makes it `dead` at once, and a channel deleted in Slack is reported through `on_channel_lost`
+   (the clubs feature marks the club; docs/reliability.md has the table);
 5. when the outcome is unknown (dropped connection, timeout, 5xx) the channel's history is searched
    for the row's id before anything is sent again; a row left `sending` by a process that died is
    resolved the same way once it is stale (a row this process is still sending, e.g. waiting out a
@@ -28,12 +31,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from bot.domain import OutboxStatus
 from bot.i18n import t
@@ -56,6 +60,29 @@ from storage.db import Database
 from storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
+
+#: Refusals that sending again cannot cure: the post itself is wrong for Slack (too long, blocks Slack does not
+#: accept, bad arguments) or its channel is gone. Such a row is given up at the first refusal (logged once,
+#: the secretariat told), instead of being retried `max_attempts` times.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "msg_too_long",
+        "msg_blocks_too_long",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_attachments",
+        "too_many_attachments",
+        "invalid_arguments",
+        "no_text",
+    }
+)
+#: Refusals that mean the channel no longer exists in Slack (deleted there).
+CHANNEL_GONE = frozenset({"channel_not_found"})
+#: Called in the give-up transaction with the channel id when a post finds its channel gone; True when it
+#: told the secretariat itself (then the dispatcher's own alert is not sent).
+ChannelLost = Callable[[Session, str], bool]
 
 
 @dataclass
@@ -90,8 +117,10 @@ class Dispatcher:
         base_delay: float = 5.0,
         max_delay: float = 3600.0,
         stale_after: float = 120.0,
+        on_channel_lost: ChannelLost | None = None,
     ) -> None:
         self.db = db
+        self.on_channel_lost = on_channel_lost
         self.gateway = gateway
         self.secretariat_channel = secretariat_channel
         self.language = language
@@ -354,25 +383,35 @@ class Dispatcher:
             )
 
     def _failed(self, row: OutboxRow, error: str) -> DispatchReport:
-        if row.attempts < self.max_attempts:
+        permanent = error in PERMANENT_ERRORS
+        if row.attempts < self.max_attempts and not permanent:
             log.warning("outbox %s: Slack refused (%s); attempt %d, retrying later", row.id, error, row.attempts)
             self._postpone(row, error)
             return DispatchReport(retried=1)
-        log.error("outbox %s: giving up after %d attempts (%s)", row.id, row.attempts, error)
+        if permanent:
+            log.error("outbox %s: giving up, Slack refused %s (%s); sending again cannot help", row.id, row.kind, error)
+        else:
+            log.error("outbox %s: giving up after %d attempts (%s)", row.id, row.attempts, error)
+        channel_gone = error in CHANNEL_GONE and row.kind != KIND_DM and not row.payload.get("dm")
         with self.db.session() as session:
-            session.execute(
+            marked = session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
                 .values(status=OutboxStatus.DEAD, last_error=error[:2000])
             )
-            if self.secretariat_channel and row.kind != KIND_ALERT:
-                text = t(self.language, "outbox.dead_alert", id=row.id, channel=row.channel, error=error)
+            if marked.rowcount != 1:  # type: ignore[attr-defined]
+                return DispatchReport()
+            told = channel_gone and self.on_channel_lost is not None and self.on_channel_lost(session, row.channel)
+            if self.secretariat_channel and row.kind != KIND_ALERT and not told:
+                key = "outbox.channel_gone_alert" if channel_gone else "outbox.dead_alert"
+                text = t(self.language, key, id=row.id, channel=row.channel, error=error)
                 enqueue(
                     session,
                     self.secretariat_channel,
                     Message(text=text),
                     kind=KIND_ALERT,
-                    dedupe_key=f"outbox-dead:{row.id}",
+                    # one alert per deleted channel, however many posts were on their way to it
+                    dedupe_key=f"outbox-gone:{row.channel}" if channel_gone else f"outbox-dead:{row.id}",
                 )
         return DispatchReport(dead=1)
 

@@ -28,6 +28,20 @@ from bot.slack.types import OutcomeUnknown, SlackChannel, SlackProfile, SlackRef
 
 log = logging.getLogger(__name__)
 
+#: conversations.invite refusals about one person (not the channel): with a single person invited, Slack may
+#: answer them without `errors[]`, and they are that person's outcome, not the call's failure.
+PERSON_ERRORS = frozenset(
+    {
+        "ura_max_channels",
+        "user_is_restricted",
+        "user_is_ultra_restricted",
+        "cant_invite",
+        "cant_invite_self",
+        "user_not_found",
+        "already_in_channel",
+    }
+)
+
 
 class SlackGateway:
     """Calls to Slack in the program's terms; one per process, shared by threads."""
@@ -154,6 +168,8 @@ class SlackGateway:
                 errors = response.get("errors") or []
             except SlackRefused as refused:
                 errors = refused.data.get("errors") or []
+                if not errors and len(batch) == 1 and refused.error in PERSON_ERRORS:
+                    errors = [{"user": batch[0], "error": refused.error}]  # one person: their own refusal
                 if not errors:  # the call as a whole failed (channel archived, bot not in it...)
                     raise
             failures.update({e["user"]: e["error"] for e in errors if e.get("user")})

@@ -1,7 +1,9 @@
 """Block Kit builders for modals: the view itself, a loading view, and input blocks.
 
 Inputs use `action_id == block_id` so a field has one name (see `bot.slack.forms.FormValues`). Slack's limits
-are respected here once: a modal title of 24 characters, labels of 2,000, options of 75 characters.
+are respected here once: a modal title of 24 characters, labels of 2,000, options of 75 characters, at most
+100 options in a select menu and 10 radio buttons (callers that can have more say so beside the menu), a
+notice of 3,000 characters.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from bot.slack.blocks import shorten
 TITLE_LIMIT = 24
 OPTION_TEXT_LIMIT = 75
 PLAIN_INPUT_LIMIT = 3000
+#: Slack's most options in a select menu (static or multi-static) and in radio buttons.
+SELECT_OPTIONS_LIMIT = 100
+RADIO_OPTIONS_LIMIT = 10
+SECTION_TEXT_LIMIT = 3000
 
 
 def plain(text: str, limit: int | None = None) -> dict[str, Any]:
@@ -112,6 +118,7 @@ def select(
     optional: bool = False,
     hint: str | None = None,
 ) -> dict[str, Any]:
+    options = list(options)[:SELECT_OPTIONS_LIMIT]
     element: dict[str, Any] = {"type": "static_select", "options": [_option(v, text) for v, text in options]}
     chosen = [_option(v, text) for v, text in options if v == initial]
     if chosen:
@@ -128,6 +135,7 @@ def multi_select(
     optional: bool = False,
     hint: str | None = None,
 ) -> dict[str, Any]:
+    options = list(options)[:SELECT_OPTIONS_LIMIT]
     element: dict[str, Any] = {"type": "multi_static_select", "options": [_option(v, text) for v, text in options]}
     chosen = [_option(v, text) for v, text in options if v in set(initial)]
     if chosen:
@@ -203,6 +211,7 @@ def radio(
     optional: bool = False,
     hint: str | None = None,
 ) -> dict[str, Any]:
+    options = list(options)[:RADIO_OPTIONS_LIMIT]
     element: dict[str, Any] = {"type": "radio_buttons", "options": [_option(v, text) for v, text in options]}
     chosen = [_option(v, text) for v, text in options if v == initial]
     if chosen:
@@ -223,6 +232,11 @@ def notice(lang: Language, text: str) -> dict[str, Any]:
     return modal(
         "notice",
         t(lang, "modal.notice_title"),
-        [{"type": "section", "text": {"type": "mrkdwn", "text": ":information_source: " + text}}],
+        [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": shorten(":information_source: " + text, SECTION_TEXT_LIMIT)},
+            }
+        ],
         close=t(lang, "modal.close"),
     )
