@@ -29,7 +29,7 @@ from bot.participants.overseas import link_overseas_db
 from bot.participants.tables import RawTable, TableError, read_table, write_csv, write_xlsx
 from bot.participants.types import ClubNotFound, LinkedParticipant, MeetingNotFound, RowError
 from bot.settings import Settings, SettingsError, load_settings
-from bot.startup import StartupError, check_schema, fail
+from bot.startup import StartupError, check_schema, fail, say_database
 from storage.db import Database
 
 
@@ -150,6 +150,7 @@ def _rejected(errors: Sequence[RowError], lang: str) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     settings = _settings()
+    say_database(settings)
     lang = settings.language
     if args.import_what == "participants":
         return _import_participants(args, settings, lang)
@@ -296,6 +297,7 @@ def _person(person: LinkedParticipant) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     settings = _settings()
+    say_database(settings, sys.stderr)  # standard output may be the file itself
     lang = settings.language
     header_lang = args.lang or lang
     if args.format == "xlsx" and args.out is None and sys.stdout.isatty():
@@ -329,6 +331,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_forget(args: argparse.Namespace) -> int:
     settings = _settings()
+    say_database(settings)
     lang = settings.language
     with _database(settings) as database, database.session() as session:
         person = find_participant_by_email(session, args.email)
