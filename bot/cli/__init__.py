@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -74,10 +73,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.console:
         os.environ["CLUBBOT_USE_CONSOLE_DATA"] = "1"  # every load_settings() of this process: the console's data
-    if hasattr(signal, "SIGPIPE") and args.command not in {"serve", "socket", "clock", "console"}:
-        # `clubbot outbox --all | head`: the offline tools end quietly when the reader stops reading, as other
-        # command-line tools do (never the servers: a closed connection must not end them)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     quiet = args.command not in {"serve", "socket", "clock"}
     configure_logging(args.log_level or ("WARNING" if quiet else "INFO"))
     handler = (
@@ -92,7 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "console": _console,
         }[args.command]
     )
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:
+        # `clubbot outbox --all | head`: the reader stopped reading; end quietly, as other command-line tools do
+        # (what is still buffered goes nowhere, so that exiting does not raise the same error again)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _serve(args: argparse.Namespace) -> int:
