@@ -347,6 +347,5 @@ def run_forget(args: argparse.Namespace) -> int:
                 _say(t(lang, "participants.cli.forget.cancelled"))
                 return 1
         result = forget_participant(session, person.id)
-    counts = ", ".join(f"{name}={count}" for name, count in result.counts.items())
-    _say(t(lang, "participants.cli.forget.done", id=result.participant_id, counts=counts))
+    _say(t(lang, "participants.cli.forget.done", id=result.participant_id))
     return 0
