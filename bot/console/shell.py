@@ -319,7 +319,12 @@ class Console:
                 None,
             )
             if message is None:
-                self.say(f"No button {action_id!r} in the modal or the channel's recent messages.")
+                try:  # a button in a message only this person sees (an answer to a command)
+                    delivery = self.standin.click(self.state.user_id, action_id=action_id, value=value)
+                except StandInUsageError:
+                    self.say(f"No button {action_id!r} in the modal or the channel's recent messages.")
+                    return
+                self._after(delivery)
                 return
             delivery = self.standin.click(
                 self.state.user_id,
