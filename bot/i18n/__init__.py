@@ -85,7 +85,7 @@ def t(lang: Language | str, key: str, /, **params: object) -> str:
 
 #: A club's name that already ends with the word "club" followed by the word a message adds after names
 #: (`“수소 에너지 클럽” 클럽`, `Quantum Hardware Club 클럽`, `the Hydrogen Club club`): said once.
-_DOUBLED_CLUB = re.compile(r"(클럽|동아리|[Cc]lub)([”\"’']?) (?:클럽|[Cc]lub(?![A-Za-z]))")
+_DOUBLED_CLUB = re.compile(r"(클럽|동아리|[Cc]lub)([”\"’'*_]*) (?:클럽|[Cc]lub(?![A-Za-z]))")
 
 
 def _one_club_word(text: str) -> str:
