@@ -162,3 +162,34 @@ def test_each_roles_story_in_the_console(tmp_path):
     imported = clubbot("import", "participants", str(tmp_path / "people.csv"), "--meeting", "XL-2026-09")
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert " 0 created, 0 updated" in imported.stdout, imported.stdout  # the console's people, already there
+
+
+def test_a_line_cut_in_the_middle_of_a_character_does_not_end_the_console(tmp_path):
+    """A long paste cut by the terminal leaves half a character; the console reads on instead of crashing."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "CLUBBOT_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+        "LC_ALL": "C",  # a terminal whose bytes Python reads with surrogateescape
+    }
+    cut = "/club update 진행 상황 공유".encode()[:-1]  # the last character's final byte is missing
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=cut + b"\n:help\n:quit\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    out = result.stdout.decode("utf-8", "replace")
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in out + result.stderr.decode("utf-8", "replace")
+    assert "Console commands:" in out  # the next line was read and answered
+
+
+def test_clean_turns_half_characters_into_replacement_marks():
+    from bot.console.editor import clean
+
+    assert clean("가\udceb\udcb0") == "가\ufffd"
+    assert clean("plain") == "plain"
