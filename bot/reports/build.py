@@ -151,7 +151,7 @@ def _pdfs(reports_dir: Path, folder: Path, documents: Sequence[BuiltFile]) -> li
     """PDFs of the Word documents with LibreOffice (`soffice --headless`), when it is installed."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        log.warning("no LibreOffice (soffice) on this machine: no PDF made")
+        log.info("no LibreOffice (soffice) on this machine: no PDF made")  # `clubbot report` says so itself
         return []
     made = []
     with tempfile.TemporaryDirectory() as profile:
