@@ -1,8 +1,9 @@
-"""`clubbot console`: use the bot locally with no Slack account.
+"""`clubbot console`: use the bot locally with no Slack account; this module is the person's side.
 
-It starts the local Slack stand-in and the real app (the same Bolt app, over HTTP, signed requests)
-on loopback, lets you type `/club ...` as a chosen person in a chosen channel, and prints what the
-bot does in Slack, readably. The workspace and the database persist under `data/console/`
+`bot.console.run` starts the local Slack stand-in and the real app (the same Bolt app, over HTTP, signed
+requests) on loopback; here the person types `/club ...` as a chosen person in a chosen channel (or the DM
+with @clubbot), fills in modals (`bot.console.forms`) and presses buttons, and `bot.console.watch` prints what
+the bot does in Slack as it happens. The workspace and the database persist under `data/console/`
 (`--fresh` starts over).
 """
 
