@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -28,7 +28,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "socket": ("slack_bot_token", "slack_app_token"),
     "clock": ("slack_bot_token",),
     "console": (),
-    "jobs": ("slack_bot_token",),
+    "jobs": (),  # listing needs no token; `jobs run` asks for it (`JOB_RUN`)
     "outbox": (),
     "outputs": ("slack_bot_token",),
 }
@@ -43,6 +43,15 @@ class StartupError(Exception):
 
 class DatabaseUnreachable(StartupError):
     """The database did not answer at start-up: a wrong URL, or a database that is restarting."""
+
+
+#: Running a job by hand may post to Slack.
+JOB_RUN: tuple[str, ...] = ("slack_bot_token",)
+
+
+def say_database(settings: Settings, stream: TextIO | None = None) -> None:
+    """The first line of every command that touches data: which database it uses (stderr when stdout is data)."""
+    print(f"clubbot: database {_describe(settings.database_url)}", file=stream or sys.stdout, flush=True)
 
 
 def fail(message: str) -> NoReturn:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from sqlalchemy.exc import DBAPIError
 
 from bot.access import Rule, register_form
@@ -33,9 +33,9 @@ from bot.clubs.resolving import refs_for_participants
 from bot.clubs.types import NewClub
 from bot.domain import FieldKey, Language
 from bot.errors import UserError
-from bot.help import try_again, user_error
+from bot.help import refusal, try_again, user_error
 from bot.participants.values import InvalidValue, parse_email
-from bot.refs import PersonRef
+from bot.refs import ClubRef, PersonRef
 from bot.runtime import Runtime
 from bot.slack import outbox
 from bot.slack.blocks import Message
@@ -44,6 +44,7 @@ from bot.slack.modals import field_errors
 from bot.slack.types import OutcomeUnknown, SlackRefused
 from handlers.modals import open_modal, open_modal_loading
 from handlers.router import CommandContext, CommandRouter
+from storage.models import Club
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
 
     app.view(views.NEW_CLUB_CALLBACK)(listeners.submit_new_club)
     app.action(views.MEETING_PICKED_ACTION)(listeners.meeting_picked)
+    app.action(views.ARCHIVE_CONFIRM_ACTION)(listeners.archive_confirmed)
+    app.action(views.ARCHIVE_CANCEL_ACTION)(listeners.archive_cancelled)
     app.view(views.RECORD_CALLBACK)(listeners.submit_record)
 
     app.event("member_joined_channel")(listeners.on_member_joined)
@@ -261,8 +264,36 @@ class ClubListeners:
         ctx.ack(views.simple(ctx.lang, "clubs.language.set", club=club.name, language=_language_name(club.language)))
 
     def archive(self, ctx: CommandContext, request: ArchiveRequest) -> None:
-        club = archive_club(self.runtime.db, self.runtime.slack, ctx.club_ref, actor=ctx.user_id)
-        ctx.reply(views.simple(ctx.lang, "clubs.archive.done", club=club.name))
+        if not ctx.club_ref.is_active:
+            ctx.ack(user_error(ctx.lang, UserError("clubs.error.club_closed", name=ctx.club_ref.name)))
+            return
+        ctx.ack(views.archive_confirm(ctx.lang, ctx.club_ref))  # closing is for good: a button confirms it
+
+    def archive_confirmed(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        lang = self.runtime.language_of(user_id)
+        if not self.runtime.settings.is_admin(user_id):  # the rule of `/club archive`, checked again on the click
+            respond(**refusal(lang, Rule.ADMIN).as_ack(), replace_original=False)
+            return
+        with self.runtime.db.session() as session:
+            row = session.get(Club, int(action.get("value") or 0))
+            club = ClubRef.of(row) if row is not None else None
+        if club is None or not club.is_active:
+            respond(**views.simple(lang, "clubs.archive.done", club=club.name if club else "").as_ack(),
+                    replace_original=True)  # fmt: skip
+            return
+        closed = archive_club(self.runtime.db, self.runtime.slack, club, actor=user_id)
+        respond(**views.simple(lang, "clubs.archive.done", club=closed.name).as_ack(), replace_original=True)
+
+    def archive_cancelled(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        lang = self.runtime.language_of(body["user"]["id"])
+        with self.runtime.db.session() as session:
+            row = session.get(Club, int(action.get("value") or 0))
+            club = ClubRef.of(row) if row is not None else None
+        name = club.name if club else ""
+        respond(**views.simple(lang, "clubs.archive.cancelled", club=name).as_ack(), replace_original=True)
 
     def list_clubs(self, ctx: CommandContext, request: ClubsRequest) -> None:
         with self.runtime.db.session() as session:

@@ -68,3 +68,136 @@ def test_console_demo_discovers_the_leaders_joint_paper(tmp_path):
     assert "10.5555/xlab.demo.2026.001" in out and "Error-corrected superconducting qubits" in out
     assert "[international: KR, US]" in out and "1 suggestion(s) stored, 2 DM(s) to leaders queued" in out
     assert "xlab.demo.2026.002" not in out  # a single-author paper is not the club's
+def _after(out: str, prompt_line: str) -> str:
+    """What the console printed after `prompt_line` and before the next prompt."""
+    start = out.index(prompt_line) + len(prompt_line)
+    end = out.find("\n[", start)
+    return out[start : end if end != -1 else None]
+
+
+STORY = """\
+/club new "수소 에너지 클럽" field:hydrogen members:@minho
+/club archive club:"수소 에너지 클럽"
+:click clubs:archive_confirm
+/club clubs
+:as david
+/club output paper "Qubit coherence at 20 mK" doi:10.1234/abcd
+:click tracking:confirm_output
+/club feeds add http://127.0.0.1:1/feed.xml
+/club feeds
+/club digest now
+:as anna
+/club update
+:submit text=
+:submit text="Met Hiroshi at RIKEN about a joint proposal"
+/club member
+:submit email=not-an-email
+:submit career_stage=guru
+:dm
+:in #nowhere
+:frob
+/club
+:quit
+"""
+
+
+def test_each_roles_story_in_the_console(tmp_path):
+    """The secretariat creates and archives a club and imports people; a leader files and confirms an output,
+    manages feeds and previews the digest; a member records an update and fails a form. Each step shows what
+    the person would see in Slack, later answers included, and nothing typed ends the console."""
+    result = run_console(tmp_path, STORY, "--demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Traceback" not in out + result.stderr
+    assert f"Database: sqlite:///{tmp_path}/data/console/clubbot.db" in out
+
+    # the secretariat: the answer that comes later (the summary), the channel, the welcome post
+    new = _after(out, '> /club new "수소 에너지 클럽" field:hydrogen members:@minho')
+    assert "“수소 에너지 클럽”을 만드는 중입니다" in new and "클럽 클럽" not in new
+    assert "(channel #xlab-suso-eneoji-keulleob created)" in new
+    assert "*수소 에너지 클럽*이 #xlab-suso-eneoji-keulleob 채널에 준비되었습니다." in new
+    assert "#xlab-suso-eneoji-keulleob  clubbot:" in new and "수소 에너지 클럽에 오신 것을 환영합니다" in new
+    archive = _after(out, '> /club archive club:"수소 에너지 클럽"')
+    assert "보관할까요?" in archive and "[종료하고 보관] (clubs:archive_confirm" in archive
+    confirmed = _after(out, "> :click clubs:archive_confirm")
+    assert "(#xlab-suso-eneoji-keulleob archived)" in confirmed
+    assert "수소 에너지 클럽을 종료하고 채널을 보관했습니다" in confirmed
+    assert "*수소 에너지 클럽* #xlab-suso-eneoji-keulleob" in _after(out, "> /club clubs")
+    assert "_보관됨_" in _after(out, "> /club clubs")
+
+    # a leader (English): files, confirms, feeds (a bad URL's reason arrives later), digest preview
+    filed = _after(out, '> /club output paper "Qubit coherence at 20 mK" doi:10.1234/abcd')
+    assert "Saved as *o1*" in filed and "#xlab-quantum-hardware-club  clubbot:" in filed
+    confirm = _after(out, "> :click tracking:confirm_output")
+    assert "You confirmed *o1*" in confirm and "(edited a message)" in confirm
+    bad_feed = _after(out, "> /club feeds add http://127.0.0.1:1/feed.xml")
+    assert "was not added: the site could not be reached" in bad_feed
+    feeds = _after(out, "> /club feeds\n")
+    numbers = [int(line.split("`#")[1].split("`")[0]) for line in feeds.splitlines() if "`#" in line]
+    assert numbers and numbers == sorted(numbers)
+    assert "Preparing a preview" in (digest := _after(out, "> /club digest now"))
+    assert "if the digest of Quantum Hardware Club were due now" in digest
+
+    # a member: a form refused on its field, then saved; the record form lists fields, options, values
+    update = _after(out, "> /club update")
+    assert "[text] What happened? (text, required) = (empty)" in update
+    assert "! [text] What happened?: this field is required" in _after(out, "> :submit text=\n")
+    assert "Saved as *u1*" in _after(out, '> :submit text="Met Hiroshi at RIKEN about a joint proposal"')
+    record = _after(out, "> /club member")
+    assert "[email] Email (text, optional) = anna.schmidt@mpq.example" in record
+    assert "early-career     Early-career researcher" in record
+    assert "! [email] This is not a valid email address." in _after(out, "> :submit email=not-an-email")
+    assert "'guru' is not one of the options" in _after(out, "> :submit career_stage=guru")
+    assert "[anna in @clubbot]> :in #nowhere" in out
+    assert "No channel called '#nowhere'" in out and "Unknown console command :frob" in out
+
+    # the secretariat's import reaches the same database as the console (`--console`)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "CLUBBOT_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+        "CLUBBOT_LANGUAGE": "en",
+    }
+
+    def clubbot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot.cli", "--console", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    exported = clubbot("export", "participants", "--meeting", "XL-2026-09", "--out", str(tmp_path / "people.csv"))
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr.splitlines()[0].endswith("/data/console/clubbot.db")
+    imported = clubbot("import", "participants", str(tmp_path / "people.csv"), "--meeting", "XL-2026-09")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert " 0 created, 0 updated" in imported.stdout, imported.stdout  # the console's people, already there
+
+
+def test_a_line_cut_in_the_middle_of_a_character_does_not_end_the_console(tmp_path):
+    """A long paste cut by the terminal leaves half a character; the console reads on instead of crashing."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "CLUBBOT_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+        "LC_ALL": "C",  # a terminal whose bytes Python reads with surrogateescape
+    }
+    cut = "/club update 진행 상황 공유".encode()[:-1]  # the last character's final byte is missing
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=cut + b"\n:help\n:quit\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    out = result.stdout.decode("utf-8", "replace")
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in out + result.stderr.decode("utf-8", "replace")
+    assert "Console commands:" in out  # the next line was read and answered
+
+
+def test_clean_turns_half_characters_into_replacement_marks():
+    from bot.console.editor import clean
+
+    assert clean("가\udceb\udcb0") == "가\ufffd"
+    assert clean("plain") == "plain"

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from bot.app import print_jobs, run_clock, run_job_by_hand
 from bot.cli.feeds import add_commands as add_feed_commands
+from bot.cli.help import cli_language, help_texts, speak_argparse
 from bot.cli.outputs import add_commands as add_output_commands
 from bot.cli.participants import add_commands as add_participant_commands
 from bot.cli.report_files import add_commands as add_report_file_commands
@@ -20,52 +22,51 @@ from bot.cli.reports import add_commands as add_report_commands
 from bot.server import serve_with_gunicorn
 from bot.settings import SettingsError, load_settings
 from bot.slack import outbox
-from bot.startup import build_app, configure_logging, fail, prepare
+from bot.startup import JOB_RUN, build_app, configure_logging, fail, prepare, say_database
 from storage import db as storage_db
 
 log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="clubbot",
-        description="Slack bot for BrainLink X-Lab Day clubs: channels, follow-up tracking, digests, reports.",
-    )
-    parser.add_argument(
-        "--log-level",
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="default: INFO for the server processes, WARNING for the console and the offline tools",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    lang = cli_language()
+    speak_argparse(lang)
+    h = help_texts()
+    parser = argparse.ArgumentParser(prog="clubbot", description=h("cli.help.description"))
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help=h("cli.help.log_level"))
+    parser.add_argument("--console", action="store_true", help=h("cli.help.console_data"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar=h("cli.help.command"))
 
-    serve = commands.add_parser("serve", help="serve the app over HTTP with gunicorn (Slack requests at /slack/events)")
-    serve.add_argument("--port", type=int, help="TCP port (default: $PORT or 3000)")
-    serve.add_argument("--workers", type=int, help="gunicorn worker processes (default: $WEB_CONCURRENCY or 2)")
-    serve.add_argument("--threads", type=int, help="threads per worker (default: $WEB_THREADS or 8)")
+    serve = commands.add_parser("serve", help=h("cli.help.serve"), description=h("cli.help.serve"))
+    serve.add_argument("--port", type=int, help=h("cli.help.port"))
+    serve.add_argument("--workers", type=int, help=h("cli.help.workers"))
+    serve.add_argument("--threads", type=int, help=h("cli.help.threads"))
 
-    commands.add_parser("socket", help="run the app over Socket Mode (needs SLACK_APP_TOKEN)")
-    commands.add_parser("clock", help="run the scheduler process")
+    commands.add_parser("socket", help=h("cli.help.socket"), description=h("cli.help.socket"))
+    commands.add_parser("clock", help=h("cli.help.clock"), description=h("cli.help.clock"))
 
-    database = commands.add_parser("db", help="database schema")
+    database = commands.add_parser("db", help=h("cli.help.db"), description=h("cli.help.db"))
     db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
-    db_commands.add_parser("current", help="print the schema revision of the database and of the code")
+    db_commands.add_parser("upgrade", help=h("cli.help.db_upgrade"), description=h("cli.help.db_upgrade"))
+    db_commands.add_parser("current", help=h("cli.help.db_current"), description=h("cli.help.db_current"))
 
-    jobs = commands.add_parser("jobs", help="the clock's schedule, next runs and last outcomes; run a job by hand")
+    jobs = commands.add_parser("jobs", help=h("cli.help.jobs"), description=h("cli.help.jobs"))
     jobs_commands = jobs.add_subparsers(dest="jobs_command", metavar="ACTION")
-    run = jobs_commands.add_parser("run", help="run a job now through the same exactly-once claim as the clock")
-    run.add_argument("name", help="the job's name (see `clubbot jobs`)")
-    run.add_argument("--period", help="the period to run (default: the one due now), e.g. 2026Q4 or 2026-W47")
+    run = jobs_commands.add_parser("run", help=h("cli.help.jobs_run"), description=h("cli.help.jobs_run"))
+    run.add_argument("name", help=h("cli.help.job_name"))
+    run.add_argument("--period", help=h("cli.help.job_period"))
 
-    outbox = commands.add_parser("outbox", help="posts not yet delivered to Slack")
-    outbox.add_argument("--all", action="store_true", help="include delivered posts")
+    outbox = commands.add_parser("outbox", help=h("cli.help.outbox"), description=h("cli.help.outbox"))
+    outbox.add_argument("--all", action="store_true", help=h("cli.help.outbox_all"))
     outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION")
-    retry = outbox_commands.add_parser("retry", help="give a post that was given up on another round of attempts")
-    retry.add_argument("id", type=int)
+    retry = outbox_commands.add_parser(
+        "retry", help=h("cli.help.outbox_retry"), description=h("cli.help.outbox_retry")
+    )
+    retry.add_argument("id", type=int, help=h("cli.help.outbox_id"))
 
-    console = commands.add_parser("console", help="try the bot locally: a local Slack stand-in and the real app")
-    console.add_argument("--demo", action="store_true", help="seed a sample X-Lab Day meeting, people and a club")
-    console.add_argument("--fresh", action="store_true", help="start from an empty local workspace and database")
+    console = commands.add_parser("console", help=h("cli.help.console"), description=h("cli.help.console"))
+    console.add_argument("--demo", action="store_true", help=h("cli.help.demo"))
+    console.add_argument("--fresh", action="store_true", help=h("cli.help.fresh"))
 
     add_participant_commands(commands)  # import, export, forget: the participant database (bot/cli/participants.py)
     add_report_commands(commands)  # report: the quarterly report offline (bot/cli/reports.py)
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.console:
+        os.environ["CLUBBOT_USE_CONSOLE_DATA"] = "1"  # every load_settings() of this process: the console's data
     quiet = args.command not in {"serve", "socket", "clock"}
     configure_logging(args.log_level or ("WARNING" if quiet else "INFO"))
     handler = (
@@ -91,7 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "console": _console,
         }[args.command]
     )
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:
+        # `clubbot outbox --all | head`: the reader stopped reading; end quietly, as other command-line tools do
+        # (what is still buffered goes nowhere, so that exiting does not raise the same error again)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -123,6 +133,7 @@ def _db(args: argparse.Namespace) -> int:
     except SettingsError as error:
         fail(str(error))
     if args.db_command == "upgrade":
+        say_database(settings)
         try:
             storage_db.upgrade(settings.database_url)
         except Exception as exc:  # noqa: BLE001 - report, don't dump a traceback on the operator
@@ -138,14 +149,20 @@ def _db(args: argparse.Namespace) -> int:
         fail(f"cannot reach the database: {str(exc).strip().splitlines()[0]}")
     finally:
         database.dispose()
+    say_database(settings)
     print(f"database: {current or 'empty'}; code: {storage_db.head_revision()}")
     return 0
 
 
 def _jobs(args: argparse.Namespace) -> int:
     runtime = prepare("jobs")
+    say_database(runtime.settings)
     try:
         if args.jobs_command == "run":
+            try:
+                runtime.settings.require(*JOB_RUN)
+            except SettingsError as error:
+                fail(str(error))
             return run_job_by_hand(runtime, args.name, args.period, out=sys.stdout)
         print_jobs(runtime, out=sys.stdout)
         return 0
@@ -155,10 +172,13 @@ def _jobs(args: argparse.Namespace) -> int:
 
 def _outbox(args: argparse.Namespace) -> int:
     runtime = prepare("outbox")
+    say_database(runtime.settings)
     try:
         if args.outbox_command == "retry":
             if not outbox.retry_dead(runtime.db, args.id):
-                fail(f"post {args.id} is not a post that was given up on")
+                if not outbox.exists(runtime.db, args.id):
+                    fail(f"there is no post {args.id} in the outbox (`clubbot outbox --all` lists them)")
+                fail(f"post {args.id} is not a post that was given up on (only those can be retried)")
             print(f"post {args.id} will be sent again by the clock")
             return 0
         rows = outbox.undelivered(runtime.db, include_sent=args.all)
@@ -176,7 +196,7 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.console.shell import run_console  # the console and its Slack stand-in: only this command needs them
+    from bot.console.run import run_console  # the console and its Slack stand-in: only this command needs them
 
     try:
         settings = load_settings()

@@ -30,7 +30,7 @@ from bot.participants.tables import RawTable, TableError, read_table, write_csv,
 from bot.participants.types import ClubNotFound, LinkedParticipant, MeetingNotFound, RowError
 from bot.reports.upkeep import rebuild_naming
 from bot.settings import Settings, SettingsError, load_settings
-from bot.startup import StartupError, check_schema, fail
+from bot.startup import StartupError, check_schema, fail, say_database
 from storage.db import Database
 from storage.models import utcnow
 
@@ -152,6 +152,7 @@ def _rejected(errors: Sequence[RowError], lang: str) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     settings = _settings()
+    say_database(settings)
     lang = settings.language
     if args.import_what == "participants":
         return _import_participants(args, settings, lang)
@@ -298,6 +299,7 @@ def _person(person: LinkedParticipant) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     settings = _settings()
+    say_database(settings, sys.stderr)  # standard output may be the file itself
     lang = settings.language
     header_lang = args.lang or lang
     if args.format == "xlsx" and args.out is None and sys.stdout.isatty():
@@ -331,6 +333,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_forget(args: argparse.Namespace) -> int:
     settings = _settings()
+    say_database(settings)
     lang = settings.language
     with _database(settings) as database, database.session() as session:
         person = find_participant_by_email(session, args.email)
@@ -346,8 +349,7 @@ def run_forget(args: argparse.Namespace) -> int:
                 _say(t(lang, "participants.cli.forget.cancelled"))
                 return 1
         result = forget_participant(session, person.id)
-    counts = ", ".join(f"{name}={count}" for name, count in result.counts.items())
-    _say(t(lang, "participants.cli.forget.done", id=result.participant_id, counts=counts))
+    _say(t(lang, "participants.cli.forget.done", id=result.participant_id))
     with _database(settings) as database:  # the stored report files that named them, built again without them
         reports = rebuild_naming(database, settings, result.participant_id, now=utcnow())
     if reports.rebuilt:

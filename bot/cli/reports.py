@@ -28,7 +28,7 @@ from bot.reports.store import stored_report
 from bot.reports.types import PROGRAM
 from bot.settings import SettingsError, load_settings
 from bot.standing import find_club
-from bot.startup import StartupError, check_schema, fail
+from bot.startup import StartupError, check_schema, fail, say_database
 from storage import files
 from storage.db import Database
 from storage.models import utcnow
@@ -67,6 +67,7 @@ def run_report(args: argparse.Namespace) -> int:
     except SettingsError as error:
         fail(str(error))
     lang = settings.language
+    say_database(settings)
     period = _period(args, lang)
     try:
         langs = [Language(code.strip()) for code in args.lang.split(",") if code.strip()]
@@ -116,4 +117,6 @@ def run_report(args: argparse.Namespace) -> int:
     print(t(lang, "reports.cli.done", period=period.key, count=len(built.files), out=str(args.out)))
     for file in built.files:
         print(f"  {args.out / file.path}")
+    if args.pdf and not any(file.kind == "pdf" for file in built.files):
+        print(f"clubbot: {t(lang, 'reports.cli.no_pdf_club' if args.club else 'reports.cli.no_pdf')}", file=sys.stderr)
     return 0

@@ -42,6 +42,7 @@ def add_people(
     roles = [(p, ClubRole.LEADER) for p in leaders] + [(p, ClubRole.MEMBER) for p in members]
     with db.session() as session:
         membership_ids: dict[int, int] = {}
+        newly_added: set[int] = set()  # the people this call adds (not those already pending from an earlier run)
         for index, (person, role) in enumerate(roles):
             participant = participant_for(session, person)
             membership = session.scalar(
@@ -52,10 +53,12 @@ def add_people(
                     club_id=club.id, participant_id=participant.id, role=role, status=MembershipStatus.PENDING
                 )
                 session.add(membership)
+                newly_added.add(index)
             elif role is ClubRole.LEADER:
                 membership.role = ClubRole.LEADER
             if membership.status is MembershipStatus.LEFT:
                 membership.status, membership.left_at = MembershipStatus.PENDING, None
+                newly_added.add(index)
             session.flush()
             membership_ids[index] = membership.id
         if welcome:
@@ -95,7 +98,8 @@ def add_people(
             user_id = person.profile.user_id if person.profile else None
             if person.problem == "not_in_workspace":
                 outcome = PersonOutcome(person.label, person.email, None, "pending", "not_in_workspace")
-                pending_outside.append(outcome)
+                if index in newly_added or settings.slack_connect:
+                    pending_outside.append(outcome)  # the secretariat heard of the others already
             elif person.problem:
                 outcome = PersonOutcome(person.label, person.email, user_id, "failed", person.problem)
             elif user_id in failures and failures[user_id] in ADMIN_NEEDED:

@@ -55,7 +55,8 @@ def members_for_viewer(
 
 
 def club_summaries(session: Session, user_id: str, *, is_admin: bool) -> list[ClubSummary]:
-    """The caller's clubs with their role; every active club for secretariat staff."""
+    """The caller's clubs with their role (closed ones too, after the active ones); every club for secretariat
+    staff."""
     counts = dict(
         session.execute(
             select(Membership.club_id, func.count())
@@ -73,12 +74,22 @@ def club_summaries(session: Session, user_id: str, *, is_admin: bool) -> list[Cl
     mine: list[ClubWithRole] = clubs_of(session, user_id)
     roles = {m.club.id: m.role for m in mine}
     if is_admin:
-        clubs = [
-            ClubRef.of(c)
-            for c in session.scalars(select(Club).where(Club.status == ClubStatus.ACTIVE).order_by(Club.name))
-        ]
+        clubs = [ClubRef.of(c) for c in session.scalars(select(Club).order_by(Club.name))]
     else:
-        clubs = [m.club for m in mine]
+        closed = session.execute(
+            select(Club, Membership.role)
+            .join(Membership, Membership.club_id == Club.id)
+            .join(Participant, Participant.id == Membership.participant_id)
+            .where(
+                Participant.slack_user_id == user_id,
+                Membership.status == MembershipStatus.ACTIVE,
+                Club.status == ClubStatus.CLOSED,
+            )
+            .order_by(Club.name)
+        ).all()
+        roles.update({club.id: role for club, role in closed})
+        clubs = [m.club for m in mine] + [ClubRef.of(club) for club, _role in closed]
+    clubs.sort(key=lambda c: not c.is_active)  # the active clubs first, each group by name
     return [ClubSummary(c, roles.get(c.id), counts.get(c.id, 0), pending.get(c.id, 0)) for c in clubs]
 
 

@@ -9,6 +9,7 @@ channel's topic and purpose in Korean and English.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from anyascii import anyascii
@@ -18,9 +19,17 @@ MAX_LENGTH = 80
 _NOT_ALLOWED = re.compile(r"[^a-z0-9_]+")
 
 
+def _without_symbols(text: str) -> str:
+    """The name without emoji and other pictographs (transliterated they would become words: 🧲 → `magnet`)."""
+    return "".join(
+        " " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co"} or ch in "\u200d\ufe0f\ufe0e" else ch
+        for ch in text
+    )
+
+
 def channel_name(club_name: str, *, prefix: str = PREFIX) -> str:
     """A valid, readable Slack channel name for a club: `xlab-` and the transliterated name in kebab case."""
-    text = anyascii(club_name).lower().replace("&", " and ")
+    text = anyascii(_without_symbols(club_name)).lower().replace("&", " and ")
     text = re.sub(r"['’`]", "", text)  # "Kim's lab" → "kims-lab"
     slug = _NOT_ALLOWED.sub("-", text).strip("-_")
     slug = re.sub(r"-{2,}", "-", slug)

@@ -151,6 +151,7 @@ def clubs_list(lang: Language, clubs: Sequence[ClubSummary]) -> Message:
                 members=summary.members,
                 pending=summary.pending,
             )
+            + (t(lang, "clubs.list.archived") if not summary.club.is_active else "")
         )
     blocks = [header(t(lang, "clubs.list.title"))]
     blocks.extend(packed_sections(lines))
@@ -403,3 +404,18 @@ def away_form(lang: Language, away_until: date | None) -> dict[str, Any]:
         submit=t(lang, "home.away.submit"),
         close=t(lang, "home.away.close"),
     )
+
+
+ARCHIVE_CONFIRM_ACTION = "clubs:archive_confirm"
+ARCHIVE_CANCEL_ACTION = "clubs:archive_cancel"
+
+
+def archive_confirm(lang: Language, club: ClubRef) -> Message:
+    """`/club archive` asks first: what closing means, and a button to do it (the value is the club's id)."""
+    channel = f"<#{club.channel_id}>" if club.channel_id else ""
+    text = t(lang, "clubs.archive.confirm", club=escape(club.name), channel=channel)
+    buttons = [
+        _button(t(lang, "clubs.archive.confirm_button"), ARCHIVE_CONFIRM_ACTION, value=str(club.id), style="danger"),
+        _button(t(lang, "clubs.archive.cancel_button"), ARCHIVE_CANCEL_ACTION, value=str(club.id)),
+    ]
+    return Message(text=text, blocks=[section(text), {"type": "actions", "elements": buttons}])

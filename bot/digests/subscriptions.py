@@ -65,12 +65,12 @@ def subscribe_catalog(
 
 
 def list_feeds(session: Session, club_id: int) -> list[FeedView]:
-    """A club's feeds with their health, catalog feeds first, then by title."""
+    """A club's feeds with their health, by number (#1, #2, …: the number `/club feeds remove` takes)."""
     rows = session.execute(
         select(Feed, ClubFeed).join(ClubFeed, ClubFeed.feed_id == Feed.id).where(ClubFeed.club_id == club_id)
     ).all()
     views = [feed_view(feed, club_feed) for feed, club_feed in rows]
-    return sorted(views, key=lambda v: (not v.is_catalog, (v.title or v.url).casefold(), v.feed_id))
+    return sorted(views, key=lambda v: v.feed_id)
 
 
 def remove_feed(session: Session, club_id: int, feed_id: int) -> bool:

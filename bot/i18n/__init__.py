@@ -80,7 +80,16 @@ def t(lang: Language | str, key: str, /, **params: object) -> str:
     if not params:
         return text
     resolved = {k: v.render(language) if isinstance(v, Localized) else v for k, v in params.items()}
-    return text.format_map(_Params(resolved))
+    return _one_club_word(text.format_map(_Params(resolved)))
+
+
+#: A club's name that already ends with the word "club" followed by the word a message adds after names
+#: (`“수소 에너지 클럽” 클럽`, `Quantum Hardware Club 클럽`, `the Hydrogen Club club`): said once.
+_DOUBLED_CLUB = re.compile(r"(클럽|동아리|[Cc]lub)([”\"’'*_]*) (?:클럽|[Cc]lub(?![A-Za-z]))")
+
+
+def _one_club_word(text: str) -> str:
+    return _DOUBLED_CLUB.sub(r"\1\2", text)
 
 
 class _Params(dict[str, object]):

@@ -162,21 +162,24 @@ def import_participants(
     unchanged = 0
     for record, person_id in plans:
         values = {name: getattr(record, name) for name in RECORD_FIELDS}
+        role = record.role_at(meeting.code)
         if person_id is None:
             values["overseas_korean"] = bool(values["overseas_korean"])
-            creates.append((values, record.role or MeetingRole.RESEARCHER))
+            creates.append((values, role or MeetingRole.RESEARCHER))
             continue
         person = stored[person_id]
         changes = {name: value for name, value in values.items() if value is not None and person[name] != value}
         if changes:
             person_updates.append({"id": person_id, **changes, "updated_at": now})
         current = attendance.get(person_id)
-        if current is None:
+        if current is None and record.names_other_meetings_only(meeting.code):
+            unchanged += 0 if changes else 1  # the row says where they were, and it was not this meeting
+        elif current is None:
             new_attendances.append(
-                {"meeting_id": meeting.id, "participant_id": person_id, "role": record.role or MeetingRole.RESEARCHER}
+                {"meeting_id": meeting.id, "participant_id": person_id, "role": role or MeetingRole.RESEARCHER}
             )
-        elif record.role is not None and current[1] != record.role:
-            role_updates.append({"id": current[0], "role": record.role})
+        elif role is not None and current[1] != role:
+            role_updates.append({"id": current[0], "role": role})
         else:
             unchanged += 0 if changes else 1
     updated = len(plans) - len(creates) - unchanged

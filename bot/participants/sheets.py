@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.domain import Language
+from bot.domain import Language, MeetingRole
 from bot.i18n import t
 from bot.participants.headers import (
     EXPORT_COLUMNS,
@@ -50,9 +50,9 @@ from bot.participants.values import (
     parse_date,
     parse_email,
     parse_field,
-    parse_meeting_role,
     parse_name,
     parse_orcid,
+    parse_role_cell,
     parse_slack_user_id,
     parse_yes_no,
 )
@@ -150,6 +150,7 @@ def read_participants(raw: RawTable) -> ParticipantSheet:
         email = reader.parsed("email", parse_email)
         orcid = reader.parsed("orcid", parse_orcid)
         slack_user_id = reader.parsed("slack_user_id", parse_slack_user_id)
+        roles = reader.parsed("role", parse_role_cell)
         record = ParticipantRecord(
             row=number,
             name_ko=name_ko,
@@ -158,7 +159,8 @@ def read_participants(raw: RawTable) -> ParticipantSheet:
             affiliation=reader.parsed("affiliation", _length("affiliation")),
             country=reader.parsed("country", parse_country),
             career_stage=reader.parsed("career_stage", parse_career_stage),
-            role=reader.parsed("role", parse_meeting_role),
+            role=roles if isinstance(roles, MeetingRole) else None,
+            meeting_roles=roles if isinstance(roles, tuple) else (),
             orcid=orcid,
             overseas_korean=reader.parsed("overseas_korean", parse_yes_no),
             overseas_association=reader.parsed("overseas_association", _length("overseas_association")),

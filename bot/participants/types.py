@@ -70,6 +70,19 @@ class ParticipantRecord:
     overseas_korean: bool | None = None
     overseas_association: str | None = None
     slack_user_id: str | None = None
+    #: The role cell of an export of several meetings (`XL-2026-09: 조직위원장; XL-2026-11: 참가자`): the role at
+    #: each meeting named; importing it for a meeting takes that meeting's role (and adds no attendance at a
+    #: meeting the cell does not name).
+    meeting_roles: tuple[tuple[str, MeetingRole], ...] = ()
+
+    def role_at(self, meeting_code: str) -> MeetingRole | None:
+        if self.role is not None:
+            return self.role
+        wanted = meeting_code.casefold()
+        return next((role for code, role in self.meeting_roles if code.casefold() == wanted), None)
+
+    def names_other_meetings_only(self, meeting_code: str) -> bool:
+        return bool(self.meeting_roles) and self.role_at(meeting_code) is None
 
 
 @dataclass(frozen=True)

@@ -198,8 +198,36 @@ def country_name(code: str, lang: Language | str) -> str:
 # --- career stages and meeting roles -------------------------------------------------------------
 
 _CAREER_STAGE_WORDS: dict[CareerStage, tuple[str, ...]] = {
-    CareerStage.SENIOR: ("senior", "senior researcher", "시니어", "원로", "고경력"),
-    CareerStage.MID_CAREER: ("mid-career", "mid career", "mid", "midcareer", "중견", "중견연구자"),
+    CareerStage.SENIOR: (
+        "senior",
+        "senior researcher",
+        "시니어",
+        "원로",
+        "고경력",
+        "Prof",
+        "Prof.",
+        "professor",
+        "full professor",
+        "emeritus",
+        "교수",
+        "정교수",
+        "명예교수",
+        "책임연구원",
+    ),
+    CareerStage.MID_CAREER: (
+        "mid-career",
+        "mid career",
+        "mid",
+        "midcareer",
+        "mid-career researcher",
+        "MCR",
+        "associate professor",
+        "중견",
+        "중견연구자",
+        "중견 연구자",
+        "부교수",
+        "선임연구원",
+    ),
     CareerStage.EARLY_CAREER: (
         "early-career",
         "early career",
@@ -209,6 +237,15 @@ _CAREER_STAGE_WORDS: dict[CareerStage, tuple[str, ...]] = {
         "신진연구자",
         "젊은연구자",
         "초기경력",
+        "초기",
+        "초기 연구자",
+        "초기경력연구자",
+        "ECR",
+        "early-career researcher",
+        "early career researcher",
+        "early-stage researcher",
+        "assistant professor",
+        "조교수",
     ),
     CareerStage.POSTDOC: (
         "postdoc",
@@ -220,6 +257,10 @@ _CAREER_STAGE_WORDS: dict[CareerStage, tuple[str, ...]] = {
         "박사후",
         "포닥",
         "박사후과정",
+        "박사 후 연구원",
+        "postdoctoral associate",
+        "research fellow",
+        "post doc",
     ),
     CareerStage.GRADUATE_STUDENT: (
         "graduate student",
@@ -235,6 +276,16 @@ _CAREER_STAGE_WORDS: dict[CareerStage, tuple[str, ...]] = {
         "박사과정",
         "석박사통합과정",
         "학생",
+        "석사",
+        "석사생",
+        "박사생",
+        "박사과정생",
+        "PhD candidate",
+        "doctoral student",
+        "doctoral candidate",
+        "MSc student",
+        "MS student",
+        "master student",
     ),
     CareerStage.OTHER: ("other", "기타"),
 }
@@ -284,6 +335,24 @@ def parse_meeting_role(value: str) -> MeetingRole:
     if role is None:
         raise InvalidValue("participants.error.unknown_role")
     return MeetingRole(role)
+
+
+def parse_meeting_roles(value: str) -> tuple[tuple[str, MeetingRole], ...]:
+    """The role cell of an export of several meetings: `CODE: role; CODE: role` (`;` or a new line between)."""
+    found: list[tuple[str, MeetingRole]] = []
+    for part in re.split(r"[;\n]", value):
+        if not part.strip():
+            continue
+        code, sep, role = part.partition(":")
+        if not sep or not code.strip() or any(ch.isspace() for ch in code.strip()):
+            raise InvalidValue("participants.error.unknown_role")
+        found.append((code.strip(), parse_meeting_role(role)))
+    return tuple(found)
+
+
+def parse_role_cell(value: str) -> MeetingRole | tuple[tuple[str, MeetingRole], ...]:
+    """One role (`조직위원장`), or the roles at several meetings as an export writes them."""
+    return parse_meeting_roles(value) if ":" in value else parse_meeting_role(value)
 
 
 # --- other values ---------------------------------------------------------------------------------

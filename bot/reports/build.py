@@ -178,7 +178,7 @@ def _pdfs(sink: FileSink, documents: Sequence[tuple[BuiltFile, bytes]]) -> list[
     temporary folder, then handed to the sink)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        log.warning("no LibreOffice (soffice) on this machine: no PDF made")
+        log.info("no LibreOffice (soffice) on this machine: no PDF made")  # `clubbot report` says so itself
         return []
     made = []
     with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as work:

@@ -153,6 +153,12 @@ def undelivered(db: Database, *, include_sent: bool = False, limit: int = 200) -
         return [OutboxRow.of(r) for r in session.scalars(query)]
 
 
+def exists(db: Database, row_id: int) -> bool:
+    """Whether the outbox has a post with this ID (in any state)."""
+    with db.session() as session:
+        return session.get(OutboxMessage, row_id) is not None
+
+
 def retry_dead(db: Database, row_id: int) -> bool:
     """Give a dead row another round of attempts."""
     with db.session() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 from . import blockkit
@@ -28,6 +29,11 @@ class Modals(StandInBase):
             known.setdefault(block_id, set()).add(action_id)
             provided = values.get(block_id, {})
             if action_id in provided:
+                if element.get("type") == "datepicker" and not _real_date(provided[action_id]):
+                    raise StandInUsageError(
+                        f"input {block_id}/{action_id}: {provided[action_id]!r} is not a date on the calendar; "
+                        "Slack's date picker only sends real dates (YYYY-MM-DD)"
+                    )
                 shaped = {"type": element.get("type"), **blockkit.selection(element, provided[action_id])}
                 state.setdefault(block_id, {})[action_id] = shaped
             elif block.get("type") == "input" and action_id not in state.get(block_id, {}):
@@ -185,3 +191,13 @@ def _initial_value(element: dict[str, Any]) -> Any:
         if key in element:
             return element[key]
     return None
+
+
+def _real_date(value: Any) -> bool:
+    """What a date picker can send: nothing, or a real date written YYYY-MM-DD."""
+    if value in (None, ""):
+        return True
+    try:
+        return len(str(value)) == 10 and date.fromisoformat(str(value)) is not None
+    except ValueError:
+        return False

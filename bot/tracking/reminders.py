@@ -36,13 +36,21 @@ from bot import audit, due
 from bot.access import Caller
 from bot.domain import DEFAULT_TIMEZONE, ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
+from bot.i18n import Localized
 from bot.people import Timing, is_away
 from bot.refs import ClubRef
 from bot.slack import outbox
 from bot.slack.blocks import Message
 from bot.standing import club_leaders, language_for_person, participant_of
 from bot.time import zone
-from bot.tracking.types import OUTCOME_SUBMITTED_ACTION, Deadline, DueLine, OutcomeReportState, ReminderKind
+from bot.tracking.types import (
+    OUTCOME_SUBMITTED_ACTION,
+    Deadline,
+    DueLine,
+    MeetingTitle,
+    OutcomeReportState,
+    ReminderKind,
+)
 from bot.tracking.views.deadlines import reminder_message
 from storage.models import AuditEntry, Club, Meeting, Membership, OutboxMessage, Participant, Reminder
 
@@ -73,8 +81,8 @@ OUTCOME_REPORT = "outcome-report"
 OUTCOME_REPORT_DAYS = 14
 
 
-def _meeting_title(meeting: Meeting) -> str:
-    return meeting.title_en or meeting.title_ko or meeting.code
+def _meeting_title(meeting: Meeting) -> MeetingTitle:
+    return MeetingTitle(title_ko=meeting.title_ko, title_en=meeting.title_en, code=meeting.code)
 
 
 def outcome_report_deadlines(session: Session, club: ClubRef, today: date) -> list[Deadline]:
@@ -89,7 +97,7 @@ def outcome_report_deadlines(session: Session, club: ClubRef, today: date) -> li
             club_id=club.id,
             subject=f"{OUTCOME_REPORT}:meeting:{meeting.id}",
             due_on=meeting.ends_on + timedelta(days=OUTCOME_REPORT_DAYS),
-            params={"meeting": _meeting_title(meeting), "ended": meeting.ends_on.isoformat()},
+            params={"meeting": Localized(_meeting_title(meeting).in_language), "ended": meeting.ends_on.isoformat()},
         )
     ]
 
@@ -137,8 +145,11 @@ def outcome_report_state(session: Session, club: ClubRef) -> OutcomeReportState:
     submitted_on = None
     if entry is not None:
         submitted_on = date.fromisoformat(str(entry.details.get("submitted_on") or entry.at.date().isoformat()))
+    meeting = session.get(Meeting, _outcome_meeting_id(deadline))
+    title = _meeting_title(meeting) if meeting is not None else None
     return OutcomeReportState(
-        meeting=str(deadline.params["meeting"]),
+        meeting=title.in_language("en") if title else "",
+        meeting_ko=title.in_language("ko") if title else None,
         due_on=deadline.due_on,
         submitted_on=submitted_on,
         submitted_by=entry.actor if entry is not None else None,

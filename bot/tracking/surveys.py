@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot import audit, due
 from bot.domain import DEFAULT_TIMEZONE, Language, LanguageOf
 from bot.errors import UserError
+from bot.i18n import Localized
 from bot.people import Timing, is_away
 from bot.refs import ClubRef
 from bot.slack import outbox
@@ -66,6 +67,7 @@ def _info(session: Session, survey: Survey, default_tz: str = DEFAULT_TIMEZONE) 
         club_id=club.id,
         club_name=club.name,
         meeting_title=(meeting.title_en or meeting.title_ko or meeting.code) if meeting else None,
+        meeting_title_ko=meeting.title_ko if meeting else None,
         opens_at=survey.opens_at,
         closes_at=survey.closes_at,
         closes_on=(survey.closes_at.astimezone(tz) - timedelta(microseconds=1)).date(),
@@ -393,7 +395,7 @@ def due_from_attendee(session: Session, participant_id: int, now: datetime, tz: 
                 club_name=info.club_name,
                 due_on=info.closes_on,
                 text_key="tracking.due.survey",
-                params={"club": info.club_name, "meeting": info.meeting_title or info.club_name},
+                params={"club": info.club_name, "meeting": Localized(info.meeting_in)},
                 action_id=SURVEY_OPEN_ACTION,
                 action_value=str(survey.id),
             )

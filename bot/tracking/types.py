@@ -326,11 +326,29 @@ class DueLine:
 
 @dataclass(frozen=True)
 class OutcomeReportState:
-    meeting: str
+    meeting: str  # the meeting's English title (else its Korean one, else its code)
     due_on: date
     submitted_on: date | None
     submitted_by: str | None  # Slack user id
     newly_marked: bool = False
+    meeting_ko: str | None = None  # its Korean title, for Korean readers
+
+    def meeting_in(self, lang: str) -> str:
+        return (self.meeting_ko or self.meeting) if str(lang) == "ko" else self.meeting
+
+
+@dataclass(frozen=True)
+class MeetingTitle:
+    """A meeting's title in each language (Korean readers get the Korean one when there is one)."""
+
+    title_ko: str | None
+    title_en: str | None
+    code: str
+
+    def in_language(self, lang: str) -> str:
+        if str(lang) == "ko":
+            return self.title_ko or self.title_en or self.code
+        return self.title_en or self.title_ko or self.code
 
 
 # --- surveys ------------------------------------------------------------------------------------------
@@ -347,9 +365,16 @@ class SurveyInfo:
     opens_at: datetime
     closes_at: datetime
     closes_on: date  # the last day answers are taken, in the club's time zone
+    meeting_title_ko: str | None = None  # the meeting's Korean title, for Korean readers
 
     def is_open(self, now: datetime) -> bool:
         return self.opens_at <= now < self.closes_at
+
+    def meeting_in(self, lang: str) -> str:
+        """The meeting's title for a reader of `lang` (the club's name when the survey has no meeting)."""
+        if str(lang) == "ko" and self.meeting_title_ko:
+            return self.meeting_title_ko
+        return self.meeting_title or self.club_name
 
 
 @dataclass(frozen=True)

@@ -176,8 +176,8 @@ def parse_day(text: str) -> date:
         raise ValueProblem("tracking.error.bad_date", date=text[:40])
     try:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        raise ValueProblem("tracking.error.bad_date", date=text[:40]) from None
+    except ValueError:  # written right, but no such day (2026-13-45, 2026-02-30)
+        raise ValueProblem("tracking.error.impossible_date", date=text[:40]) from None
 
 
 def is_day(text: str) -> bool:

@@ -18,6 +18,10 @@ from bot.clubs.naming import MAX_LENGTH, channel_name, is_valid_channel_name, na
         ("Ångström  --  Physics!!", "xlab-angstrom-physics"),
         ("XLab Quantum", "xlab-quantum"),  # no doubled prefix
         ("!!!", "xlab-club"),
+        ("Magnet 🧲 Lab", "xlab-magnet-lab"),  # an emoji is no word of the name
+        ("수소 에너지 클럽 🧲", "xlab-suso-eneoji-keulleob"),
+        ("Quantum ⚛️ Club", "xlab-quantum-club"),
+        ("👩‍🔬 Lab", "xlab-lab"),
     ],
 )
 def test_club_names_become_readable_valid_channel_names(club, channel):
@@ -38,3 +42,19 @@ def test_variants_stay_within_the_limit_and_are_distinct():
     assert variants[1].endswith("-2") and variants[11].endswith("-12")
     assert all(len(v) <= MAX_LENGTH and is_valid_channel_name(v) for v in variants)
     assert len(set(variants)) == 12
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "expected"),
+    [
+        ("ko", "수소 에너지 클럽", "“수소 에너지 클럽”"),
+        ("ko", "Quantum Hardware Club", "“Quantum Hardware Club”"),
+        ("ko", "수소 에너지", "“수소 에너지” 클럽"),
+    ],
+)
+def test_a_name_that_ends_with_club_gets_no_second_club(lang, name, expected):
+    from bot.i18n import t
+
+    text = t(lang, "clubs.new.working", name=name)
+    assert expected in text
+    assert "클럽 클럽" not in text and "클럽” 클럽" not in text and "Club” 클럽" not in text

@@ -53,7 +53,7 @@ def test_admin_creates_a_club_with_its_channel_members_pending_people_and_failur
         "members:park@snu.example, newbie@oxford.example @guest gone@mit.example",
     )
     assert delivery.acked_in_time
-    assert "“Quantum Hardware Club” 클럽을 만드는 중입니다" in seen_by_user(delivery)
+    assert "“Quantum Hardware Club”을 만드는 중입니다" in seen_by_user(delivery)  # no "Club 클럽"
     [summary] = delivery.wait_for_responses(n=1, timeout=15)
     summary_text = str(summary)
 
@@ -105,6 +105,24 @@ def test_running_the_same_command_twice_never_creates_two_clubs(slack):
         assert session.scalar(select(func.count()).select_from(Club)) == 1
     assert len([c for c in slack.standin.calls_to("conversations.create") if c.ok]) == 1
     assert set(memberships(slack, "AI Safety Club")) == {"kim@kaist.example", "lee@postech.example"}
+
+
+def test_running_new_again_does_not_post_the_guest_list_to_the_secretariat_again(slack):
+    slack.person("kim", email="kim@kaist.example")
+    command = "new AI Safety Club field:ai leaders:@kim members:newbie@oxford.example"
+    slack.command(slack.admin, slack.secretariat, command).wait_for_responses(n=1, timeout=15)
+    [guests] = wait_for_posts(slack, slack.secretariat)
+    assert "newbie@oxford.example" in str(guests.blocks)
+    again = slack.command(slack.admin, slack.secretariat, command + " other@oxford.example")
+    again.wait_for_responses(n=1, timeout=15)
+    posts = wait_for_posts(slack, slack.secretariat, 2)
+    deliver_all(slack)
+    posts = bot_posts(slack, slack.secretariat)
+    assert len(posts) == 2  # only the person the second run added is listed
+    assert "other@oxford.example" in str(posts[1].blocks) and "newbie@oxford.example" not in str(posts[1].blocks)
+    slack.command(slack.admin, slack.secretariat, command + " other@oxford.example").wait_for_responses(n=1, timeout=15)
+    deliver_all(slack)
+    assert len(bot_posts(slack, slack.secretariat)) == 2  # nobody new: nothing posted
 
 
 def test_a_name_taken_by_another_channel_gets_the_next_free_variant(slack):

@@ -50,14 +50,34 @@ def test_a_leader_names_a_co_leader(slack):
     assert "only a leader" in seen_by_user(slack.command(club.members[1], club.channel, "leader @quantum-member1"))
 
 
-def test_only_the_secretariat_archives_a_club(slack):
+def _archive_prompt(slack, club):
+    delivery = slack.command(slack.admin, slack.secretariat, 'archive club:"Quantum Hardware Club"')
+    question = seen_by_user(delivery)
+    return delivery, question
+
+
+def test_only_the_secretariat_archives_a_club_and_only_after_confirming(slack):
     club = make_club(slack)
     assert "only secretariat staff" in seen_by_user(slack.command(club.leaders[0], club.channel, "archive"))
-    answer = seen_by_user(slack.command(slack.admin, slack.secretariat, 'archive club:"Quantum Hardware Club"'))
-    assert "클럽을 종료하고 채널을 보관했습니다" in answer
+    _delivery, question = _archive_prompt(slack, club)
+    assert "Quantum Hardware Club*을 종료하고 채널" in question and "보관할까요?" in question
+    assert "[종료하고 보관]" in question
+    assert not slack.standin.channel(club.channel).is_archived  # nothing happens before the click
+    cancel = slack.standin.click(slack.admin, action_id="clubs:archive_cancel")
+    assert "보관하지 않았습니다" in str(cancel.wait_for_responses(n=1, timeout=10))
+    assert not slack.standin.channel(club.channel).is_archived
+
+    _archive_prompt(slack, club)
+    done = slack.standin.click(slack.admin, action_id="clubs:archive_confirm")
+    assert "Quantum Hardware Club을 종료하고 채널을 보관했습니다" in str(done.wait_for_responses(n=1, timeout=10))
     assert slack.standin.channel(club.channel).is_archived
     with slack.db.session() as session:
         assert session.get(Club, club.ref.id).status is ClubStatus.CLOSED
+    # an archived club is still listed, marked so, for the secretariat and for its members
+    listing = seen_by_user(slack.command(slack.admin, slack.secretariat, "clubs"))
+    assert "Quantum Hardware Club" in listing and "보관됨" in listing
+    elsewhere = slack.channel("random", [club.members[0]])
+    assert "archived" in seen_by_user(slack.command(club.members[0], elsewhere, "clubs"))
 
 
 def test_the_clubs_language_is_set_by_its_leaders(slack):

@@ -78,6 +78,9 @@ def test_the_feed_list_shows_each_feeds_health(slack, club):
     assert "HTTP 500" in about("Broken feed") and "last read successfully" in about("Broken feed")
     assert "stopped" in about("Gone feed") and "HTTP 410" in about("Gone feed")
     assert "HTTP 429" in about("Busy feed") and "next try after" in about("Busy feed")
+    order = [next(i for i, line in enumerate(lines) if title in line) for title in
+             ("Working feed", "Broken feed", "Gone feed", "Busy feed")]  # fmt: skip
+    assert order == sorted(order)  # by number (#1, #2, ...), the number `feeds remove` takes
 
 
 def test_a_club_without_feeds_is_told_how_to_add_one(slack, club):

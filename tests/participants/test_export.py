@@ -141,3 +141,85 @@ def test_unknown_club_or_meeting(imported, run_cli):
     assert run_cli("export", "participants", "--club", "Nope").code == 1
     run = run_cli("export", "participants", "--meeting", "XL-0000")
     assert run.code == 1 and "No meeting with code 'XL-0000'" in run.err
+
+
+def _snapshot(database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    from storage.models import MeetingAttendance
+
+    with database.session() as session:
+        people = sorted(
+            (
+                p.id,
+                p.name_ko,
+                p.name_en,
+                p.email,
+                p.affiliation,
+                p.country,
+                p.career_stage,
+                p.orcid,
+                p.overseas_korean,
+                p.overseas_association,
+                p.updated_at,
+            )
+            for p in session.query(Participant)
+        )
+        attendances = sorted((a.meeting_id, a.participant_id, a.role) for a in session.query(MeetingAttendance))
+    return people, attendances
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("header_lang", ["ko", "en"])
+def test_an_export_of_several_meetings_imports_back_with_no_change(
+    imported, run_cli, database, tmp_path: Path, fmt: str, header_lang: str
+):
+    """The role cell `XL-2026-05: 조직위원장; XL-2026-11: 참가자` is read back: each meeting its own role, and
+    no attendance is added at a meeting the row does not name."""
+    from datetime import date
+
+    from bot.domain import FieldKey, MeetingRole
+    from storage.models import Meeting, MeetingAttendance
+
+    with database.session() as session:
+        other = Meeting(
+            code="XL-2026-11",
+            title_en="Hydrogen",
+            field=FieldKey.QUANTUM,
+            starts_on=date(2026, 11, 3),
+            ends_on=date(2026, 11, 4),
+        )
+        session.add(other)
+        session.flush()
+        kim = session.query(Participant).filter_by(email="seoyeon@kaist.ac.kr").one()
+        session.add(MeetingAttendance(meeting_id=other.id, participant_id=kim.id, role=MeetingRole.RESEARCHER))
+        session.add(Participant(name_en="Only There", email="there@x.org"))
+        session.flush()
+        there = session.query(Participant).filter_by(email="there@x.org").one()
+        session.add(MeetingAttendance(meeting_id=other.id, participant_id=there.id, role=MeetingRole.SPEAKER))
+    before = _snapshot(database)
+    out = tmp_path / f"all.{fmt}"
+    exported = run_cli("export", "participants", "--format", fmt, "--lang", header_lang, "--out", str(out))
+    assert exported.code == 0, exported.err
+    if fmt == "csv":
+        text = out.read_bytes().decode("utf-8-sig")
+        organizer = "조직위원장" if header_lang == "ko" else "Organizer"
+        assert f"{MEETING_CODE}: {organizer}; XL-2026-11: " in text
+    for code in (MEETING_CODE, "XL-2026-11"):
+        back = run_cli("import", "participants", str(out), "--meeting", code, lang=header_lang)
+        assert back.code == 0, back.out + back.err
+        assert _snapshot(database) == before, code  # nobody new, nothing changed, no attendance added
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_of_one_meeting_imports_back_with_no_change(imported, run_cli, database, tmp_path: Path, fmt):
+    before = _snapshot(database)
+    out = tmp_path / f"one.{fmt}"
+    assert run_cli("export", "participants", "--format", fmt, "--meeting", MEETING_CODE, "--out", str(out)).code == 0
+    back = run_cli("import", "participants", str(out), "--meeting", MEETING_CODE, lang="ko")
+    assert back.code == 0, back.out + back.err
+    assert _snapshot(database) == before
+
+
+def test_data_commands_name_their_database_first(imported, run_cli, database):
+    run = run_cli("export", "participants")
+    assert run.err.splitlines()[0].startswith("clubbot: database ")  # stdout is the file itself
+    assert "clubbot: database" not in run.out

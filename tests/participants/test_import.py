@@ -135,14 +135,14 @@ def test_bad_rows_import_nothing_and_are_each_printed(tmp_path: Path, meeting, d
     assert run.code == 1
     assert "3 row(s) have problems, so nothing was imported" in run.err
     for line in (
-        "Row 3, column '이름': the name is missing.",
-        "Row 4, column '이메일': is not a valid email address. (value: bad@)",
-        "Row 4, column '국가': is not a country we know",
-        "Row 4, column '경력단계': is not a career stage",
-        "Row 4, column '역할': is not a meeting role",
-        "Row 4, column 'ORCID': has a wrong ORCID check digit",
-        "Row 4, column '재외한인': must be yes or no",
-        "Row 5, column '이메일': the same email is on row 2. (value: seoyeon.kim@kaist.ac.kr)",
+        "Row 3, column '이름': The name is missing.",
+        "Row 4, column '이메일': This is not a valid email address. (value: bad@)",
+        "Row 4, column '국가': This is not a country we know",
+        "Row 4, column '경력단계': This is not a career stage",
+        "Row 4, column '역할': This is not a meeting role",
+        "Row 4, column 'ORCID': This ORCID iD has a wrong check digit",
+        "Row 4, column '재외한인': The answer must be yes or no",
+        "Row 5, column '이메일': The same email is on row 2. (value: seoyeon.kim@kaist.ac.kr)",
     ):
         assert line in run.err, (line, run.err)
     assert _people(database) == {}
@@ -166,7 +166,7 @@ def test_rows_that_contradict_the_database_are_errors_too(tmp_path: Path, meetin
     ]
     run = run_cli("import", "participants", str(write_csv(tmp_path / "b.csv", rows)), "--meeting", MEETING_CODE)
     assert run.code == 1
-    assert "Row 2, column 'ORCID': this ORCID iD is recorded for another participant." in run.err
+    assert "Row 2, column 'ORCID': This ORCID iD is recorded for another participant." in run.err
     rows = [
         HEADER,
         ["Dave Park", "dave@gmail.com", "", "", "", "", ORCID_B, ""],  # Park, by ORCID
@@ -174,7 +174,7 @@ def test_rows_that_contradict_the_database_are_errors_too(tmp_path: Path, meetin
     ]
     run = run_cli("import", "participants", str(write_csv(tmp_path / "c.csv", rows)), "--meeting", MEETING_CODE)
     assert run.code == 1
-    assert "Row 3, column '이메일': is the same person as row 2" in run.err
+    assert "Row 3, column '이메일': This is the same person as row 2" in run.err
     people = _people(database)
     assert people["dpark@mit.edu"].name_en == "David Park" and "dave@gmail.com" not in people
 
@@ -298,7 +298,7 @@ def test_bad_meeting_rows_import_nothing(tmp_path: Path, database, run_cli):
     ]
     run = run_cli("import", "meeting", str(write_csv(tmp_path / "m.csv", rows)))
     assert run.code == 1
-    assert "Row 3, column '분야': is not a field" in run.err
-    assert "Row 3, column '행사코드': the same meeting code is on row 2." in run.err
+    assert "Row 3, column '분야': This is not a field" in run.err
+    assert "Row 3, column '행사코드': The same meeting code is on row 2." in run.err
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Meeting)) == 0

@@ -114,7 +114,7 @@ def test_bad_values_in_the_overseas_file_are_left_out_not_fatal(tmp_path: Path, 
     run = run_cli("import", "overseas-db", str(write_csv(tmp_path / "o.csv", rows)), "--dry-run")
     assert run.code == 0
     assert "3 unusable value(s) were left out of the matching:" in run.out
-    assert "Row 2, column '이메일': is not a valid email address." in run.out
+    assert "Row 2, column '이메일': This is not a valid email address." in run.out
     assert "by name and affiliation 1" in run.out and "Dry run: nothing was written." in run.out
     with database.session() as session:
         assert not session.scalar(select(Participant.overseas_korean).where(Participant.email == "dpark@mit.edu"))

@@ -68,3 +68,26 @@ def test_the_report_is_written_to_a_folder_for_a_quarter_a_range_and_a_club(data
     assert unknown.returncode == 1 and "Nope" in unknown.stderr
     missing = run(database, tmp_path, "--out", str(out))
     assert missing.returncode == 2 and "--quarter 2026Q4" in missing.stderr
+
+
+def test_pdf_without_libreoffice_says_so_in_one_line(database, tmp_path):
+    """`--pdf` on a machine without LibreOffice: one warning line, and the Word documents are still written."""
+    env_path = os.path.dirname(sys.executable)  # python, but no soffice
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLUBBOT_", "DATABASE_URL", "PATH"))}
+    env |= {
+        "PATH": env_path,
+        "DATABASE_URL": str(database.engine.url.render_as_string(hide_password=False)),
+        "CLUBBOT_DATA_DIR": str(tmp_path / "data"),
+        "CLUBBOT_LANGUAGE": "en",
+    }
+    if any(os.path.exists(os.path.join(env_path, name)) for name in ("soffice", "libreoffice")):
+        return  # LibreOffice beside python: nothing to show here
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "report", "--quarter", "2026Q4", "--pdf", "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "LibreOffice" in line]
+    assert warnings == ["clubbot: warning: no PDF made: LibreOffice (soffice) is not installed on this machine. "
+                        "The Word documents were written."]  # fmt: skip
+    assert ".docx" in result.stdout and ".pdf" not in result.stdout

@@ -117,7 +117,7 @@ def test_each_bad_output_gets_its_specific_message_and_the_correct_form(slack):
         'output paper "X" status:granted': ["`granted` is not a status of a Joint paper", "`published`"],
         'output paper "X" doi:nature12373': ["`nature12373` is not a DOI."],
         'output paper "X" url:ftp://files.example.org/x': ["`ftp://files.example.org/x` is not a web link"],
-        'output paper "X" date:2026-02-30': ["`2026-02-30` is not a date; write it as YYYY-MM-DD"],
+        'output paper "X" date:2026-02-30': ["There is no such day as `2026-02-30` on the calendar"],
         'output paper "X" status:published date:2031-01-01': ["2031-01-01 is more than two years ahead"],
         'output paper "X" status:published date:2026-12-24': [
             "2026-12-24 is in the future, but an output that is published"

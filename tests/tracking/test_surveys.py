@@ -175,3 +175,21 @@ def test_what_is_due_lists_the_survey_until_it_is_answered(slack):
         assert not [
             i for i in due.due_for(session, person.id, datetime.now(UTC)) if i.text_key == "tracking.due.survey"
         ]
+
+
+def test_korean_readers_see_the_meetings_korean_title(slack):
+    """Survey DM, `/club survey results` and `/club outcome-report` name the meeting in the reader's language."""
+    from storage.models import Meeting
+
+    club = make_club(slack, locale="ko-KR")
+    with slack.db.session() as session:
+        meeting = session.scalars(select(Meeting)).one()
+        meeting.title_ko = "양자 하드웨어의 미래"
+    seen_by_user(slack.command(slack.admin, slack.secretariat, 'survey club:"Quantum Hardware Club"'))
+    [invitation] = dm_texts(slack, club.members[0])
+    assert "*양자 하드웨어의 미래*은(는) 어떠셨나요?" in invitation
+    assert "Quantum Hardware Club meeting" not in invitation
+    results = seen_by_user(slack.command(slack.admin, slack.secretariat, 'survey results club:"Quantum Hardware Club"'))
+    assert "만족도 조사 결과: 양자 하드웨어의 미래" in results
+    report = seen_by_user(slack.command(club.leaders[0], club.channel, "outcome-report"))
+    assert "“양자 하드웨어의 미래” 결과보고서" in report

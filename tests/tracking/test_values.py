@@ -86,11 +86,29 @@ def test_dates_as_people_write_them(text, day):
     assert parse_day(text) == day
 
 
-@pytest.mark.parametrize("text", ["2026-13-01", "2026-02-30", "20261120", "next week", "11/20/2026"])
-def test_impossible_or_ambiguous_dates_are_refused(text):
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2026-13-01", "tracking.error.impossible_date"),  # written right, but no such day: said so
+        ("2026-02-30", "tracking.error.impossible_date"),
+        ("2026-13-45", "tracking.error.impossible_date"),
+        ("20261120", "tracking.error.bad_date"),
+        ("next week", "tracking.error.bad_date"),
+        ("11/20/2026", "tracking.error.bad_date"),
+    ],
+)
+def test_impossible_or_ambiguous_dates_are_refused(text, key):
     with pytest.raises(ValueProblem) as caught:
         parse_day(text)
-    assert caught.value.key == "tracking.error.bad_date"
+    assert caught.value.key == key
+
+
+def test_an_impossible_date_is_called_impossible_in_both_languages():
+    from bot.i18n import t
+
+    assert "달력에 없습니다" in t("ko", "tracking.error.impossible_date", date="2026-13-45")
+    assert "날짜 형식이 아닙니다" not in t("ko", "tracking.error.impossible_date", date="2026-13-45")
+    assert "no such day" in t("en", "tracking.error.impossible_date", date="2026-13-45")
 
 
 TODAY = date(2026, 11, 21)
@@ -305,14 +323,14 @@ def test_a_later_status_of_an_existing_output():
         ('output paper "T" status:granted', "tracking.error.bad_status"),
         ('output paper "T" doi:nature123', "tracking.error.bad_doi"),
         ('output paper "T" url:ftp://x.org/a', "tracking.error.bad_url"),
-        ('output paper "T" date:2026-02-30', "tracking.error.bad_date"),
+        ('output paper "T" date:2026-02-30', "tracking.error.impossible_date"),
         ('output paper "T" with:kim@lab', "tracking.error.bad_email"),
         ('output paper "T" trailing words', "tracking.error.extra_words"),
         ("output o7", "tracking.error.change_needs_something"),
         ("output u7 status:published", "tracking.error.not_an_output"),
         ('output o7 note:"x"', "tracking.error.change_use_edit"),
         ("meeting yesterday online Review", "tracking.error.meeting_needs_date"),
-        ("meeting 2026-11-31 online Review", "tracking.error.bad_date"),
+        ("meeting 2026-11-31 online Review", "tracking.error.impossible_date"),
         ("meeting 2026-11-20 online", "tracking.error.meeting_needs_summary"),
         ("meeting 2026-11-20 attendees:eight Review", "tracking.error.bad_attendees"),
         ("status 2026Q5", "tracking.error.bad_quarter"),

@@ -86,10 +86,10 @@ def outcome_report(lang: Language | str, state: OutcomeReportState, today: date)
         text = t(
             lang,
             key,
-            meeting=state.meeting,
+            meeting=state.meeting_in(str(lang)),
             date=format_day(lang, state.submitted_on),
             by=who(state.submitted_by, None),
         )
         return ok_message(text)
     key = "tracking.outcome.pending" if today <= state.due_on else "tracking.outcome.overdue"
-    return note_message(t(lang, key, meeting=state.meeting, due=format_day(lang, state.due_on)))
+    return note_message(t(lang, key, meeting=state.meeting_in(str(lang)), due=format_day(lang, state.due_on)))
