@@ -23,6 +23,7 @@ import bot.clubs.views
 import bot.digests.views
 import bot.help
 import bot.reports.views
+import bot.scholarly.views
 import bot.slack.blocks
 import bot.slack.modals
 import bot.tracking.views.answers
@@ -54,6 +55,7 @@ MODULES: list[ModuleType] = [
     bot.tracking.views.modals,
     bot.tracking.views.status,
     bot.tracking.views.surveys,
+    bot.scholarly.views,
     bot.help,
     bot.slack.modals,
 ]
@@ -176,6 +178,11 @@ CASES: dict[str, str | Case | NotASurface] = {
     "bot.clubs.views.home": _home,
     "bot.clubs.views.new_club_form": AUTO,
     "bot.clubs.views.record_form": AUTO,
+    "bot.clubs.views.archive_confirm": AUTO,
+    "bot.clubs.views.away_form": AUTO,
+    # outputs found through OpenAlex
+    "bot.scholarly.views.suggestion_message": AUTO,
+    "bot.scholarly.views.decision_answer": AUTO,
     # digests
     "bot.digests.views.digest_post": AUTO,
     "bot.digests.views.preview_preparing": AUTO,
