@@ -13,6 +13,7 @@ from bot.domain import MembershipStatus, OutboxStatus
 from bot.slack import outbox
 from bot.slack.blocks import Message
 from bot.standin import FaultPlan
+from storage import files
 from storage.models import AuditEntry, Club, Membership, OutboxMessage, Participant
 from tests.factories import make_club
 from tests.support import deliver_all
@@ -187,14 +188,13 @@ def test_a_transient_refusal_is_still_retried(slack):
 
 # ---- files: invalid_arguments -------------------------------------------------------------------
 def test_a_file_upload_slack_refuses_as_invalid_arguments_is_given_up_and_the_secretariat_told(slack):
-    folder = slack.runtime.settings.data_dir / "reports" / "test"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "r.docx").write_bytes(b"report")
+    with slack.db.session() as session:  # report files live in the database (storage.files)
+        file_id = files.save_file(
+            session, b"report", name="r.docx", kind="docx", lang="ko", period="test", scope="program"
+        ).id
     slack.standin.inject(FaultPlan(kind="error", error="invalid_arguments", methods=["files.completeUploadExternal"]))
     with slack.db.session() as session:
-        row_id = outbox.enqueue_file(
-            session, slack.secretariat, path="reports/test/r.docx", filename="r.docx", title="Report"
-        ).id
+        row_id = outbox.enqueue_file(session, slack.secretariat, file_id=file_id, filename="r.docx", title="Report").id
     dispatch_a_few_times(slack)
     [row] = [r for r in rows(slack) if r.id == row_id]
     assert (row.status, row.attempts, row.last_error) == (OutboxStatus.DEAD, 1, "invalid_arguments")
