@@ -18,7 +18,7 @@ from storage.models.base import (
 )
 from storage.models.clubs import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
 from storage.models.digests import ClubFeed, Digest, DigestEntry, Feed, FeedItem, SharedItem
-from storage.models.operations import AuditEntry, JobRun, OutboxMessage, SlackEvent, apscheduler_jobs
+from storage.models.operations import AuditEntry, JobRun, OutboxMessage, SeenSignature, SlackEvent, apscheduler_jobs
 from storage.models.reports import Reminder, Report, ReportNarrative, Survey, SurveyInvitation, SurveyResponse
 from storage.models.tracking import ActivityDay, ClubMeeting, Output, OutputPerson, OutputStatusChange, Plan, Update
 
@@ -47,6 +47,7 @@ __all__ = [
     "Reminder",
     "Report",
     "ReportNarrative",
+    "SeenSignature",
     "SharedItem",
     "SlackEvent",
     "SlackUser",
