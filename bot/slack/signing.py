@@ -33,6 +33,8 @@ MAX_AGE_SECONDS = 5 * 60
 KEEP_SECONDS = 2 * MAX_AGE_SECONDS
 PRUNE_EVERY_SECONDS = 60.0
 _MAX_TIMESTAMP_DIGITS = 12
+#: How long the check waits for SQLite's write lock before letting the request go on unchecked (logged).
+SQLITE_WAIT_MS = 300
 
 
 def refusal(secret: str, body: bytes, timestamp: str | None, signature: str | None, *, now: float) -> str | None:
@@ -66,7 +68,15 @@ class SeenSignatures:
         insert = sqlite_insert if self.db.is_sqlite else postgresql_insert
         statement = insert(SeenSignature).values(values).on_conflict_do_nothing(index_elements=["signature"])
         with self.db.engine.begin() as connection:
-            inserted = connection.execute(statement).rowcount
+            if self.db.is_sqlite:  # a locked file must not eat the time the request itself needs to answer
+                kept = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WAIT_MS}")
+                try:
+                    inserted = connection.execute(statement).rowcount
+                finally:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(kept or 0)}")
+            else:
+                inserted = connection.execute(statement).rowcount
         self._prune_if_due(time.time() if now is None else now)
         return bool(inserted)
 
