@@ -60,7 +60,7 @@ class WebApp:
             return _refuse(start_response, "413 Content Too Large", f"body of {length} bytes", "request body too large")
         try:
             body = environ["wsgi.input"].read(length) if length else b""
-        except (OSError, ValueError) as error:  # the client went away or stalled mid-body
+        except (OSError, ValueError) as error:  # the client went away or stalled mid-body (gunicorn_config)
             return _refuse(start_response, "400 Bad Request", f"body not received ({type(error).__name__})")
         environ["wsgi.input"] = io.BytesIO(body)
         content_type = str(environ.get("CONTENT_TYPE", ""))
