@@ -66,19 +66,24 @@ class SeenSignatures:
         """Record `signature`; False when it was already recorded (the same signed request seen again)."""
         values = {"signature": signature[:80], "request_ts": request_ts}
         insert = sqlite_insert if self.db.is_sqlite else postgresql_insert
-        statement = insert(SeenSignature).values(values).on_conflict_do_nothing(index_elements=["signature"])
+        statement = (
+            insert(SeenSignature)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["signature"])
+            .returning(SeenSignature.signature)  # a row back when inserted (rowcount is not reliable on psycopg)
+        )
         with self.db.engine.begin() as connection:
             if self.db.is_sqlite:  # a locked file must not eat the time the request itself needs to answer
                 kept = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
                 connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WAIT_MS}")
                 try:
-                    inserted = connection.execute(statement).rowcount
+                    inserted = connection.execute(statement).scalar() is not None
                 finally:
                     connection.exec_driver_sql(f"PRAGMA busy_timeout={int(kept or 0)}")
             else:
-                inserted = connection.execute(statement).rowcount
+                inserted = connection.execute(statement).scalar() is not None
         self._prune_if_due(time.time() if now is None else now)
-        return bool(inserted)
+        return inserted
 
     def _prune_if_due(self, now: float) -> None:
         with self._lock:
