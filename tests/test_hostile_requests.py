@@ -18,8 +18,10 @@ from tests.support import post, sign
 
 
 def row_counts(world) -> dict[str, int]:
+    """Every table's rows, but the memory of signatures seen (a signed request is remembered, not acted on)."""
+    tables = [t for t in Base.metadata.sorted_tables if t.name != "seen_signatures"]
     with world.db.session() as session:
-        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in tables}
 
 
 def command_body(user: str, channel: str, text: str) -> bytes:

@@ -25,6 +25,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def half_sent_body(port: int) -> socket.socket:
+    connection = socket.create_connection(("127.0.0.1", port), timeout=20)
+    connection.sendall(
+        b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: 1000\r\n\r\n" + b"x" * 100
+    )
+    return connection
+
+
+def read_status(connection: socket.socket) -> str:
+    """The status code of the answer, or what happened instead (the recv timeout is a liveness bound, 20 s)."""
+    try:
+        head = connection.recv(200)
+    except TimeoutError:
+        return "no answer within 20 s"
+    finally:
+        connection.close()
+    return head.split(b" ", 2)[1].decode() if head.startswith(b"HTTP/") else f"closed: {head!r}"
+
+
 def test_clubbot_serve_runs_gunicorn_answers_slack_and_stops_on_sigterm(slack, tmp_path):
     port = free_port()
     env = {
@@ -71,6 +91,13 @@ def test_clubbot_serve_runs_gunicorn_answers_slack_and_stops_on_sigterm(slack, t
         assert "클럽의 교류를 이어 가는 도우미" in answer.json()["text"]
         unsigned = httpx.post(f"http://127.0.0.1:{port}/slack/events", content=body, timeout=10)
         assert unsigned.status_code == 401
+        # slow clients (issue 14): more half-sent bodies than the worker has threads are each dropped with a 400
+        # after gunicorn_config.BODY_READ_TIMEOUT (3 s), and the server answers again; without the bound each
+        # would hold a thread for as long as the client cares to wait
+        stalled = [half_sent_body(port) for _ in range(3)]
+        answers = [read_status(connection) for connection in stalled]
+        assert answers == ["400", "400", "400"]
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
     finally:
         server.send_signal(signal.SIGTERM)
         status = server.wait(timeout=30)

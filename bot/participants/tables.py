@@ -15,8 +15,19 @@ Reading
     bar, so a formula where a value belongs fails validation (an email) or is kept as inert text
     (a name), and is neutralised again on export.
 
+Limits
+    A file is refused, before it is read or unpacked, when it is bigger than `Limits.file_bytes`; an XLSX
+    whose parts unpack (as the archive declares them: zipfile never yields more) to more than
+    `Limits.unpacked_bytes`, or whose shared-strings part alone exceeds `Limits.shared_strings_bytes`, is
+    refused without unpacking (the 2 MB zip bomb of issue 14 unpacks to 566 MB). While reading: more than
+    `Limits.rows` rows, a cell beyond column `Limits.columns`, or more than `Limits.seconds` of reading.
+    Each refusal names its limit and says how to split the file. A cell holding a control character (NUL
+    included; tab and line breaks are text) is refused with its row and column, whatever the database.
+
 Writing
-    Every cell is text. A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+    Every cell is text. A cell beginning with `=`, `+`, `-`, `@` (or their full-width and small forms
+    `＝＋－＠﹦﹢﹣﹫`, and the minus sign `−`, which spreadsheets given East Asian input take the same way),
+    a tab or a carriage return would be
     read as a formula by Excel or LibreOffice (CSV injection): in CSV it gets a leading `'`; in XLSX it
     is written as an explicit string cell (`data_type = "s"`) with the quote-prefix style, so no
     exported cell is ever a formula and its text is unchanged. CSV is written as UTF-8 with a BOM
@@ -27,7 +38,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time as clock
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -36,7 +50,10 @@ from typing import IO, Any
 
 from bot.participants.values import lookup_key
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫", "−")
+#: C0 controls (but tab, line feed, carriage return), DEL and the C1 controls: never text a person typed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -51,6 +68,21 @@ class TableError(Exception):
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one import reads at most; far above the program's lists (a few thousand rows), far below a bomb."""
+
+    file_bytes: int = 30 * _MB
+    unpacked_bytes: int = 200 * _MB
+    shared_strings_bytes: int = 50 * _MB
+    rows: int = 200_000
+    columns: int = 200
+    seconds: float = 60.0
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
 class RawTable:
     """A sheet's non-empty rows as text, each with its row number as the spreadsheet shows it (first row = 1)."""
 
@@ -60,20 +92,65 @@ class RawTable:
     sheet: str | None = None  # for XLSX
 
 
-def read_table(path: Path, *, sheet_words: Sequence[str] = ()) -> RawTable:
+def read_table(path: Path, *, sheet_words: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS) -> RawTable:
     """Read a CSV or XLSX file. For XLSX, the first sheet whose name contains one of `sheet_words`
     (compared case- and space-insensitively), else the first sheet."""
     try:
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            raise TableError("participants.file.too_large", size=_megabytes(size), limit=_megabytes(limits.file_bytes))
         data = path.read_bytes()
     except FileNotFoundError:
         raise TableError("participants.file.not_found", path=str(path)) from None
     except OSError as exc:
         raise TableError("participants.file.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
     if data.startswith(_ZIP_MAGIC):
-        return read_xlsx(data, sheet_words=sheet_words)
+        return read_xlsx(data, sheet_words=sheet_words, limits=limits)
     if data.startswith(_OLE_MAGIC):
         raise TableError("participants.file.old_excel")
-    return read_csv(data)
+    return read_csv(data, limits=limits)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / _MB:,.1f}"
+
+
+class _Reading:
+    """The row, column and time limits, checked as rows are read."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.deadline = clock.monotonic() + limits.seconds
+
+    def row(self, number: int, cells: tuple[str, ...]) -> tuple[str, ...]:
+        limits = self.limits
+        if number > limits.rows:
+            raise TableError("participants.file.too_many_rows", limit=f"{limits.rows:,}")
+        if number % 1000 == 0 and clock.monotonic() > self.deadline:
+            raise TableError("participants.file.too_slow", limit=f"{limits.seconds:g}", row=f"{number:,}")
+        if len(cells) > limits.columns:
+            if any(cells[limits.columns :]):
+                raise TableError("participants.file.too_many_columns", row=number, limit=limits.columns)
+            cells = cells[: limits.columns]
+        for index, cell in enumerate(cells):
+            found = _CONTROL.search(cell)
+            if found:
+                raise TableError(
+                    "participants.file.control_character",
+                    row=number,
+                    column=column_letter(index + 1),
+                    code=f"U+{ord(found.group()):04X}",
+                )
+        return cells
+
+
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA: the column as spreadsheets name it."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -92,7 +169,10 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     raise TableError("participants.file.undecodable")
 
 
-def read_csv(data: bytes) -> RawTable:
+def read_csv(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> RawTable:
+    if len(data) > limits.file_bytes:
+        raise TableError("participants.file.too_large", size=_megabytes(len(data)), limit=_megabytes(limits.file_bytes))
+    reading = _Reading(limits)
     text, encoding = decode_csv(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -100,7 +180,7 @@ def read_csv(data: bytes) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, record in enumerate(reader, start=1):
-            cells = tuple(_unquote(cell.strip()) for cell in record)
+            cells = reading.row(number, tuple(_unquote(cell.strip()) for cell in record))
             if any(cells):
                 rows.append((number, cells))
     except csv.Error as exc:
@@ -115,9 +195,27 @@ def _unquote(cell: str) -> str:
     return cell
 
 
-def read_xlsx(data: bytes, *, sheet_words: Sequence[str] = ()) -> RawTable:
+def _check_unpacked_size(data: bytes, limits: Limits) -> None:
+    """Refuse an archive whose declared contents are too big, before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TableError("participants.file.bad_xlsx", reason=str(exc) or exc.__class__.__name__) from None
+    total = sum(part.file_size for part in parts)
+    strings = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
+    for over, limit in ((total, limits.unpacked_bytes), (strings, limits.shared_strings_bytes)):
+        if over > limit:
+            raise TableError("participants.file.too_large_unpacked", size=_megabytes(over), limit=_megabytes(limit))
+
+
+def read_xlsx(data: bytes, *, sheet_words: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS) -> RawTable:
     from openpyxl import load_workbook
 
+    if len(data) > limits.file_bytes:
+        raise TableError("participants.file.too_large", size=_megabytes(len(data)), limit=_megabytes(limits.file_bytes))
+    _check_unpacked_size(data, limits)
+    reading = _Reading(limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
@@ -127,7 +225,7 @@ def read_xlsx(data: bytes, *, sheet_words: Sequence[str] = ()) -> RawTable:
         sheet.reset_dimensions()  # trust the cells, not the dimension some writers record wrongly
         rows: list[tuple[int, tuple[str, ...]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = tuple(cell_text(value) for value in values)
+            cells = reading.row(number, tuple(cell_text(value) for value in values))
             if any(cells):
                 rows.append((number, cells))
         return RawTable(rows=tuple(rows), kind="xlsx", sheet=sheet.title)

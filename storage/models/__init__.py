@@ -18,7 +18,14 @@ from storage.models.base import (
 )
 from storage.models.clubs import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
 from storage.models.digests import ClubFeed, Digest, DigestEntry, Feed, FeedItem, SharedItem
-from storage.models.operations import AuditEntry, JobRun, OutboxMessage, SlackEvent, apscheduler_jobs
+from storage.models.operations import (
+    AuditEntry,
+    JobRun,
+    OutboxMessage,
+    SeenSignature,
+    SlackEvent,
+    apscheduler_jobs,
+)
 from storage.models.reports import (
     Reminder,
     Report,
@@ -61,6 +68,7 @@ __all__ = [
     "ReportFile",
     "ReportFileChunk",
     "ReportNarrative",
+    "SeenSignature",
     "SharedItem",
     "SlackEvent",
     "SlackUser",

@@ -1,4 +1,4 @@
-"""Operations: the audit log, the clock's job runs and job store, the outbox, processed Slack events."""
+"""Operations: the audit log, the clock's job runs and job store, the outbox, processed Slack events and requests."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
     ForeignKey,
@@ -100,3 +101,15 @@ class SlackEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SeenSignature(Base):
+    """Signed requests already accepted within Slack's five-minute window, so a replayed one is processed once.
+
+    Keyed by the request's signature (an HMAC of its timestamp and body); `request_ts` is the signed timestamp,
+    by which old rows are pruned (a request older than the window is refused anyway)."""
+
+    __tablename__ = "seen_signatures"
+
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    request_ts: Mapped[int] = mapped_column(BigInteger, index=True)

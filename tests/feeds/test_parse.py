@@ -244,3 +244,31 @@ def test_truncation_is_on_a_word_boundary_with_an_ellipsis():
 
 def test_slack_escape():
     assert slack_escape("a < b & c > d <@U123>") == "a &lt; b &amp; c &gt; d &lt;@U123&gt;"
+
+
+@pytest.mark.parametrize(
+    "subset",
+    [
+        '<!-- <![CDATA[ --><!ENTITY x "INJECTED"><!-- ]]> -->',  # the bypass of the old regex (issue 14)
+        '<!--x--><!ENTITY x "INJECTED">',
+        '<!ENTITY % p "INJECTED"><!ENTITY x "INJECTED">',
+        '<!ENTITY x SYSTEM "file:///etc/hostname">',
+    ],
+)
+def test_an_entity_declaration_is_refused_whatever_surrounds_it(subset):
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{subset}]><rss version="2.0"><channel><title>t</title>'
+        '<item><title>&x;</title><link>http://example.org/1</link></item></channel></rss>'
+    ).encode()
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(body)
+    assert caught.value.error.kind is FeedErrorKind.UNSAFE_XML
+
+
+def test_a_public_doctype_without_entities_is_read():
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel><title>t</title>'
+        b"<item><title>a</title><link>http://example.org/1</link></item></channel></rss>"
+    )
+    assert [entry.title for entry in parse_feed(body).entries] == ["a"]

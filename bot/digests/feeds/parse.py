@@ -6,10 +6,10 @@ Never `feedparser.parse(url)`: the bytes come from `bot.digests.feeds.fetch`, an
   Hangul, Windows-1252; a wrong declaration is noted as the feed's problem). The text is handed to
   feedparser re-encoded as UTF-8 with a matching declaration, so feedparser's own guessing (which
   needs `chardet` for undeclared EUC-KR) is never involved.
-* Entity expansion: documents declaring entities (`<!ENTITY`, internal or external, outside CDATA)
-  are refused before any XML parser sees them (`FeedErrorKind.UNSAFE_XML`). Expat 2.4+ has its own
-  amplification limit and feedparser drops most entity declarations, but only those it recognises
-  line by line; refusing outright costs nothing for real feeds, which do not declare entities.
+* Entity expansion: documents declaring entities (internal or external, general or parameter)
+  are refused before feedparser sees them (`FeedErrorKind.UNSAFE_XML`), as defusedxml's expat
+  reader finds them (comments and CDATA cannot hide one); a document expat cannot read is refused
+  when `<!ENTITY` appears anywhere in it. Refusing costs nothing for real feeds, which declare none.
 * `bozo` with usable entries: the entries are used and the problem is reported in `ParsedFeed.problem`.
   Nothing usable (an HTML page, binary data, an empty body) raises `FeedParseError(NOT_A_FEED)`.
 * Dates: `bot.digests.feeds.dates.entry_date` (every date element in its order of preference, Korean forms
@@ -33,12 +33,16 @@ import io
 import json
 import re
 import time
+import xml.sax
+import xml.sax.handler
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import defusedxml
+import defusedxml.sax
 import feedparser
 
 from bot.digests.feeds.chunks import pieces, split_items
@@ -113,16 +117,34 @@ _XML_DECL_TEXT = re.compile(r"^\s*<\?xml\b[^>]*\?>")
 
 # --- entity-expansion guard ---------------------------------------------------------------------
 
-_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
 _ENTITY_DECL = re.compile(r"<!ENTITY\b", re.IGNORECASE)
 
 
-def check_xml_safety(text: str) -> None:
-    """Refuse a document that declares entities (billion laughs, quadratic blow-up, external entities)."""
-    if "<!" not in text:
+class _Ignore(xml.sax.handler.ContentHandler):
+    """defusedxml does the checking; the content itself is read later by feedparser."""
+
+
+def check_xml_safety(xml_bytes: bytes) -> None:
+    """Refuse a document that declares entities (billion laughs, quadratic blow-up, external entities).
+
+    The document is read by defusedxml's expat reader (entity declarations and external references
+    forbidden), so a declaration is found where expat finds it, whatever comments or CDATA surround it.
+    A document expat cannot read (feedparser then falls back to its loose parser) is refused when the
+    text `<!ENTITY` appears anywhere in it: failing closed, never open.
+    """
+    if b"<!" not in xml_bytes:
         return
-    if _ENTITY_DECL.search(_CDATA.sub("", text)):
-        raise FeedParseError(FeedError(FeedErrorKind.UNSAFE_XML, "document declares XML entities"))
+    try:
+        # external references need a declared entity (forbidden) or the DOCTYPE's external subset, which
+        # the reader never fetches (the public RSS 0.91 DTD stays allowed)
+        defusedxml.sax.parseString(
+            xml_bytes, _Ignore(), forbid_dtd=False, forbid_entities=True, forbid_external=False
+        )
+    except defusedxml.DefusedXmlException:
+        raise FeedParseError(FeedError(FeedErrorKind.UNSAFE_XML, "document declares XML entities")) from None
+    except (xml.sax.SAXException, ValueError):
+        if _ENTITY_DECL.search(xml_bytes.decode("utf-8", "replace")):
+            raise FeedParseError(FeedError(FeedErrorKind.UNSAFE_XML, "document declares XML entities")) from None
 
 
 # --- parsing ----------------------------------------------------------------------------------------
@@ -174,7 +196,7 @@ def parse_feed(
         raise FeedParseError(FeedError(FeedErrorKind.NOT_A_FEED, "binary data"))
     if _is_json(stripped, content_type):
         return _parse_json_feed(stripped, context, encoding=encoding, cpu_budget=cpu_budget)
-    check_xml_safety(stripped)
+    check_xml_safety(_with_utf8_declaration(stripped).encode("utf-8"))
     split = split_items(stripped)
     whole = split is None or len(split.items) <= PIECE
     documents: Iterable[str] = [stripped] if whole or split is None else pieces(split, PIECE)

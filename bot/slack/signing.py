@@ -1,0 +1,94 @@
+"""Slack's request signatures, checked on the raw bytes before anything parses them, and remembered so that a
+signed request is processed once.
+
+`refusal(...)` never raises, whatever the bytes and header values (not UTF-8, `X-Slack-Request-Timestamp: abc`,
+non-ASCII digits): it names why a request is not Slack's, or returns None. Bolt checks the signature again later;
+this check is what lets nothing unsigned reach a parser.
+
+`SeenSignatures.first_sight` records an accepted signature in the database (so every worker sees it) with one
+`INSERT ... ON CONFLICT DO NOTHING`; False means the same signed body was already accepted within Slack's
+five-minute window: a replay. Rows older than the window are pruned at most once a minute per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+import time
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.db import Database
+from storage.models import SeenSignature
+
+log = logging.getLogger(__name__)
+
+#: Slack's window: a request whose signed timestamp is further from now than this is refused.
+MAX_AGE_SECONDS = 5 * 60
+#: Rows are kept a little longer than the window (clocks differ), then pruned.
+KEEP_SECONDS = 2 * MAX_AGE_SECONDS
+PRUNE_EVERY_SECONDS = 60.0
+_MAX_TIMESTAMP_DIGITS = 12
+#: How long the check waits for SQLite's write lock before letting the request go on unchecked (logged).
+SQLITE_WAIT_MS = 300
+
+
+def refusal(secret: str, body: bytes, timestamp: str | None, signature: str | None, *, now: float) -> str | None:
+    """Why this is not a request Slack signed with `secret` (a short reason for the log), or None when it is."""
+    if not secret:
+        return "no signing secret configured"
+    if not timestamp or not signature:
+        return "not signed"
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_TIMESTAMP_DIGITS:
+        return "timestamp is not a number"
+    if abs(now - int(timestamp)) > MAX_AGE_SECONDS:
+        return "timestamp outside the five-minute window"
+    digest = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    expected = f"v0={digest}".encode()
+    if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
+        return "signature does not match"
+    return None
+
+
+class SeenSignatures:
+    """The signatures of requests accepted lately, shared by every worker through the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._lock = threading.Lock()
+        self._next_prune = 0.0
+
+    def first_sight(self, signature: str, request_ts: int, *, now: float | None = None) -> bool:
+        """Record `signature`; False when it was already recorded (the same signed request seen again)."""
+        values = {"signature": signature[:80], "request_ts": request_ts}
+        insert = sqlite_insert if self.db.is_sqlite else postgresql_insert
+        statement = (
+            insert(SeenSignature)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["signature"])
+            .returning(SeenSignature.signature)  # a row back when inserted (rowcount is not reliable on psycopg)
+        )
+        with self.db.engine.begin() as connection:
+            if self.db.is_sqlite:  # a locked file must not eat the time the request itself needs to answer
+                kept = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WAIT_MS}")
+                try:
+                    inserted = connection.execute(statement).scalar() is not None
+                finally:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(kept or 0)}")
+            else:
+                inserted = connection.execute(statement).scalar() is not None
+        self._prune_if_due(time.time() if now is None else now)
+        return inserted
+
+    def _prune_if_due(self, now: float) -> None:
+        with self._lock:
+            if time.monotonic() < self._next_prune:
+                return
+            self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+        with self.db.engine.begin() as connection:
+            connection.execute(delete(SeenSignature).where(SeenSignature.request_ts < int(now) - KEEP_SECONDS))
