@@ -43,7 +43,7 @@ from bot.tracking.types import (
     PlanItem,
     UpdateItem,
 )
-from bot.tracking.values import ValueProblem, output_status_of
+from bot.tracking.values import ValueProblem, output_status_of, text_problems
 from storage.models import ClubMeeting, Output, Participant, Plan, Update
 
 
@@ -103,6 +103,7 @@ def edit_text(session: Session, club: ClubRef, caller: Caller, ref: ItemRef, tex
         raise UserError("tracking.error.no_such_item", id=str(ref), club=club.name)
     if not text.strip():
         raise FieldErrors({"text": ("tracking.error.update_needs_text", {})})
+    raise_problems(text_problems("text", text.strip()))
     before = _snapshot(item_of(session, row))
     row.text = text.strip()
     row.updated_at = now
