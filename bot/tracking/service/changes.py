@@ -43,7 +43,7 @@ from bot.tracking.types import (
     PlanItem,
     UpdateItem,
 )
-from bot.tracking.values import ValueProblem, output_status_of, text_problems
+from bot.tracking.values import TEXT_LIMIT, ValueProblem, output_status_of, text_problems
 from storage.models import ClubMeeting, Output, OutputPerson, Participant, Plan, Update
 
 
@@ -103,7 +103,8 @@ def edit_text(session: Session, club: ClubRef, caller: Caller, ref: ItemRef, tex
         raise UserError("tracking.error.no_such_item", id=str(ref), club=club.name)
     if not text.strip():
         raise FieldErrors({"text": ("tracking.error.update_needs_text", {})})
-    raise_problems(text_problems("text", text.strip()))
+    # A text filed before the limit existed may be edited over several inputs; it may not grow.
+    raise_problems(text_problems("text", text.strip(), max(TEXT_LIMIT, len(row.text))))
     before = _snapshot(item_of(session, row))
     row.text = text.strip()
     row.updated_at = now
