@@ -344,6 +344,14 @@ def run_forget(args: argparse.Namespace) -> int:
                 _say(t(lang, "participants.cli.forget.cancelled"))
                 return 1
         result = forget_participant(session, person.id)
-    counts = ", ".join(f"{name}={count}" for name, count in result.counts.items())
-    _say(t(lang, "participants.cli.forget.done", id=result.participant_id, counts=counts))
+        session.commit()
+        if database.is_sqlite:
+            # The write-ahead log still holds the erased rows until a checkpoint: fold it in and empty it.
+            with database.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    _say(t(lang, "participants.cli.forget.done", id=result.participant_id))
+    _say(t(lang, "participants.cli.forget.erased"))
+    if result.counts.get("posts_edited"):
+        _say(t(lang, "participants.cli.forget.posts"))
+    _say(t(lang, "participants.cli.forget.outside"))
     return 0
