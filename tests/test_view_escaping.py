@@ -16,13 +16,13 @@ import enum
 import functools
 import importlib
 import inspect
-import pkgutil
 import re
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -99,30 +99,32 @@ SKIPPED = {
 }
 
 
+ROOT = Path(bot.__file__).parent
+
+
+def _modules(*patterns: str) -> Iterator[Any]:
+    """The bot's modules whose files match (found on disk: importing every package could configure logging)."""
+    for pattern in patterns:
+        for path in sorted(ROOT.glob(pattern)):
+            relative = path.relative_to(ROOT.parent).with_suffix("")
+            if relative.parts[1] == "standin" or path.name == "__init__.py":
+                continue  # the stand-in plays Slack; it is not the bot
+            yield importlib.import_module(".".join(relative.parts))
+
+
 def _view_modules() -> Iterator[Any]:
-    for info in pkgutil.walk_packages(bot.__path__, "bot."):
-        name = info.name
-        if name.startswith("bot.standin"):
-            continue  # the stand-in plays Slack; it is not the bot
-        if ".views" in name or name.endswith(".help") or name == "bot.clubs.home":
-            yield importlib.import_module(name)
+    yield from _modules("*/views.py", "*/views/*.py", "help.py")
+
+
+PURE = ("refs", "domain", "access", "errors", "due", "parsing", "subcommands")
 
 
 def _namespace() -> dict[str, Any]:
     """Names the views import only for type checking."""
     names: dict[str, Any] = {}
-    for info in pkgutil.walk_packages(bot.__path__, "bot."):
-        if info.name.endswith(".types") or info.name in {
-            "bot.refs",
-            "bot.domain",
-            "bot.access",
-            "bot.errors",
-            "bot.due",
-            "bot.parsing",
-            "bot.subcommands",
-        }:
-            module = importlib.import_module(info.name)
-            names.update({key: value for key, value in vars(module).items() if not key.startswith("_")})
+    modules = [*_modules("*/types.py"), *(importlib.import_module(f"bot.{name}") for name in PURE)]
+    for module in modules:
+        names.update({key: value for key, value in vars(module).items() if not key.startswith("_")})
     from sqlalchemy.orm import Session
 
     from storage.models import Participant
