@@ -6,6 +6,7 @@ Imports inside functions count as imports (grimp reads them all), so a cycle can
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import grimp
@@ -96,4 +97,15 @@ def test_no_module_is_longer_than_a_reader_can_hold() -> None:
 
 def test_the_import_contracts_in_pyproject_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    assert importlinter_cli.lint_imports(no_cache=True) == importlinter_cli.EXIT_STATUS_SUCCESS
+    # import-linter configures logging with `disable_existing_loggers`: the bot's loggers would stay silent for
+    # every later test that reads the log (caplog); they are enabled again afterwards.
+    enabled = [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and not logger.disabled
+    ]
+    try:
+        assert importlinter_cli.lint_imports(no_cache=True) == importlinter_cli.EXIT_STATUS_SUCCESS
+    finally:
+        for logger in enabled:
+            logger.disabled = False
