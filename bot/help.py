@@ -8,7 +8,7 @@ from bot.access import Rule
 from bot.domain import Language
 from bot.errors import UserError
 from bot.i18n import has, t
-from bot.slack.blocks import Message, context, header, section
+from bot.slack.blocks import Message, context, escape, escaped, header, section
 from bot.subcommands import CommandError, Subcommand
 
 
@@ -37,11 +37,11 @@ def help_topic(lang: Language, spec: Subcommand) -> Message:
 
 def command_error(lang: Language, error: CommandError, spec: Subcommand | None) -> Message:
     """What was wrong with the command text, and the correct form."""
-    problem = t(lang, error.key, **error.params)
+    problem = t(lang, error.key, **escaped(error.params))
     if spec is not None:
         problem += "\n" + t(lang, "error.correct_form", usage=t(lang, spec.usage_key))
     elif error.params.get("suggestion"):
-        problem += "\n" + t(lang, "error.did_you_mean", suggestion=error.params["suggestion"])
+        problem += "\n" + t(lang, "error.did_you_mean", suggestion=escape(str(error.params["suggestion"])))
     problem += "\n" + t(lang, "error.see_help")
     return Message(text=problem, blocks=[section(":warning: " + problem)])
 
@@ -54,7 +54,7 @@ def refusal(lang: Language, rule: Rule) -> Message:
 
 def user_error(lang: Language, error: UserError) -> Message:
     """Something the person should know or fix, said plainly."""
-    text = t(lang, error.key, **error.params)
+    text = t(lang, error.key, **escaped(error.params))
     return Message(text=text, blocks=[section(":warning: " + text)])
 
 

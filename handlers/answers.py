@@ -14,7 +14,7 @@ from bot.errors import UserError
 from bot.i18n import t
 from bot.runtime import Runtime
 from bot.slack import outbox
-from bot.slack.blocks import Message
+from bot.slack.blocks import Message, escaped
 from bot.slack.forms import FieldErrors
 from bot.slack.gateway import OutcomeUnknown, SlackRefused
 from bot.slack.modals import notice
@@ -46,7 +46,7 @@ def answer_click(runtime: Runtime, body: dict[str, Any], respond: Respond, messa
 
 def refusal_view(lang: Language, error: UserError) -> dict[str, Any]:
     """A refusal as a modal's content (pushed on top of a form, or instead of the form being built)."""
-    return notice(lang, t(lang, error.key, **error.params))
+    return notice(lang, t(lang, error.key, **escaped(error.params)))
 
 
 def refusals_shown(lang: Language, build: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:

@@ -14,6 +14,7 @@ from bot.reports.parse import ReportRequest, ReportStatusRequest
 from bot.reports.timing import default_narrative_quarter
 from bot.reports.types import NARRATIVE_ACTION, NARRATIVE_CALLBACK, NARRATIVE_FIELDS, parse_action_value
 from bot.runtime import Runtime
+from bot.slack.blocks import escaped
 from bot.slack.forms import FieldErrors, FormValues, metadata
 from bot.slack.modals import field_errors
 from handlers.modals import open_modal_loading
@@ -82,7 +83,7 @@ class ReportListeners:
                         lang=lang,
                     )
             except UserError as error:
-                return views.narrative_problem(lang, t(lang, error.key, **error.params))
+                return views.narrative_problem(lang, t(lang, error.key, **escaped(error.params)))
             return views.narrative_modal(lang, form)
 
         open_modal_loading(runtime, body.get("trigger_id"), lang, t(lang, "reports.form.title"), build)
@@ -107,7 +108,10 @@ class ReportListeners:
             ack(**field_errors(lang, errors.errors))
             return
         except UserError as error:
-            ack(response_action="update", view=views.narrative_problem(lang, t(lang, error.key, **error.params)))
+            ack(
+                response_action="update",
+                view=views.narrative_problem(lang, t(lang, error.key, **escaped(error.params))),
+            )
             return
         ack(response_action="update", view=views.narrative_saved(lang, saved))
 

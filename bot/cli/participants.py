@@ -349,11 +349,20 @@ def run_forget(args: argparse.Namespace) -> int:
                 _say(t(lang, "participants.cli.forget.cancelled"))
                 return 1
         result = forget_participant(session, person.id)
+        session.commit()
     _say(t(lang, "participants.cli.forget.done", id=result.participant_id))
     with _database(settings) as database:  # the stored report files that named them, built again without them
         reports = rebuild_naming(database, settings, result.participant_id, now=utcnow())
+        if database.is_sqlite:
+            # The write-ahead log still holds the erased rows until a checkpoint: fold it in and empty it.
+            with database.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     if reports.rebuilt:
         _say(t(lang, "reports.forget.rebuilt", names=", ".join(reports.rebuilt)))
     if reports.removed:
         _say(t(lang, "reports.forget.removed", names=", ".join(reports.removed)))
+    _say(t(lang, "participants.cli.forget.erased"))
+    if result.counts.get("posts_edited"):
+        _say(t(lang, "participants.cli.forget.posts"))
+    _say(t(lang, "participants.cli.forget.outside"))
     return 0

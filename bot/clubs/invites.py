@@ -4,6 +4,7 @@ in as few `conversations.invite` calls as Slack allows, and each person's outcom
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -25,6 +26,12 @@ from storage.models import Membership, utcnow
 #: the membership stays pending, and the secretariat gets the list with the reason.
 ADMIN_NEEDED = frozenset({"ura_max_channels"})
 
+log = logging.getLogger(__name__)
+
+
+#: Why someone named is no club member at all (not even pending): only people join clubs.
+REFUSED = frozenset({"bot", "deactivated", "user_not_found"})
+
 
 def add_people(
     db: Database,
@@ -44,6 +51,8 @@ def add_people(
         membership_ids: dict[int, int] = {}
         newly_added: set[int] = set()  # the people this call adds (not those already pending from an earlier run)
         for index, (person, role) in enumerate(roles):
+            if person.problem in REFUSED:
+                continue  # only people join clubs: no record for a bot, a deactivated or an unknown account
             participant = participant_for(session, person)
             membership = session.scalar(
                 select(Membership).where(Membership.club_id == club.id, Membership.participant_id == participant.id)
@@ -93,9 +102,13 @@ def add_people(
     held: list[PersonOutcome] = []
     with db.session() as session:
         for index, (person, _role) in enumerate(roles):
+            user_id = person.profile.user_id if person.profile else None
+            if person.problem in REFUSED:
+                log.info("not added to club %s: %s (%s)", club.id, user_id or person.email, person.problem)
+                outcomes.append(PersonOutcome(person.label, person.email, user_id, "failed", person.problem))
+                continue
             membership = session.get(Membership, membership_ids[index])
             assert membership is not None
-            user_id = person.profile.user_id if person.profile else None
             if person.problem == "not_in_workspace":
                 outcome = PersonOutcome(person.label, person.email, None, "pending", "not_in_workspace")
                 if index in newly_added or settings.slack_connect:

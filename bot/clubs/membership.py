@@ -58,6 +58,10 @@ def member_joined(
     club_id = club_id_for_channel(session, channel_id)
     if club_id is None:
         return False
+    if profile is None or profile.is_bot or profile.is_deleted:
+        reason = "user_not_found" if profile is None else "bot" if profile.is_bot else "deactivated"
+        log.info("%s joined club %s's channel and is no member: %s (only people join clubs)", user_id, club_id, reason)
+        return False
     person = _participant(session, user_id, profile)
     membership = session.scalar(
         select(Membership).where(Membership.club_id == club_id, Membership.participant_id == person.id)

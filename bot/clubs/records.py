@@ -11,6 +11,7 @@ from bot.clubs.types import RecordForm
 from bot.domain import ClubRole, ClubStatus, MembershipStatus
 from bot.errors import UserError
 from bot.participants.records import update_participant_record
+from bot.slack.blocks import Markup
 from bot.slack.forms import FieldErrors
 from bot.standing import participant_of
 from storage.models import Club, Membership, Participant
@@ -51,7 +52,7 @@ def record_for_editing(session: Session, *, editor: str, target: str | None, is_
     """A person's record for the edit form: one's own, one's club members' (leaders), anyone's (admins)."""
     person = participant_of(session, target or editor)
     if person is None or person.forgotten_at is not None:
-        raise UserError("clubs.error.no_record", user=f"<@{target or editor}>")
+        raise UserError("clubs.error.no_record", user=Markup(f"<@{target or editor}>"))
     if not _may_edit(session, editor, person, is_admin=is_admin):
         raise UserError("clubs.error.record_not_allowed")
     values: dict[str, object] = {

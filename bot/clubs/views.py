@@ -11,7 +11,7 @@ from bot.clubs.types import ClubSummary, MemberLine, PersonOutcome, ProvisionRes
 from bot.domain import CareerStage, ClubRole, FieldKey, Language, MembershipStatus
 from bot.i18n import format_date, has, t
 from bot.participants.values import country_name
-from bot.slack.blocks import Message, context, divider, escape, header, packed_sections, section, shorten
+from bot.slack.blocks import Message, context, divider, escape, escaped, header, packed_sections, section, shorten
 from bot.slack.modals import date_input, modal, multi_select, radio, select, text_input, users_input
 
 if TYPE_CHECKING:  # only for annotations: views never touch the database
@@ -25,6 +25,7 @@ MEETING_PICKED_ACTION = "club_new_meeting"
 
 def channel_topic(name: str, field: FieldKey) -> tuple[str, str]:
     """The channel's topic and purpose: the club's full name and field, in Korean and English (≤ 250 chars)."""
+    name = escape(name)
     topic = shorten(f"{name} · {t('ko', f'field.{field.value}')} / {t('en', f'field.{field.value}')}", 250)
     purpose = shorten(f"{t('ko', 'clubs.purpose', name=name)} / {t('en', 'clubs.purpose', name=name)}", 250)
     return topic, purpose
@@ -36,13 +37,13 @@ def welcome(club: ClubRef, leader_ids: Sequence[str]) -> Message:
     leaders = ", ".join(f"<@{u}>" for u in leader_ids) or t(lang, "clubs.welcome.no_leaders")
     field = t(lang, f"field.{club.field.value}")
     blocks = [
-        header(t(lang, "clubs.welcome.title", name=club.name)),
+        header(t(lang, "clubs.welcome.title", name=escape(club.name))),
         section(t(lang, "clubs.welcome.purpose", field=field)),
         section(t(lang, "clubs.welcome.leaders", leaders=leaders)),
         section(t(lang, "clubs.welcome.commands")),
         context(t(lang, "clubs.welcome.privacy")),
     ]
-    return Message(text=t(lang, "clubs.welcome.title", name=club.name), blocks=blocks)
+    return Message(text=t(lang, "clubs.welcome.title", name=escape(club.name)), blocks=blocks)
 
 
 def _people_lines(lang: Language, people: Sequence[PersonOutcome], *, with_email: bool) -> str:
@@ -66,7 +67,7 @@ def provision_summary(lang: Language, result: ProvisionResult) -> Message:
     """For the admin who ran `/club new`: channel, invited, pending, failed with reasons."""
     club = result.club
     title_key = "clubs.summary.created" if result.created else "clubs.summary.existing"
-    blocks = [section(t(lang, title_key, name=club.name, channel=f"<#{club.channel_id}>"))]
+    blocks = [section(t(lang, title_key, name=escape(club.name), channel=f"<#{club.channel_id}>"))]
     if result.channel_reused and result.created:
         blocks.append(context(t(lang, "clubs.summary.channel_reused")))
     invited = result.of("invited") + result.of("already")
@@ -84,7 +85,7 @@ def provision_summary(lang: Language, result: ProvisionResult) -> Message:
             )
     if not result.people:
         blocks.append(context(t(lang, "clubs.summary.nobody")))
-    text = t(lang, title_key, name=club.name, channel=f"<#{club.channel_id}>")
+    text = t(lang, title_key, name=escape(club.name), channel=f"<#{club.channel_id}>")
     return Message(text=text, blocks=blocks)
 
 
@@ -96,7 +97,9 @@ def guests_to_invite(club: ClubRef, people: Sequence[PersonOutcome], lang: Langu
     """To the secretariat channel: people not in the workspace, to invite as guests to the club's channel."""
     language = Language(str(lang))
     lines = "\n".join(f"• {escape(p.label)} — {escape(p.email or '')}" for p in people)
-    text = t(language, "clubs.guests.to_invite", club=club.name, channel=f"<#{club.channel_id}>", count=len(people))
+    text = t(
+        language, "clubs.guests.to_invite", club=escape(club.name), channel=f"<#{club.channel_id}>", count=len(people)
+    )
     return Message(text=text, blocks=[section(text + "\n" + lines)])
 
 
@@ -117,21 +120,21 @@ def members_list(lang: Language, club: ClubRef, members: Sequence[MemberLine], *
         who = f"<@{member.user_id}>" if member.user_id else escape(member.name)
         details = [
             escape(member.affiliation) if member.affiliation else None,
-            country_name(member.country, lang) if member.country else None,
+            escape(country_name(member.country, lang)) if member.country else None,
         ]
         if emails_shown and member.email:
             details.append(escape(member.email))
         role = f" *{t(lang, 'role.leader')}*" if member.role is ClubRole.LEADER else ""
         shown = " · ".join(d for d in details if d)
         lines.append(f"• {who}{role} — {shown}" if shown else f"• {who}{role}")
-    blocks = [header(t(lang, "clubs.members.title", name=club.name, count=len(active)))]
+    blocks = [header(t(lang, "clubs.members.title", name=escape(club.name), count=len(active)))]
     blocks.extend(packed_sections(lines))  # split by size: a long member list is never cut
     if pending:
         names = ", ".join(escape(m.name) for m in pending)
         blocks.append(context(t(lang, "clubs.members.pending", count=len(pending), names=names)))
     if not emails_shown:
         blocks.append(context(t(lang, "clubs.members.emails_hidden")))
-    return Message(text=t(lang, "clubs.members.title", name=club.name, count=len(active)), blocks=blocks)
+    return Message(text=t(lang, "clubs.members.title", name=escape(club.name), count=len(active)), blocks=blocks)
 
 
 def clubs_list(lang: Language, clubs: Sequence[ClubSummary]) -> Message:
@@ -160,7 +163,7 @@ def clubs_list(lang: Language, clubs: Sequence[ClubSummary]) -> Message:
 
 def members_modal(lang: Language, club: ClubRef, members: Sequence[MemberLine], emails_shown: bool) -> dict[str, Any]:
     message = members_list(lang, club, members, emails_shown=emails_shown)
-    return modal("club_members", club.name, message.blocks[:100], close=t(lang, "modal.close"))
+    return modal("club_members", escape(club.name), message.blocks[:100], close=t(lang, "modal.close"))
 
 
 def form_title(lang: Language) -> str:
@@ -190,7 +193,7 @@ def home(
     has_record: bool = False,
     orcid_nudge: bool = False,
 ) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [header(t(lang, "home.title", name=name))]
+    blocks: list[dict[str, Any]] = [header(t(lang, "home.title", name=escape(name)))]
     if orcid_nudge:
         nudge = section(":bulb: " + t(lang, "home.orcid_nudge"))
         nudge["accessory"] = _button(t(lang, "home.orcid_button"), "home_my_record", value="orcid")
@@ -204,7 +207,7 @@ def home(
     blocks.append(section("*" + t(lang, "home.due_title") + "*"))
     if due:
         for item in due[:10]:
-            line = f"• {format_date(item.due_on, lang)} — " + t(lang, item.text_key, **item.params)
+            line = f"• {format_date(item.due_on, lang)} — " + t(lang, item.text_key, **escaped(item.params))
             if item.club_name:
                 line += f" ({escape(item.club_name)})"
             block = section(line)
@@ -274,7 +277,11 @@ def new_club_form(
     ]
     if meetings:
         meeting_block = select(
-            "meeting", t(lang, "clubs.form.meeting"), list(meetings)[:100], initial=meeting, optional=True
+            "meeting",
+            t(lang, "clubs.form.meeting"),
+            [(value, escape(label)) for value, label in meetings][:100],
+            initial=meeting,
+            optional=True,
         )
         meeting_block["dispatch_action"] = True
         meeting_block["element"]["action_id"] = MEETING_PICKED_ACTION
@@ -285,7 +292,7 @@ def new_club_form(
             multi_select(
                 "attendees",
                 t(lang, "clubs.form.attendees"),
-                list(attendees)[:100],
+                [(value, escape(label)) for value, label in attendees][:100],
                 initial=[value for value, _ in attendees][:100],
                 optional=True,
             )

@@ -91,7 +91,7 @@ def _cut_escaped(text: str, limit: int) -> str:
 def _digest_blocks(schedule: DigestSchedule, items: Sequence[DraftItem], now: datetime) -> list[dict[str, Any]]:
     lang, tz = schedule.language, schedule.tz
     blocks = [
-        header(t(lang, "digests.post.title", club=schedule.club_name)),
+        header(t(lang, "digests.post.title", club=escape(schedule.club_name))),
         context(
             t(
                 lang,
@@ -180,7 +180,7 @@ def _feed_lines(lang: Language, feed: FeedView, tz: ZoneInfo, now: datetime) -> 
 
 def feed_list(lang: Language, club_name: str, feeds: Sequence[FeedView], tz: ZoneInfo, now: datetime) -> Message:
     """`/club feeds`: each feed with its number, health, last success and last problem."""
-    title = t(lang, "digests.feeds.title", club=club_name)
+    title = t(lang, "digests.feeds.title", club=escape(club_name))
     if not feeds:
         text = t(lang, "digests.feeds.none", club=escape(club_name))
         return Message(text=text, blocks=[section(text)])

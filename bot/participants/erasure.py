@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from bot import audit
 from bot.participants.types import ErasureResult, ParticipantNotFound, PersonalDataHit
 from bot.participants.values import InvalidValue, parse_email
+from bot.slack import outbox
+from bot.slack.blocks import Message
 from storage.models import (
     AuditEntry,
     Base,
@@ -165,8 +167,10 @@ def forget_participant(session: Session, participant_id: int, *, actor: str = "c
             replaced += result.rowcount or 0
         counts["slack_id_references"] = replaced
 
-    counts["texts"] = _redact_free_texts(session, pattern, slack_id, token)
+    changed_posts: set[int] = set()
+    counts["texts"] = _redact_free_texts(session, pattern, slack_id, token, changed_posts)
     session.flush()
+    counts["posts_edited"] = _edit_posts(session, changed_posts, token)
     audit.record(
         session,
         actor=actor,
@@ -195,8 +199,48 @@ def _slack_id_columns(min_length: int) -> list[Any]:
     ]
 
 
-def _redact_free_texts(session: Session, pattern: re.Pattern[str] | None, slack_id: str | None, token: str) -> int:
-    """Replace the identifiers in every free text and JSON document; returns the number of cells changed."""
+def _edit_posts(session: Session, changed: set[int], token: str) -> int:
+    """Edit, through the outbox, the bot's channel posts whose content named the person (cards, summaries):
+    each post gets its latest content as redacted, with the person's mention shown as `[…]`. Returns how many."""
+    targets: set[int] = set()
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(changed))).all():
+        target = row.payload.get("target_id") if row.kind == outbox.KIND_UPDATE else row.id
+        if isinstance(target, int):
+            targets.add(target)
+    edited = 0
+    for target_id in sorted(targets):
+        target = session.get(OutboxMessage, target_id)
+        if target is None or target.kind != outbox.KIND_MESSAGE or target.ts is None:
+            continue  # not a channel post, or not posted yet (it goes out redacted)
+        latest = target
+        if target.ref:
+            updates = select(OutboxMessage).where(
+                OutboxMessage.kind == outbox.KIND_UPDATE, OutboxMessage.ref == target.ref
+            )
+            for row in session.scalars(updates.order_by(OutboxMessage.id)).all():
+                if row.payload.get("target_id") == target.id:
+                    latest = row
+        content = _unmention(latest.payload, token)
+        outbox.enqueue_update(session, target, Message(text=content.get("text", ""), blocks=content.get("blocks", [])))
+        edited += 1
+    return edited
+
+
+def _unmention(value: Any, token: str) -> Any:
+    if isinstance(value, str):
+        return re.sub(rf"<@{re.escape(token)}(?:\|[^>]*)?>", ERASED, value)
+    if isinstance(value, list):
+        return [_unmention(item, token) for item in value]
+    if isinstance(value, dict):
+        return {key: _unmention(item, token) for key, item in value.items()}
+    return value
+
+
+def _redact_free_texts(
+    session: Session, pattern: re.Pattern[str] | None, slack_id: str | None, token: str, changed_posts: set[int]
+) -> int:
+    """Replace the identifiers in every free text and JSON document; returns the number of cells changed (and
+    notes in `changed_posts` the outbox messages whose content changed)."""
     by_entity: dict[Any, list[str]] = defaultdict(list)
     for column in (*FREE_TEXT_COLUMNS, *FREE_JSON_COLUMNS):
         by_entity[column.class_].append(column.key)
@@ -209,6 +253,8 @@ def _redact_free_texts(session: Session, pattern: re.Pattern[str] | None, slack_
                 if redacted != value:
                     setattr(row, key, redacted)
                     changed += 1
+                    if isinstance(row, OutboxMessage):
+                        changed_posts.add(row.id)
     return changed
 
 

@@ -157,8 +157,10 @@ def club_document(
                 (t(lang, "reports.col.networking"), text.number(s.networking, lang, 2)),
             ],
         )
-        for comment in s.comments[:20]:
-            d.add_paragraph(comment, style="List Bullet")
+        # Comments are the secretariat's to read (the survey says so; with one respondent a comment names its
+        # author): this report goes to the club's leaders, so it says only where they are.
+        if s.comments:
+            d.add_paragraph(t(lang, "reports.doc.comments_secretariat"))
 
     d.add_heading(t(lang, "reports.doc.h_narrative"), level=1)
     _narrative(d, club, lang)

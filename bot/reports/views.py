@@ -37,7 +37,11 @@ def _quarter_label(period: str, lang: Language) -> str:
 
 def narrative_request(ask: NarrativeAsk) -> Message:
     lang = ask.lang
-    params = {"club": ask.club_name, "period": _quarter_label(ask.period, lang), "due": format_date(ask.due_on, lang)}
+    params = {
+        "club": escape(ask.club_name),
+        "period": _quarter_label(ask.period, lang),
+        "due": format_date(ask.due_on, lang),
+    }
     body = t(lang, f"reports.ask.{ask.step.replace('-', '_')}", **params)
     button = {
         "type": "button",

@@ -90,6 +90,9 @@ SHEETS: dict[str, tuple[str, ...]] = {
     ),
     "survey": ("club", "responses", "overall", "program", "speakers", "networking"),
     "narratives": ("club", "highlights", "difficulties", "plans", "support", "updated_on"),
+    # The survey promises its comments to the secretariat only: they are in this workbook (the secretariat's
+    # edition), never in a club's report, which goes to its leaders.
+    "survey_comments": ("club", "comment"),
 }
 
 
@@ -220,6 +223,7 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                     round(s.networking, 4),
                 )
             )
+            rows["survey_comments"].extend((name, comment) for comment in s.comments)
         if club.narrative:
             n = club.narrative
             rows["narratives"].append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,21 @@ def public_text(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Escape Slack's control characters in text that came from people or feeds."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Markup(str):
+    """Text the bot itself built as Slack markup (a mention of a user ID, a channel link): `escaped` keeps it."""
+
+    __slots__ = ()
+
+
+def escaped(params: Mapping[str, object]) -> dict[str, object]:
+    """Catalog parameters with every text from people, files or feeds escaped; `Markup`, numbers, dates and
+    the like are left as they are."""
+    return {
+        key: escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+        for key, value in params.items()
+    }
 
 
 def header(text: str) -> dict[str, Any]:

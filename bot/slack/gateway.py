@@ -42,6 +42,9 @@ PERSON_ERRORS = frozenset(
     }
 )
 
+#: Slackbot's user ID: `users.info` calls it no bot, yet no person is behind it.
+SLACKBOT_USER_ID = "USLACKBOT"
+
 
 class SlackGateway:
     """Calls to Slack in the program's terms; one per process, shared by threads."""
@@ -358,7 +361,8 @@ def _profile_from_user(user: dict[str, Any]) -> SlackProfile:
         email=(profile.get("email") or None),
         real_name=profile.get("real_name") or user.get("real_name") or user.get("name"),
         is_deleted=bool(user.get("deleted")),
-        is_bot=bool(user.get("is_bot")),
+        # Slackbot says it is no bot (`is_bot: false`); it is one, and app users are too.
+        is_bot=bool(user.get("is_bot") or user.get("is_app_user")) or user["id"] == SLACKBOT_USER_ID,
         is_restricted=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
         tz=user.get("tz") or None,
     )

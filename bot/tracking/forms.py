@@ -17,7 +17,7 @@ from bot.parsing import Word
 from bot.refs import PersonRef
 from bot.slack.forms import FieldErrors, FormValues
 from bot.tracking.types import QUESTIONS, Answer, MeetingDraft, OutputDraft
-from bot.tracking.values import ValueProblem, check_url, normalize_doi, output_status_of, people_of
+from bot.tracking.values import ValueProblem, check_url, normalize_doi, output_status_of, people_of, text_problems
 
 
 def form_text(values: FormValues, field: str, meta: dict[str, Any]) -> str:
@@ -117,6 +117,7 @@ def read_survey_form(values: FormValues) -> Answer:
             problems[question] = ("tracking.error.survey_score", {})
         else:
             scores[question] = int(raw)
+    problems.update(text_problems("comment", values.text("comment")))
     if problems:
         raise FieldErrors(problems)
     return Answer(**scores, comment=values.text("comment") or None)

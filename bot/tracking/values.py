@@ -156,6 +156,26 @@ def normalize_doi(text: str) -> str:
     return bare
 
 
+#: The longest text a person may file: what one of Slack's text inputs holds (so a filed text fits the form that
+#: edits it); a title less, as it is shown whole on the card and in the reports.
+TEXT_LIMIT = 3000
+TITLE_LIMIT = 500
+
+TextProblem = tuple[str, dict[str, object]]
+
+
+def length_problem(text: str | None, limit: int = TEXT_LIMIT) -> TextProblem | None:
+    """A text longer than `limit` characters, said with both numbers (nothing is cut without the person knowing)."""
+    if text is not None and len(text) > limit:
+        return "tracking.error.too_long", {"limit": f"{limit:,}", "length": f"{len(text):,}"}
+    return None
+
+
+def text_problems(field: str, text: str | None, limit: int = TEXT_LIMIT) -> dict[str, TextProblem]:
+    problem = length_problem(text, limit)
+    return {field: problem} if problem else {}
+
+
 def check_url(text: str) -> str:
     url = text.strip().strip("<>")
     parts = urlsplit(url)

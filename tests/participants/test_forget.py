@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -236,3 +237,49 @@ def test_find_personal_data_names_the_cells(world, database):
         } <= hits
         forget_participant(session, world["kim"])
         assert find_personal_data(session, [SLACK_ID]) == []
+
+
+def test_forget_edits_the_bots_posts_empties_the_wal_and_gives_a_receipt(world, database: Database, run_cli):
+    with database.session() as session:  # a card the bot posted (sent, with its ts), then updated
+        card = OutboxMessage(
+            kind="message",
+            ref="output:1",
+            channel="C0CLUB",
+            ts="1700000000.000100",
+            status="sent",
+            payload={"text": f"{NAME_EN} filed a paper", "blocks": [{"type": "section", "text": {
+                "type": "mrkdwn", "text": f"Filed by <@{SLACK_ID}> with {NAME_EN}"}}]},
+        )
+        session.add(card)
+        session.flush()
+        session.add(
+            OutboxMessage(
+                kind="update",
+                ref="output:1",
+                channel="C0CLUB",
+                payload={"text": "confirmed", "target_id": card.id, "blocks": [{"type": "context", "elements": [
+                    {"type": "mrkdwn", "text": f"Confirmed · filed by <@{SLACK_ID}> ({NAME_EN})"}]}]},
+            )
+        )
+        card_id = card.id
+    run = run_cli("forget", EMAIL, "--yes")
+    assert run.code == 0, run.err
+    assert "Erased: the name, email" in run.out and "Outside the bot's reach: messages other people wrote" in run.out
+    assert "being edited" in run.out and "=" not in run.out  # no internal counts
+    with database.session() as session:
+        edits = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "update", OutboxMessage.status == "pending")
+        ).all()
+        *_, edit = sorted((e for e in edits if e.payload.get("target_id") == card_id), key=lambda e: e.id)
+        assert len(edits) == 2  # the update already queued (redacted where it waits) and the edit of the post
+        assert edit.payload["blocks"][0]["elements"][0]["text"] == "Confirmed · filed by […] ([…])"  # the latest
+    if database.is_sqlite:
+        wal = Path(database.engine.url.database + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_the_korean_receipt_has_no_internal_counts(world, database: Database, run_cli):
+    run = run_cli("forget", EMAIL, "--yes", lang="ko")
+    assert run.code == 0, run.err
+    assert "개인정보를 지웠습니다" in run.out and "봇이 지울 수 없는 것" in run.out
+    assert "=" not in run.out and "slack_users" not in run.out

@@ -111,6 +111,7 @@ def test_styles_name_an_east_asian_font_so_korean_renders(built, lang):
 def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lang):
     workbook = workbook_of(lang)
     names = ["clubs", "score", "fields", "members", "outputs", "activities", "engagement", "survey", "narratives"]
+    names.append("survey_comments")
     assert workbook.sheetnames == [t(lang, f"reports.sheet.{n}") for n in names]
 
     def rows(sheet):
@@ -185,3 +186,23 @@ def test_charts_draw_hangul_in_the_projects_korean_font():
     assert png.startswith(b"\x89PNG")
     embedded = set(re.findall(rb"/BaseFont /([A-Za-z0-9+-]+)", pdf))
     assert any(name.endswith(b"NanumGothic") for name in embedded), embedded
+
+
+def _document_text(path) -> str:
+    document = Document(path)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_survey_comments_are_only_in_the_secretariats_edition(built, lang):
+    """The survey promises its comments to the secretariat: the club's report (sent to its leaders, by DM, in
+    their channel or on request) says only that they exist; the program workbook (the secretariat's) has them."""
+    folder, program, club = built
+    club_text = _document_text(path_of(folder, club, "docx", lang.value))
+    assert "Great meeting" not in club_text
+    assert t(lang, "reports.doc.comments_secretariat") in club_text
+    assert "Great meeting" not in _document_text(path_of(folder, program, "docx", lang.value))
+    assert "Great meeting" not in str(club.summary) and "Great meeting" not in str(program.summary)
+    sheet = workbook_of(lang)[t(lang, "reports.sheet.survey_comments")]
+    assert list(sheet.iter_rows(values_only=True))[1:] == [("Quantum Hardware Club", "Great meeting")]

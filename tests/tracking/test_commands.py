@@ -35,12 +35,12 @@ def test_an_update_is_saved_posted_as_a_card_and_confirmed_with_its_id(slack):
 
 def test_a_long_update_is_kept_whole_and_shortened_on_its_card(slack):
     club = make_club(slack)
-    text = " ".join(f"word{i}" for i in range(600))
+    text = " ".join(f"word{i}" for i in range(380))  # 2,900 characters: under the limit of 3,000
     seen_by_user(slack.command(club.members[0], club.channel, f"update {text}"))
     with slack.db.session() as session:
         assert session.scalars(select(Update.text)).one() == text
     shown = card(slack, club.channel, "update:1")
-    assert "word10 " in shown and "word599" not in shown and "…" in shown
+    assert "word10 " in shown and "word379" not in shown and "…" in shown
 
 
 def test_an_output_with_all_its_details(slack):

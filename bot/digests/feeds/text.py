@@ -12,6 +12,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from bot.slack.blocks import escape
+
 _SKIPPED = frozenset({"script", "style", "noscript", "iframe", "template", "svg", "math", "head", "object"})
 _BLOCK = frozenset(
     {
@@ -149,8 +151,9 @@ def plain_text(value: str | None, *, limit: int, is_html: bool = True) -> str:
 
 
 def slack_escape(text: str) -> str:
-    """Escape Slack's control characters so the text shows literally in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape Slack's control characters so the text shows literally in mrkdwn (the bot's one escaping
+    function, `bot.slack.blocks.escape`)."""
+    return escape(text)
 
 
 def slack_link_url(url: str) -> str:

@@ -43,8 +43,8 @@ from bot.tracking.types import (
     PlanItem,
     UpdateItem,
 )
-from bot.tracking.values import ValueProblem, output_status_of
-from storage.models import ClubMeeting, Output, Participant, Plan, Update
+from bot.tracking.values import TEXT_LIMIT, ValueProblem, output_status_of, text_problems
+from storage.models import ClubMeeting, Output, OutputPerson, Participant, Plan, Update
 
 
 def item_for_edit(session: Session, club: ClubRef, caller: Caller, ref: ItemRef) -> AnyItem:
@@ -103,6 +103,8 @@ def edit_text(session: Session, club: ClubRef, caller: Caller, ref: ItemRef, tex
         raise UserError("tracking.error.no_such_item", id=str(ref), club=club.name)
     if not text.strip():
         raise FieldErrors({"text": ("tracking.error.update_needs_text", {})})
+    # A text filed before the limit existed may be edited over several inputs; it may not grow.
+    raise_problems(text_problems("text", text.strip(), max(TEXT_LIMIT, len(row.text))))
     before = _snapshot(item_of(session, row))
     row.text = text.strip()
     row.updated_at = now
@@ -330,6 +332,16 @@ def delete_item(
     return item
 
 
+def _worked_on(session: Session, row: Output, participant_id: int) -> bool:
+    """Whether the participant filed the output or is one of the people it was done with."""
+    if row.filed_by_id == participant_id:
+        return True
+    with_them = select(OutputPerson.id).where(
+        OutputPerson.output_id == row.id, OutputPerson.participant_id == participant_id
+    )
+    return session.scalar(with_them.limit(1)) is not None
+
+
 def confirm_output(
     session: Session, output_id: int, caller_user_id: str, *, is_admin: bool, now: datetime
 ) -> tuple[ClubRef, OutputItem, bool]:
@@ -345,6 +357,9 @@ def confirm_output(
     if row.confirmed_at is not None:
         return club, output_item(session, row), False
     confirmer = participant_of(session, caller_user_id)
+    if not caller.is_admin and confirmer is not None and _worked_on(session, row, confirmer.id):
+        # Confirmation is someone else's word: another leader of the club, or the secretariat (who always can).
+        raise UserError("tracking.error.confirm_not_own", id=str(ItemRef(ItemKind.OUTPUT, row.id)))
     row.confirmed_at = now
     row.confirmed_by_id = confirmer.id if confirmer else None
     row.updated_at = now

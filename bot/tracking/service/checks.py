@@ -11,6 +11,7 @@ from bot.i18n import Localized
 from bot.slack.forms import FieldErrors
 from bot.tracking.names import status_name, status_names
 from bot.tracking.types import MeetingDraft, OutputDraft
+from bot.tracking.values import TITLE_LIMIT, text_problems
 
 EARLIEST_DAY = date(1990, 1, 1)
 #: How far ahead a date may lie (a planned workshop next year, not a typo for 2062).
@@ -45,6 +46,8 @@ def output_problems(draft: OutputDraft, today: date) -> dict[str, Problem]:
     problems: dict[str, Problem] = {}
     if not draft.title.strip() and not draft.doi:  # a DOI alone: the title comes from Crossref
         problems["title"] = ("tracking.error.missing_title", {})
+    problems.update(text_problems("title", draft.title, TITLE_LIMIT))
+    problems.update(text_problems("note", draft.note))
     status = draft.status or default_status(draft.type)
     if status not in OUTPUT_STATUSES[draft.type]:
         problems["status"] = (
@@ -68,6 +71,7 @@ def meeting_problems(draft: MeetingDraft, today: date) -> dict[str, Problem]:
         problems["attendees"] = ("tracking.error.bad_attendees", {"value": str(draft.attendees)})
     if not draft.summary.strip():
         problems["summary"] = ("tracking.error.meeting_needs_summary", {})
+    problems.update(text_problems("summary", draft.summary))
     return problems
 
 

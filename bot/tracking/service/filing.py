@@ -20,6 +20,7 @@ from bot.tracking.service.checks import Problem, meeting_problems, output_proble
 from bot.tracking.service.items import meeting_item, output_item, plan_item, status_of, update_item
 from bot.tracking.service.permissions import filer, require_member
 from bot.tracking.types import Filed, MeetingDraft, OutputDraft
+from bot.tracking.values import text_problems
 from storage.models import ClubMeeting, Output, OutputPerson, OutputStatusChange, Participant, Plan, Update
 
 
@@ -27,6 +28,7 @@ def file_update(session: Session, club: ClubRef, caller: Caller, text: str, *, n
     require_member(caller)
     if not text.strip():
         raise FieldErrors({"text": ("tracking.error.update_needs_text", {})})
+    raise_problems(text_problems("text", text.strip()))
     author = filer(session, caller)
     row = Update(club_id=club.id, author_id=author.id, text=text.strip(), created_at=now, updated_at=now)
     session.add(row)
@@ -41,6 +43,7 @@ def file_plan(session: Session, club: ClubRef, caller: Caller, text: str, *, now
     require_member(caller)
     if not text.strip():
         raise FieldErrors({"text": ("tracking.error.plan_needs_text", {})})
+    raise_problems(text_problems("text", text.strip()))
     author = filer(session, caller)
     row = Plan(club_id=club.id, author_id=author.id, text=text.strip(), created_at=now, updated_at=now)
     session.add(row)

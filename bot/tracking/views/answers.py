@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.domain import Language, OutputStatus
 from bot.i18n import t
-from bot.slack.blocks import Message, shorten
+from bot.slack.blocks import Message, escape, shorten
 from bot.tracking.names import format_day, status_name, status_names
 from bot.tracking.types import Filed, ItemRef, OutcomeReportState, OutputItem
 from bot.tracking.views.common import note_message, ok_message, who
@@ -23,7 +23,7 @@ def filed(lang: Language | str, result: Filed, channel_id: str | None) -> Messag
             lang,
             "tracking.filed.same_doi",
             id=ref,
-            title=shorten(item.title, 150),
+            title=escape(shorten(item.title, 150)),
             status=status_name(lang, item.status),
         )
         if result.status_changed:
@@ -69,7 +69,7 @@ def deleted(lang: Language | str, ref: ItemRef) -> Message:
 
 def confirmed(lang: Language | str, item: OutputItem, newly: bool) -> Message:
     key = "tracking.confirm.done" if newly else "tracking.confirm.already"
-    return ok_message(t(lang, key, id=str(item.ref), title=shorten(item.title, 150)))
+    return ok_message(t(lang, key, id=str(item.ref), title=escape(shorten(item.title, 150))))
 
 
 def plain_note(lang: Language | str, key: str, **params: object) -> Message:
@@ -86,10 +86,10 @@ def outcome_report(lang: Language | str, state: OutcomeReportState, today: date)
         text = t(
             lang,
             key,
-            meeting=state.meeting_in(str(lang)),
+            meeting=escape(state.meeting_in(str(lang))),
             date=format_day(lang, state.submitted_on),
             by=who(state.submitted_by, None),
         )
         return ok_message(text)
     key = "tracking.outcome.pending" if today <= state.due_on else "tracking.outcome.overdue"
-    return note_message(t(lang, key, meeting=state.meeting_in(str(lang)), due=format_day(lang, state.due_on)))
+    return note_message(t(lang, key, meeting=escape(state.meeting_in(str(lang))), due=format_day(lang, state.due_on)))

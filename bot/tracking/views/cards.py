@@ -6,6 +6,7 @@ Long texts are kept whole in the database and shortened on cards.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.domain import Language
@@ -14,6 +15,8 @@ from bot.slack.blocks import Message, context, escape, public_text, section, sho
 from bot.tracking.names import format_day, format_name, status_name, type_name
 from bot.tracking.types import CONFIRM_ACTION, AnyItem, ItemKind, MeetingItem, OutputItem, PlanItem, UpdateItem
 from bot.tracking.views.common import KIND_EMOJI, TYPE_EMOJI, safe_url, who
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>|&]*)?>")
 
 CARD_TEXT_LIMIT = 700
 TITLE_LIMIT = 300
@@ -28,7 +31,7 @@ def _people(lang: Language | str, item: OutputItem) -> str | None:
     for person in item.people:
         if person.user_id:
             shown.append(f"<@{person.user_id}>")
-        elif person.name and person.name.startswith("<@"):
+        elif person.name and _MENTION.fullmatch(person.name):
             shown.append(person.name)  # a Slack user not in the participant database
         elif person.name:
             shown.append(escape(person.name))
@@ -141,6 +144,6 @@ def _output_card(lang: Language | str, item: OutputItem) -> Message:
         lang,
         "tracking.card.output_fallback",
         type=type_name(lang, item.type),
-        title=shorten(without_emails(item.title), 150),
+        title=escape(shorten(without_emails(item.title), 150)),
     )
     return Message(text=text, blocks=blocks)

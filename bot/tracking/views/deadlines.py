@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.domain import Language
 from bot.i18n import t
-from bot.slack.blocks import Message, context, section
+from bot.slack.blocks import Message, context, escape, escaped, section
 from bot.tracking.names import format_day
 from bot.tracking.types import SNOOZE_ACTION, Deadline, ReminderKind
 
@@ -25,7 +25,7 @@ def reminder_message(
     snoozed_until: date | None,
 ) -> Message:
     """A deadline reminder to a leader (direct message): what is due, when, and buttons to do it or snooze."""
-    params = {**deadline.params, "club": club_name, "due": format_day(lang, deadline.due_on)}
+    params = {**escaped(deadline.params), "club": escape(club_name), "due": format_day(lang, deadline.due_on)}
     text = t(lang, kind.text_key, **params)
     days = (deadline.due_on - today).days
     if state == "done":

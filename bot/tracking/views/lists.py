@@ -42,7 +42,7 @@ def item_list(
 ) -> Message:
     everything = items.all()
     title_key = "tracking.list.title_mine" if mine else "tracking.list.title"
-    title = t(lang, title_key, club=club_name, quarter=str(quarter))
+    title = t(lang, title_key, club=escape(club_name), quarter=str(quarter))
     if not everything:
         return Message(
             text=title, blocks=[header(title), section(t(lang, "tracking.list.empty", quarter=str(quarter)))]

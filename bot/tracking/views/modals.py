@@ -38,6 +38,7 @@ from bot.tracking.types import (
     PlanItem,
     UpdateItem,
 )
+from bot.tracking.values import TITLE_LIMIT
 
 
 def split_text(text: str, limit: int = PLAIN_INPUT_LIMIT) -> tuple[list[str], list[str]]:
@@ -213,7 +214,12 @@ def output_form(
             initial=chosen.value if chosen else None,
             hint=t(lang, "tracking.form.type_hint"),
         ),
-        text_input("title", t(lang, "tracking.form.title_label"), initial=item.title if item else title),
+        text_input(
+            "title",
+            t(lang, "tracking.form.title_label"),
+            initial=((item.title if item else title) or "")[:TITLE_LIMIT] or None,
+            max_length=TITLE_LIMIT,
+        ),
         select(
             "status",
             t(lang, "tracking.form.status_label"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.domain import Language
 from bot.i18n import format_number, format_percent, t
-from bot.slack.blocks import Message, context, escape, header, section, shorten
+from bot.slack.blocks import Message, context, escape, escaped, header, section, shorten
 from bot.tracking.names import format_day, format_name, status_name, type_name
 from bot.tracking.types import EngagementFigures, ItemKind, Level, QuarterFigures, SurveySummary
 from bot.tracking.views.common import KIND_EMOJI, TYPE_EMOJI
@@ -44,7 +44,7 @@ def engagement_lines(lang: Language | str, figures: EngagementFigures) -> list[s
 
 
 def status_card(lang: Language | str, figures: QuarterFigures, today: date) -> Message:
-    title = t(lang, "tracking.status.title", club=figures.club.name, quarter=str(figures.quarter))
+    title = t(lang, "tracking.status.title", club=escape(figures.club.name), quarter=str(figures.quarter))
     blocks: list[dict[str, Any]] = [header(title)]
     summary = [
         t(lang, "tracking.status.updates", count=figures.updates),
@@ -78,7 +78,7 @@ def status_card(lang: Language | str, figures: QuarterFigures, today: date) -> M
         blocks.append(section(survey_summary_line(lang, figures.survey)))
     due_lines = []
     for line in figures.due:
-        text = t(lang, line.text_key, **{**line.params, "due": format_day(lang, line.due_on)})
+        text = t(lang, line.text_key, **{**escaped(line.params), "due": format_day(lang, line.due_on)})
         if line.done:
             due_lines.append(":white_check_mark: " + text + " — " + t(lang, "tracking.status.done"))
         elif line.due_on < today:

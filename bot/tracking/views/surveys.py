@@ -33,7 +33,7 @@ QUESTION_KEYS = {
 def survey_invitation(lang: Language | str, info: SurveyInfo, *, reminder: bool) -> Message:
     meeting = info.meeting_in(str(lang))
     key = "tracking.survey.reminder" if reminder else "tracking.survey.invitation"
-    text = t(lang, key, meeting=meeting, club=info.club_name, closes=format_day(lang, info.closes_on))
+    text = t(lang, key, meeting=escape(meeting), club=escape(info.club_name), closes=format_day(lang, info.closes_on))
     button = {
         "type": "button",
         "action_id": SURVEY_OPEN_ACTION,
@@ -106,7 +106,7 @@ def survey_opened(lang: Language | str, invited: int, not_in_slack: int, closes:
 
 def survey_results(lang: Language | str, results: SurveyResults, *, with_comments: bool) -> Message:
     info = results.survey
-    title = t(lang, "tracking.survey.results_title", meeting=info.meeting_in(str(lang)) if info else "")
+    title = t(lang, "tracking.survey.results_title", meeting=escape(info.meeting_in(str(lang))) if info else "")
     lines = [
         t(
             lang,
