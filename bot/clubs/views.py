@@ -60,7 +60,7 @@ def _people_lines(lang: Language, people: Sequence[PersonOutcome], *, with_email
 def reason_text(lang: Language, code: str) -> str:
     """Why someone could not be invited, in words; Slack's own error code for anything unforeseen."""
     key = f"clubs.reason.{code}"
-    return t(lang, key) if has(key) else t(lang, "clubs.reason.other", code=code)
+    return t(lang, key) if has(key) else t(lang, "clubs.reason.other", code=escape(code))
 
 
 def provision_summary(lang: Language, result: ProvisionResult) -> Message:
@@ -106,7 +106,9 @@ def guests_to_invite(club: ClubRef, people: Sequence[PersonOutcome], lang: Langu
 def guests_to_add(club: ClubRef, people: Sequence[PersonOutcome], lang: Language | str) -> Message:
     """To the secretariat channel: guests Slack will not let the bot invite, for a workspace admin to add."""
     language = Language(str(lang))
-    text = t(language, "clubs.guests.admin_needed", club=club.name, channel=f"<#{club.channel_id}>", count=len(people))
+    text = t(
+        language, "clubs.guests.admin_needed", club=escape(club.name), channel=f"<#{club.channel_id}>", count=len(people)
+    )
     return Message(
         text=shorten(text, 3000), blocks=[section(text + "\n" + _people_lines(language, people, with_email=True))]
     )

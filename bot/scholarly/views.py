@@ -26,7 +26,7 @@ def _lines(lang: Language | str, card: SuggestionCard) -> list[str]:
     if card.international:
         lines.append(
             ":globe_with_meridians: "
-            + t(lang, "scholarly.suggestion.international", countries=", ".join(card.countries))
+            + t(lang, "scholarly.suggestion.international", countries=escape(", ".join(card.countries)))
         )
     return lines
 
