@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ def build_program(
 ) -> BuiltReport:
     """The program's report: a Word document and charts per language, and one workbook (its data, for the
     secretariat's analysis) in `workbook_lang` (default: the first language)."""
+    dataset = as_of(dataset, built_at)
     program = program_figures(dataset, settings)
     workbook_lang = workbook_lang if workbook_lang in langs else langs[0]
     stem = f"report-{dataset.period.key}-program"
@@ -58,11 +60,7 @@ def build_program(
         files.append(BuiltFile(kind, lang.value, (folder / name).as_posix(), title_key))
 
     for lang in langs:
-        images = {
-            "scores": charts.scores_chart(program, lang),
-            "outputs": charts.outputs_chart(program, lang),
-            "fields": charts.fields_chart(program, lang),
-        }
+        images = charts.program_charts(program, lang)
         write(
             f"{stem}-{lang}.docx",
             docx_program.program_document(program, dataset, settings, lang, images, built_at),
@@ -89,6 +87,7 @@ def build_club(
     langs: Sequence[Language] = LANGUAGES,
 ) -> BuiltReport:
     """One club's own report (the dataset may hold only that club)."""
+    dataset = as_of(dataset, built_at)
     program = program_figures(dataset, settings)
     club = next(c for c in program.clubs if c.club.id == club_id)
     scope = f"club:{club_id}"
@@ -97,15 +96,20 @@ def build_club(
     (reports_dir / folder).mkdir(parents=True, exist_ok=True)
     files = []
     for lang in langs:
-        images = {"engagement": charts.engagement_chart(club, program.period, program.previous, lang)}
+        images = (
+            {"engagement": charts.engagement_chart(club, program.period, program.previous, lang)}
+            if charts.engagement_worth_drawing(club)
+            else {}
+        )
         name = f"{stem}-{lang}.docx"
         (reports_dir / folder / name).write_bytes(
             docx_club.club_document(club, program, dataset, lang, images, built_at)
         )
         files.append(BuiltFile("docx", lang.value, (folder / name).as_posix(), "reports.file.club_docx"))
-        png = f"{stem}-engagement-{lang}.png"
-        (reports_dir / folder / png).write_bytes(images["engagement"])
-        files.append(BuiltFile("png", lang.value, (folder / png).as_posix(), "reports.file.chart.engagement"))
+        if "engagement" in images:
+            png = f"{stem}-engagement-{lang}.png"
+            (reports_dir / folder / png).write_bytes(images["engagement"])
+            files.append(BuiltFile("png", lang.value, (folder / png).as_posix(), "reports.file.chart.engagement"))
     summary = {
         "club": club.club.name,
         "score": round(club.score.total, 2),
@@ -120,6 +124,12 @@ def build_club(
         "answered": club.answered,
     }
     return BuiltReport(dataset.period, scope, club_id, club.club.name, tuple(files), summary)
+
+
+def as_of(dataset: Dataset, built_at: datetime) -> Dataset:
+    """The dataset, marked with the day the report is built when that is before the period's end."""
+    day = built_at.astimezone(dataset.tz).date()
+    return replace(dataset, as_of=day) if day <= dataset.period.last else dataset
 
 
 def program_summary(program: ProgramFigures) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def profile_rows(club: ClubFigures, lang: Language) -> list[tuple[str, str]]:
         (t(lang, "reports.col.area"), text.area_name(club.club.field.review_area.value, lang)),
         (t(lang, "reports.col.leaders"), ", ".join(p.name(lang) for p in club.leaders) or "—"),
         (t(lang, "reports.col.channel"), f"#{club.club.channel_name}" if club.club.channel_name else "—"),
-        (t(lang, "reports.col.age_days"), t(lang, "reports.doc.days", count=text.number(club.age_days, lang))),
+        (t(lang, "reports.col.age_days"), text.counted(lang, "reports.doc.days", club.age_days)),
     ]
 
 
@@ -45,17 +45,19 @@ def club_document(
     charts: dict[str, bytes],
     built_at: datetime,
 ) -> bytes:
-    document = docx.new_document(lang)
-    d = document
     period = text.period_label(program.period, lang)
     previous = text.period_label(program.previous, lang)
-    d.add_heading(t(lang, "reports.doc.club_title", club=club.club.name), level=0)
-    d.add_paragraph(
-        t(lang, "reports.doc.subtitle", period=period, built=format_date(built_at.astimezone(dataset.tz).date(), lang))
+    document = docx.begin(
+        lang, t(lang, "reports.doc.club_title", club=club.club.name), program.period, dataset, built_at
     )
-
+    d = document
     d.add_heading(t(lang, "reports.doc.h_profile"), level=1)
-    docx.table(d, [t(lang, "reports.col.item"), t(lang, "reports.col.value")], profile_rows(club, lang))
+    docx.table(
+        d,
+        [t(lang, "reports.col.item"), t(lang, "reports.col.value")],
+        profile_rows(club, lang),
+        t(lang, "reports.doc.t_profile"),
+    )
 
     d.add_heading(t(lang, "reports.doc.h_members"), level=1)
     d.add_paragraph(
@@ -83,7 +85,12 @@ def club_document(
             for k, v in sorted(club.by_role.items())
         ]
     )
-    docx.table(d, [t(lang, "reports.col.by"), t(lang, "reports.col.value"), t(lang, "reports.col.members")], breakdown)
+    docx.table(
+        d,
+        [t(lang, "reports.col.breakdown"), t(lang, "reports.col.value"), t(lang, "reports.col.members")],
+        breakdown,
+        t(lang, "reports.doc.t_members"),
+    )
     d.add_paragraph(t(lang, "reports.doc.joined_names", names=docx.names([p.name(lang) for p in club.joined], lang)))
     d.add_paragraph(t(lang, "reports.doc.left_names", names=docx.names([p.name(lang) for p in club.left], lang)))
 
@@ -134,12 +141,13 @@ def club_document(
                 t(lang, "reports.sum.share_active"),
                 text.percent(now.share_active, lang),
                 text.percent(before.share_active, lang),
-                "",
+                text.point_change(now.share_active, before.share_active, lang),
             ),
         ],
+        t(lang, "reports.doc.t_engagement"),
     )
     if "engagement" in charts:
-        docx.picture(d, charts["engagement"])
+        docx.picture(d, charts["engagement"], t(lang, "reports.chart.engagement", club=club.club.name))
 
     d.add_heading(t(lang, "reports.doc.h_survey"), level=1)
     if club.survey is None:
@@ -156,9 +164,10 @@ def club_document(
                 (t(lang, "reports.col.speakers"), text.number(s.speakers, lang, 2)),
                 (t(lang, "reports.col.networking"), text.number(s.networking, lang, 2)),
             ],
+            t(lang, "reports.doc.t_survey"),
         )
         for comment in s.comments[:20]:
-            d.add_paragraph(comment, style="List Bullet")
+            docx.paragraph(d, comment, style="List Bullet")
 
     d.add_heading(t(lang, "reports.doc.h_narrative"), level=1)
     _narrative(d, club, lang)
@@ -176,4 +185,4 @@ def _narrative(document: DocxDocument, club: ClubFigures, lang: Language) -> Non
         return
     for part in ("highlights", "difficulties", "plans", "support"):
         document.add_heading(t(lang, f"reports.narrative.{part}"), level=3)
-        document.add_paragraph(getattr(narrative, part) or t(lang, "reports.doc.none"))
+        docx.paragraph(document, getattr(narrative, part) or t(lang, "reports.doc.none"))

@@ -168,3 +168,4 @@ class Dataset:
     activity: tuple[ActivityRow, ...] = ()
     survey_responses: tuple[SurveyResponseRow, ...] = ()
     narratives: tuple[NarrativeRow, ...] = ()
+    as_of: date | None = None  # the day the report is built, when before the period's end (ages count to it)

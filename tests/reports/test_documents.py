@@ -55,15 +55,23 @@ def test_the_program_document_shows_the_computed_figures(built, lang):
     document = Document(path_of(folder, report, "docx", lang.value))
     program = program_figures(dataset(), SETTINGS)
     summary = table_texts(document)[0]
-    assert summary[0] == [t(lang, "reports.col.figure"), period_label(Q4, lang), t(lang, "reports.col.change")]
+    assert summary[0] == [
+        t(lang, "reports.col.figure"),
+        period_label(Q4, lang),
+        period_label(Q4.previous(), lang),
+        t(lang, "reports.col.change"),
+    ]
     assert [tuple(row) for row in summary[1:]] == summary_rows(program, lang)
     rows = {row[0]: row[1:] for row in summary[1:]}
     # the figures worked by hand in test_figures, as each language writes them
     assert rows[t(lang, "reports.sum.members")][0] == "5"
-    assert rows[t(lang, "reports.sum.active_members")] == ["3", "+2 (+200%)"]
-    assert rows[t(lang, "reports.sum.messages")] == ["9", "+7 (+350%)"]
-    assert rows[t(lang, "reports.sum.share_active")][0] == "50%"
-    assert rows[t(lang, "reports.sum.survey")] == ["4.50", t(lang, "reports.sum.responses", count="2")]
+    # only figures known for both quarters are compared, as the same figure then and now
+    assert rows[t(lang, "reports.sum.active_members")] == ["3", "1", "+2 (+200%)"]
+    assert rows[t(lang, "reports.sum.messages")] == ["9", "2", "+7 (+350%)"]
+    assert rows[t(lang, "reports.sum.share_active")] == ["50%", "—", "—"]
+    assert rows[t(lang, "reports.sum.joined")] == ["3", "—", "—"]
+    assert rows[t(lang, "reports.sum.survey")] == ["4.50", "—", "—"]
+    assert rows[t(lang, "reports.sum.survey_responses")][0] == "2"
     assert rows[t(lang, "reports.sum.mean_score")][0] == "26.1"
     ranking = next(tb for tb in table_texts(document) if tb[0][0] == t(lang, "reports.col.rank"))
     assert [(r[1], r[-1]) for r in ranking[1:]] == [("Quantum Hardware Club", "52.2"), ("AI Safety Club", "0.0")]
@@ -177,7 +185,9 @@ def test_charts_draw_hangul_in_the_projects_korean_font():
     found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
     assert found.endswith("NanumGothic.ttf")  # the file shipped by the pinned package, not a system font
     program = program_figures(dataset(), SETTINGS)
-    figure = charts.bar_chart("클럽 점수 (상위 2개)", ["양자 하드웨어 클럽", "인공지능"], [52.2, 0.0], horizontal=True)
+    figure = charts.bar_chart(
+        ["양자 하드웨어 클럽", "인공지능"], [52.2, 0.0], axis_label="점수 (100점 만점)", horizontal=True
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for a box
         pdf = charts.render(figure, "pdf")
