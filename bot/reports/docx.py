@@ -202,16 +202,21 @@ def outputs_table(
     table(document, header, rows, t(lang, "reports.doc.t_outputs", club=club.club.name))
 
 
-def meetings_table(document: DocxDocument, club: ClubFigures, lang: Language) -> None:
+def meetings_table(document: DocxDocument, club: ClubFigures, lang: Language, dataset: Dataset) -> None:
+    def recorded_by(person_id: int | None) -> str:
+        person = dataset.people.get(person_id) if person_id is not None else None
+        return person.name(lang) if person else "—"
+
     table(
         document,
-        [t(lang, f"reports.col.{c}") for c in ("date", "format", "attendees", "summary")],
+        [t(lang, f"reports.col.{c}") for c in ("date", "format", "attendees", "summary", "recorded_by")],
         [
             (
                 format_date(m.held_on, lang),
                 text.format_name(m.format, lang),
                 text.number(m.attendees, lang) if m.attendees is not None else "—",
                 m.summary,
+                recorded_by(m.filed_by_id),
             )
             for m in club.meetings
         ],

@@ -103,8 +103,29 @@ def club_document(
             meetings=text.number(len(club.meetings), lang),
         )
     )
+    start, end = program.period.start(dataset.tz), program.period.end(dataset.tz)
+    updates = sorted(
+        (u for u in dataset.updates if u.club_id == club.club.id and start <= u.created_at < end),
+        key=lambda u: (u.created_at, u.id),
+    )
+    if updates:
+        docx.table(
+            d,
+            [t(lang, f"reports.col.{c}") for c in ("date", "author", "update")],
+            [
+                (format_date(u.created_at.astimezone(dataset.tz).date(), lang), _person(dataset, u.author_id, lang), u.text)
+                for u in updates
+            ],
+            t(lang, "reports.doc.t_updates", club=club.club.name),
+        )
     if club.meetings:
-        docx.meetings_table(d, club, lang)
+        docx.meetings_table(d, club, lang, dataset)
+    d.add_heading(t(lang, "reports.doc.h_plans"), level=2)
+    plans = [p for p in dataset.plans if p.club_id == club.club.id and start <= p.created_at < end]
+    if not plans:
+        d.add_paragraph(t(lang, "reports.doc.no_plans"))
+    for plan in plans:
+        docx.paragraph(d, f"{plan.text} ({_person(dataset, plan.author_id, lang)})", style="List Bullet")
 
     d.add_heading(t(lang, "reports.doc.h_outputs"), level=1)
     d.add_paragraph(
@@ -176,6 +197,11 @@ def club_document(
     d.add_paragraph(t(lang, "reports.doc.score_line", score=text.score_text(club.score.total, lang)))
     docx.score_table(d, club, lang)
     return docx.save(document)
+
+
+def _person(dataset: Dataset, person_id: int | None, lang: Language) -> str:
+    person = dataset.people.get(person_id) if person_id is not None else None
+    return person.name(lang) if person else "—"
 
 
 def _narrative(document: DocxDocument, club: ClubFigures, lang: Language) -> None:

@@ -222,7 +222,7 @@ def program_document(
         docx.outputs_table(d, club, dataset, lang, only_worked=True)
         if club.meetings:
             d.add_heading(t(lang, "reports.doc.h_meetings"), level=3)
-            docx.meetings_table(d, club, lang)
+            docx.meetings_table(d, club, lang, dataset)
         if club.narrative and club.narrative.highlights:
             d.add_heading(t(lang, "reports.narrative.highlights"), level=3)
             docx.paragraph(d, club.narrative.highlights)

@@ -195,3 +195,51 @@ def test_charts_draw_hangul_in_the_projects_korean_font():
     assert png.startswith(b"\x89PNG")
     embedded = set(re.findall(rb"/BaseFont /([A-Za-z0-9+-]+)", pdf))
     assert any(name.endswith(b"NanumGothic") for name in embedded), embedded
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_the_clubs_document_shows_update_texts_meeting_recorders_and_plans(built, lang):
+    folder, _, report = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    tables = table_texts(document)
+    updates = next(tb for tb in tables if tb[0][-1] == t(lang, "reports.col.update"))
+    assert [r[1:] for r in updates[1:]] == [
+        ["Grace Park", "Cryostat wiring done "],  # the emoji is left out: the printed fonts have none
+        ["김하늘" if lang == "ko" else "Haneul Kim", "큐비트 결맞음 시간 측정 완료"],  # as filed, in Korean
+    ]
+    meetings = next(tb for tb in tables if tb[0][-1] == t(lang, "reports.col.recorded_by"))
+    assert meetings[1][-1] == ("김하늘" if lang == "ko" else "Haneul Kim")
+    members = next(tb for tb in tables if tb[0][0] == t(lang, "reports.col.breakdown"))
+    assert members[0][0] != t(lang, "reports.col.author")
+    assert [r[1] for r in members[1:] if r[0] == t(lang, "reports.col.role")] == [
+        t(lang, "reports.role.leader"),
+        t(lang, "reports.role.member"),
+    ]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert t(lang, "reports.doc.h_plans") in text
+    assert "Workshop with the Delft group in March" in text
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_captions_are_numbered_and_charts_only_compare(built, lang):
+    folder, report, _ = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    captions = [p.text for p in document.paragraphs if p.text.startswith(t(lang, "reports.doc.caption_table") + " ")]
+    assert captions[:2] == [
+        f"{t(lang, 'reports.doc.caption_table')} 1. {t(lang, 'reports.doc.t_summary')}",
+        f"{t(lang, 'reports.doc.caption_table')} 2. {t(lang, 'reports.doc.t_fields')}",
+    ]
+    assert [f.kind for f in report.files if f.lang == lang.value].count("png") == 3
+
+
+def test_english_plurals_and_role_labels():
+    assert text_of("en", "reports.sum.responses", 1) == "1 response"
+    assert text_of("en", "reports.sum.responses", 2) == "2 responses"
+    assert text_of("en", "reports.doc.days", 1) == "1 day"
+    assert t("en", "reports.role.leader") == "Leader"
+
+
+def text_of(lang, key, count):
+    from bot.reports.text import counted
+
+    return counted(lang, key, count)
