@@ -113,7 +113,11 @@ def club_document(
             d,
             [t(lang, f"reports.col.{c}") for c in ("date", "author", "update")],
             [
-                (format_date(u.created_at.astimezone(dataset.tz).date(), lang), _person(dataset, u.author_id, lang), u.text)
+                (
+                    format_date(u.created_at.astimezone(dataset.tz).date(), lang),
+                    _person(dataset, u.author_id, lang),
+                    u.text,
+                )
                 for u in updates
             ],
             t(lang, "reports.doc.t_updates", club=club.club.name),

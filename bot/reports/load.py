@@ -129,7 +129,8 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         Update.deleted_at.is_(None), Update.created_at >= start, Update.created_at < end
     )
     updates = tuple(
-        UpdateRow(r[0], r[1], r[2], r[3], clean(r[4]) or "") for r in session.execute(only(updates_query, Update.club_id))
+        UpdateRow(r[0], r[1], r[2], r[3], clean(r[4]) or "")
+        for r in session.execute(only(updates_query, Update.club_id))
     )
     plans_query = (
         select(Plan.club_id, Plan.author_id, Plan.created_at, Plan.text)
