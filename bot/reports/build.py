@@ -1,7 +1,7 @@
 """Building a report's files in a folder: figures once, then each edition (Korean, English) in each format.
 
     <reports folder>/<period>/program/report-2026Q4-program-ko.docx   (and -en.docx, .xlsx, charts .png)
-    <reports folder>/<period>/club-12/report-2026Q4-club-12-ko.docx
+    <reports folder>/<period>/quantum-hardware-club-12/report-2026Q4-quantum-hardware-club-12-ko.docx
 
 `build_program` and `build_club` return a `BuiltReport`: the files (relative to the reports folder, with
 the title a person sees in Slack) and a JSON-able summary of the key figures for the Slack message.
@@ -10,6 +10,7 @@ the title a person sees in Slack) and a JSON-able summary of the key figures for
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +19,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from anyascii import anyascii
 
 from bot.domain import Language
 from bot.reports import charts, docx_club, docx_program, xlsx
@@ -33,6 +36,14 @@ LANGUAGES: tuple[Language, ...] = (Language.KO, Language.EN)
 
 def scope_folder(scope: str) -> str:
     return scope.replace(":", "-")
+
+
+def file_name_part(name: str, club_id: int) -> str:
+    """A club's name as a folder or file name safe on every file system: romanised (`anyascii`), lower-case
+    letters, digits and hyphens, at most 60 characters, with the club's ID so two names never collide
+    (`quantum-hardware-club-1`, `yangja-keompyuting-3`)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")[:60].strip("-")
+    return f"{slug}-{club_id}" if slug else f"club-{club_id}"
 
 
 def build_program(
@@ -91,8 +102,9 @@ def build_club(
     program = program_figures(dataset, settings)
     club = next(c for c in program.clubs if c.club.id == club_id)
     scope = f"club:{club_id}"
-    stem = f"report-{dataset.period.key}-club-{club_id}"
-    folder = Path(dataset.period.key) / scope_folder(scope)
+    part = file_name_part(club.club.name, club_id)
+    stem = f"report-{dataset.period.key}-{part}"
+    folder = Path(dataset.period.key) / part
     (reports_dir / folder).mkdir(parents=True, exist_ok=True)
     files = []
     for lang in langs:

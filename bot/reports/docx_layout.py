@@ -113,7 +113,8 @@ def table_font(header: Sequence[str], rows: Sequence[Sequence[str]], total_cm: f
 
 
 def is_figure(value: str) -> bool:
-    return bool(_FIGURE.match(value))
+    """A count, ratio, score or change ("12", "50%", "+2 (+200%)", "1 / 2"), not a date ("2026. 10. 15.")."""
+    return bool(_FIGURE.match(value)) and value.count(". ") < 2
 
 
 def _set_cell_width(cell: object, width_cm: float) -> None:

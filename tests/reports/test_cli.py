@@ -65,7 +65,8 @@ def test_the_report_is_written_to_a_folder_for_a_quarter_a_range_and_a_club(data
 
     own = run(database, tmp_path, "--quarter", "2026Q4", "--club", "quantum hardware club", "--out", str(out))
     assert own.returncode == 0, own.stderr
-    document = Document(out / "2026Q4" / f"club-{club.id}" / f"report-2026Q4-club-{club.id}-en.docx")
+    named = f"quantum-hardware-club-{club.id}"  # the club's name, safe for every file system, not its ID alone
+    document = Document(out / "2026Q4" / named / f"report-2026Q4-{named}-en.docx")
     assert title_of(document) == "Quantum Hardware Club: operation report"
 
     unknown = run(database, tmp_path, "--quarter", "2026Q4", "--club", "Nope", "--out", str(out))
