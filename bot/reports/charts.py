@@ -29,7 +29,7 @@ def _figure(width: float, height: float) -> Figure:
     register_chart_fonts()
     from matplotlib.figure import Figure  # matplotlib is heavy: imported when a chart is drawn
 
-    figure = Figure(figsize=(width, height), dpi=150, layout="constrained")
+    figure = Figure(figsize=(width, height), dpi=120, layout="constrained")
     return figure
 
 

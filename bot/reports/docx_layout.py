@@ -23,10 +23,12 @@ from collections.abc import Sequence
 
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION_START
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -117,8 +119,7 @@ def is_figure(value: str) -> bool:
     return bool(_FIGURE.match(value)) and value.count(". ") < 2
 
 
-def _set_cell_width(cell: object, width_cm: float) -> None:
-    tc = cell._tc  # type: ignore[attr-defined]
+def _set_cell_width(tc: BaseOxmlElement, width_cm: float) -> None:
     tcpr = tc.get_or_add_tcPr()
     tcw = tcpr.find(qn("w:tcW"))
     if tcw is None:
@@ -128,8 +129,8 @@ def _set_cell_width(cell: object, width_cm: float) -> None:
     tcw.set(qn("w:type"), "dxa")
 
 
-def _shade(cell: object, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+def _shade(tc: BaseOxmlElement, fill: str) -> None:
+    tcpr = tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -137,26 +138,65 @@ def _shade(cell: object, fill: str) -> None:
     tcpr.append(shading)
 
 
-def _row_flags(row: object, *, header: bool) -> None:
-    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _row_flags(tr: object, *, header: bool) -> None:
+    trpr = tr.get_or_add_trPr()  # type: ignore[attr-defined]
     trpr.append(OxmlElement("w:cantSplit"))
     if header:
         trpr.append(OxmlElement("w:tblHeader"))
 
 
-def _fill(cell: object, value: str, *, bold: bool, right: bool, font_pt: float) -> None:
-    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
-    run = paragraph.add_run(clean(value))
-    run.bold = bold
-    run.font.size = Pt(font_pt)
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = 1.1
+TABLE_STYLE = "Table Text"
+TABLE_STYLE_ID = "TableText"
+
+
+def _table_text_style(document: DocxDocument) -> None:
+    """A paragraph style for table cells (9 pt, no space after, tight leading), added once per document:
+    cells name it rather than each carrying its own formatting (a report has thousands of cells)."""
+    styles = document.styles
+    if any(s.style_id == TABLE_STYLE_ID for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH):
+        return
+    style = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    style.font.size = Pt(TABLE_FONT_PT)
+    style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.line_spacing = 1.1
+
+
+def _fill(tc: BaseOxmlElement, value: str, *, bold: bool, right: bool, font_pt: float) -> None:
+    """The cell's one paragraph, written as XML: the style, the alignment, one run."""
+    p = tc.find(qn("w:p"))
+    ppr = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), TABLE_STYLE_ID)
+    ppr.append(style)
     if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        jc = OxmlElement("w:jc")
+        jc.set(qn("w:val"), "right")
+        ppr.append(jc)
+    p.insert(0, ppr)
+    if not value:
+        return
+    r = OxmlElement("w:r")
+    if bold or font_pt != TABLE_FONT_PT:
+        rpr = OxmlElement("w:rPr")
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+        if font_pt != TABLE_FONT_PT:
+            size = OxmlElement("w:sz")
+            size.set(qn("w:val"), str(round(font_pt * 2)))
+            rpr.append(size)
+        r.append(rpr)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = value
+    r.append(t)
+    p.append(r)
 
 
 def table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     """A grid as wide as the text, its columns as wide as their content needs, the header on every page."""
+    _table_text_style(document)
     rows = [[clean(v) for v in row] for row in rows]
     font_pt = table_font(header, rows)
     widths = column_widths(header, rows, font_pt=font_pt)
@@ -171,13 +211,13 @@ def table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence
     tblpr.append(layout)
     for column, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         column.set(qn("w:w"), str(int(width * 567)))
-    for r, (row, values) in enumerate(zip(grid.rows, (header, *rows), strict=True)):
-        _row_flags(row, header=r == 0)
-        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            _set_cell_width(cell, widths[i])
-            _fill(cell, value, bold=r == 0, right=figures[i], font_pt=font_pt)
+    for r, (tr, values) in enumerate(zip(grid._tbl.tr_lst, (header, *rows), strict=True)):
+        _row_flags(tr, header=r == 0)
+        for i, (tc, value) in enumerate(zip(tr.tc_lst, values, strict=True)):
+            _set_cell_width(tc, widths[i])  # straight on the XML: `row.cells` recomputes the grid each call
+            _fill(tc, value, bold=r == 0, right=figures[i], font_pt=font_pt)
             if r == 0:
-                _shade(cell, HEADER_FILL)
+                _shade(tc, HEADER_FILL)
     document.add_paragraph().paragraph_format.space_after = Pt(2)  # air below the bottom border
     return grid
 
@@ -282,12 +322,11 @@ def contents(document: DocxDocument, title: str) -> None:
 def finish(document: DocxDocument) -> None:
     """Bookmark each chapter heading and write the contents' lines (text, dotted leader, page number)."""
     body = document.element.body
-    markers = [p for p in body.iter(qn("w:p")) if any(
-        b.get(qn("w:name")) == TOC_MARK for b in p.findall(qn("w:bookmarkStart")))]  # fmt: skip
-    if not markers:
+    found = body.xpath(f'.//w:bookmarkStart[@w:name="{TOC_MARK}"]')
+    if not found:
         return
-    marker = markers[0]
-    headings = [p for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    marker = found[0].getparent()
+    headings = [Paragraph(p, document._body) for p in body.xpath('./w:p[w:pPr/w:pStyle/@w:val="Heading1"]')]
     entries: list[tuple[str, str]] = []
     for index, paragraph in enumerate(headings[1:], start=1):  # the first is the contents' own heading
         name = f"_Toc{index:04d}"

@@ -55,6 +55,13 @@ def counted(lang: Language | str, key: str, count: int) -> str:
     return t(lang, f"{key}.one" if count == 1 else key, count=format_number(count, lang))
 
 
+def display_width(value: str) -> int:
+    """Columns a text takes in a grid: a wide (East Asian) character two, others one."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in value)
+
+
 def score_text(value: float, lang: Language | str) -> str:
     return format_number(value, lang, digits=1)
 

@@ -119,7 +119,7 @@ def test_styles_name_an_east_asian_font_so_korean_renders(built, lang):
 def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lang):
     workbook = workbook_of(lang)
     names = ["clubs", "score", "fields", "members", "outputs", "activities", "engagement", "survey", "narratives"]
-    assert workbook.sheetnames == [t(lang, f"reports.sheet.{n}") for n in names]
+    assert workbook.sheetnames == [t(lang, f"reports.sheet.{n}") for n in ["about", *names]]
 
     def rows(sheet):
         values = list(workbook[t(lang, f"reports.sheet.{sheet}")].iter_rows(values_only=True))
@@ -153,6 +153,17 @@ def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lan
     ) == (4, 9, 2)
     assert len(rows("members")) == 5 and len(rows("outputs")) == 3
     assert len(rows("activities")) == 3  # two updates and one meeting of Q4
+    activities = rows("activities")
+    summaries = [r[col("summary")] for r in activities]
+    assert summaries == ["Cryostat wiring done 🎉", "큐비트 결맞음 시간 측정 완료", "Kick-off"]  # update texts too
+    assert [r[col("date")] for r in activities][:1] == [datetime(2026, 10, 1)]  # a date cell, not text
+    sheet = workbook[t(lang, "reports.sheet.clubs")]
+    share = next(c for c in sheet[2] if sheet.cell(1, c.column).value == col("share_active"))
+    assert (share.value, share.number_format) == (0.75, "0.0%")  # a ratio, shown as a percentage
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.column_dimensions["B"].width >= len("Quantum Hardware Club")
+    about = list(workbook[t(lang, "reports.sheet.about")].iter_rows(values_only=True))
+    assert (t(lang, "reports.sheet.clubs"), col("share_active"), t(lang, "reports.colkind.percent")) in about
     assert [r[col("component")] for r in rows("score")][:5] == [
         t(lang, f"reports.component.{c}") for c in ("activity", "engagement", "outputs", "meetings", "satisfaction")
     ]
@@ -162,7 +173,7 @@ def test_the_program_report_has_one_workbook_in_the_first_language(built):
     folder, report, _ = built
     assert [(f.kind, f.lang) for f in report.files if f.kind == "xlsx"] == [("xlsx", "ko")]
     workbook = load_workbook(path_of(folder, report, "xlsx", "ko"))
-    assert workbook.sheetnames[0] == "클럽"
+    assert workbook.sheetnames[:2] == ["안내", "클럽"]  # the sheet explaining the others comes first
 
 
 def test_text_typed_by_members_never_becomes_a_formula():
