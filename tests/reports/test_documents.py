@@ -91,7 +91,7 @@ def test_the_clubs_document_shows_its_figures(built, lang):
     tables = table_texts(document)
     profile = dict(tuple(row) for row in tables[0][1:])
     assert profile[t(lang, "reports.col.leaders")] == ("김하늘" if lang == "ko" else "Haneul Kim")
-    assert profile[t(lang, "reports.col.area")] == t(lang, "area.basics")  # quantum belongs to Basics
+    assert profile[t(lang, "reports.col.area")] == t(lang, "area.basics")  # quantum belongs to Basic Sciences (기초)
     assert profile[t(lang, "reports.col.channel")] == "#xlab-quantum"
     engagement = next(tb for tb in tables if tb[0][0] == t(lang, "reports.col.figure"))
     assert engagement[1][1:] == ["3", "1", "+2 (+200%)"]
