@@ -121,7 +121,7 @@ def paragraph(document: DocxDocument, value: str, style: str | None = None) -> N
 
 def _label(document: DocxDocument, kind: str) -> str:
     lang = "ko" if document.core_properties.language == "ko-KR" else "en"
-    return t(lang, f"reports.doc.caption_{kind}")
+    return t(lang, f"reports.doc.caption.{kind}")
 
 
 def start(document: DocxDocument, lang: Language, title: str, lines: Sequence[str], notice: str | None) -> None:

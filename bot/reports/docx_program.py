@@ -287,8 +287,8 @@ def _no_chart(key: str, program: ProgramFigures, lang: Language) -> str:
     """The sentence in place of a chart that would show one value, or only zeros."""
     if key == "outputs":
         items = [f"{text.type_name(k, lang)} {text.number(v, lang)}" for k, v in program.outputs_by_type.items() if v]
-        return t(lang, "reports.doc.no_chart_outputs", items=", ".join(items) or t(lang, "reports.doc.none"))
-    return t(lang, f"reports.doc.no_chart_{key}")
+        return t(lang, "reports.doc.no_chart.outputs", items=", ".join(items) or t(lang, "reports.doc.none"))
+    return t(lang, f"reports.doc.no_chart.{key}")
 
 
 def _selection_rule(settings: ReportSettings, lang: Language) -> str:

@@ -235,10 +235,10 @@ def test_the_clubs_document_shows_update_texts_meeting_recorders_and_plans(built
 def test_captions_are_numbered_and_charts_only_compare(built, lang):
     folder, report, _ = built
     document = Document(path_of(folder, report, "docx", lang.value))
-    captions = [p.text for p in document.paragraphs if p.text.startswith(t(lang, "reports.doc.caption_table") + " ")]
+    captions = [p.text for p in document.paragraphs if p.text.startswith(t(lang, "reports.doc.caption.table") + " ")]
     assert captions[:2] == [
-        f"{t(lang, 'reports.doc.caption_table')} 1. {t(lang, 'reports.doc.t_summary')}",
-        f"{t(lang, 'reports.doc.caption_table')} 2. {t(lang, 'reports.doc.t_fields')}",
+        f"{t(lang, 'reports.doc.caption.table')} 1. {t(lang, 'reports.doc.t_summary')}",
+        f"{t(lang, 'reports.doc.caption.table')} 2. {t(lang, 'reports.doc.t_fields')}",
     ]
     assert [f.kind for f in report.files if f.lang == lang.value].count("png") == 3
 
