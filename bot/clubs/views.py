@@ -106,9 +106,8 @@ def guests_to_invite(club: ClubRef, people: Sequence[PersonOutcome], lang: Langu
 def guests_to_add(club: ClubRef, people: Sequence[PersonOutcome], lang: Language | str) -> Message:
     """To the secretariat channel: guests Slack will not let the bot invite, for a workspace admin to add."""
     language = Language(str(lang))
-    text = t(
-        language, "clubs.guests.admin_needed", club=escape(club.name), channel=f"<#{club.channel_id}>", count=len(people)
-    )
+    channel = f"<#{club.channel_id}>"
+    text = t(language, "clubs.guests.admin_needed", club=escape(club.name), channel=channel, count=len(people))
     return Message(
         text=shorten(text, 3000), blocks=[section(text + "\n" + _people_lines(language, people, with_email=True))]
     )

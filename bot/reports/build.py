@@ -2,7 +2,7 @@
 a `FileSink` as soon as it is made (the database's, `bot.reports.store.DatabaseSink`, or a folder's, `FolderSink`):
 
     <period>/program/report-2026Q4-program-ko.docx   (and -en.docx, .xlsx, charts .png)
-    <period>/club-12/report-2026Q4-club-12-ko.docx
+    <period>/quantum-hardware-club-12/report-2026Q4-quantum-hardware-club-12-ko.docx
 
 `build_program` and `build_club` return a `BuiltReport`: the files (their path names as above, the sink's id
 of each, the title a person sees in Slack) and a JSON-able summary of the key figures for the Slack message.
@@ -11,13 +11,17 @@ of each, the title a person sees in Slack) and a JSON-able summary of the key fi
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
+
+from anyascii import anyascii
 
 from bot.domain import Language
 from bot.reports import charts, docx_club, docx_program, xlsx
@@ -54,6 +58,14 @@ def scope_folder(scope: str) -> str:
     return scope.replace(":", "-")
 
 
+def file_name_part(name: str, club_id: int) -> str:
+    """A club's name as a folder or file name safe on every file system: romanised (`anyascii`), lower-case
+    letters, digits and hyphens, at most 60 characters, with the club's ID so two names never collide
+    (`quantum-hardware-club-1`, `yangja-keompyuting-3`)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")[:60].strip("-")
+    return f"{slug}-{club_id}" if slug else f"club-{club_id}"
+
+
 def build_program(
     dataset: Dataset,
     settings: ReportSettings,
@@ -66,6 +78,7 @@ def build_program(
 ) -> BuiltReport:
     """The program's report: a Word document and charts per language, and one workbook (its data, for the
     secretariat's analysis) in `workbook_lang` (default: the first language)."""
+    dataset = as_of(dataset, built_at)
     program = program_figures(dataset, settings)
     workbook_lang = workbook_lang if workbook_lang in langs else langs[0]
     stem = f"report-{dataset.period.key}-program"
@@ -81,11 +94,7 @@ def build_program(
             documents[path] = data
 
     for lang in langs:
-        images = {
-            "scores": charts.scores_chart(program, lang),
-            "outputs": charts.outputs_chart(program, lang),
-            "fields": charts.fields_chart(program, lang),
-        }
+        images = charts.program_charts(program, lang)
         write(
             f"{stem}-{lang}.docx",
             docx_program.program_document(program, dataset, settings, lang, images, built_at),
@@ -112,21 +121,28 @@ def build_club(
     langs: Sequence[Language] = LANGUAGES,
 ) -> BuiltReport:
     """One club's own report (the dataset may hold only that club)."""
+    dataset = as_of(dataset, built_at)
     program = program_figures(dataset, settings)
     club = next(c for c in program.clubs if c.club.id == club_id)
     scope = f"club:{club_id}"
-    stem = f"report-{dataset.period.key}-club-{club_id}"
-    folder = Path(dataset.period.key) / scope_folder(scope)
+    part = file_name_part(club.club.name, club_id)
+    stem = f"report-{dataset.period.key}-{part}"
+    folder = Path(dataset.period.key) / part
     files = []
     for lang in langs:
-        images = {"engagement": charts.engagement_chart(club, program.period, program.previous, lang)}
+        images = (
+            {"engagement": charts.engagement_chart(club, program.period, program.previous, lang)}
+            if charts.engagement_worth_drawing(club)
+            else {}
+        )
         name = (folder / f"{stem}-{lang}.docx").as_posix()
         data = docx_club.club_document(club, program, dataset, lang, images, built_at)
         file_id = sink.put(name, data, kind="docx", lang=lang.value)
         files.append(BuiltFile("docx", lang.value, name, "reports.file.club_docx", file_id))
-        png = (folder / f"{stem}-engagement-{lang}.png").as_posix()
-        file_id = sink.put(png, images["engagement"], kind="png", lang=lang.value)
-        files.append(BuiltFile("png", lang.value, png, "reports.file.chart.engagement", file_id))
+        if "engagement" in images:
+            png = (folder / f"{stem}-engagement-{lang}.png").as_posix()
+            file_id = sink.put(png, images["engagement"], kind="png", lang=lang.value)
+            files.append(BuiltFile("png", lang.value, png, "reports.file.chart.engagement", file_id))
     summary = {
         "club": club.club.name,
         "score": round(club.score.total, 2),
@@ -141,6 +157,12 @@ def build_club(
         "answered": club.answered,
     }
     return BuiltReport(dataset.period, scope, club_id, club.club.name, tuple(files), summary)
+
+
+def as_of(dataset: Dataset, built_at: datetime) -> Dataset:
+    """The dataset, marked with the day the report is built when that is before the period's end."""
+    day = built_at.astimezone(dataset.tz).date()
+    return replace(dataset, as_of=day) if day <= dataset.period.last else dataset
 
 
 def program_summary(program: ProgramFigures) -> dict[str, Any]:

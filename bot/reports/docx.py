@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import datetime
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -23,8 +25,10 @@ from docx.table import Table
 
 from bot.domain import Language
 from bot.i18n import format_date, t
+from bot.reports import docx_layout as layout
 from bot.reports import text
 from bot.reports.fonts import DOCX_EAST_ASIA_FONT, DOCX_LATIN_FONT
+from bot.reports.period import Period
 from bot.reports.results import ClubFigures
 from bot.reports.rows import Dataset
 from bot.reports.xlsx import people_text
@@ -56,8 +60,9 @@ def _set_fonts(rpr: BaseOxmlElement, *, latin: bool) -> None:
     lang.set(qn("w:eastAsia"), "ko-KR")
 
 
-def new_document(lang: Language) -> DocxDocument:
-    """A document whose every style and the defaults carry the East Asian font."""
+def new_document(lang: Language, running_header: str = "") -> DocxDocument:
+    """A document whose every style and the defaults carry the East Asian font, on A4 pages with a running
+    header and page numbers (`bot.reports.docx_layout`)."""
     document = Document()
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults"))
@@ -72,8 +77,16 @@ def new_document(lang: Language) -> DocxDocument:
         if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE):
             _set_fonts(style.element.get_or_add_rPr(), latin=False)
     styles["Normal"].font.size = Pt(10)
-    section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(2.0)
+    normal = styles["Normal"].paragraph_format
+    normal.line_spacing = 1.25  # Hangul needs more leading than Latin text
+    normal.space_after = Pt(4)
+    for level, size in ((1, 15), (2, 12.5), (3, 11)):
+        heading = styles[f"Heading {level}"]
+        heading.font.size = Pt(size)
+        heading.paragraph_format.space_before = Pt(14 if level == 1 else 9)
+        heading.paragraph_format.space_after = Pt(5)
+        heading.paragraph_format.keep_with_next = True
+    layout.page_setup(document, running_header)
     document.core_properties.language = "ko-KR" if lang == "ko" else "en-US"
     return document
 
@@ -81,23 +94,40 @@ def new_document(lang: Language) -> DocxDocument:
 # --- building blocks -------------------------------------------------------------------------------------------
 
 
-def table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
-    """A grid with a bold header row."""
-    grid = document.add_table(rows=1, cols=len(header))
-    grid.style = "Table Grid"
-    for cell, value in zip(grid.rows[0].cells, header, strict=True):
-        cell.text = value
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = value
-    return grid
+def table(
+    document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None
+) -> Table:
+    """A numbered table ("표 3." / "Table 3." and `title` above it) laid out by `docx_layout.table`."""
+    if title:
+        layout.caption(document, _label(document, "table"), title, before=True)
+    return layout.table(document, header, rows)
 
 
-def picture(document: DocxDocument, png: bytes, width_cm: float = 16.0) -> None:
+def picture(document: DocxDocument, png: bytes, title: str, width_cm: float = 15.0) -> None:
+    """A figure, centred, kept on one page with its numbered caption below it."""
     document.add_picture(io.BytesIO(png), width=Cm(width_cm))
+    holder = document.paragraphs[-1]
+    holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    holder.paragraph_format.keep_with_next = True
+    holder.paragraph_format.space_before = Pt(6)
+    holder.paragraph_format.line_spacing = 1.0
+    layout.caption(document, _label(document, "figure"), title, before=False).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def paragraph(document: DocxDocument, value: str, style: str | None = None) -> None:
+    """A paragraph of text people typed (emoji left out, see `docx_layout`)."""
+    document.add_paragraph(layout.clean(value), style=style)
+
+
+def _label(document: DocxDocument, kind: str) -> str:
+    lang = "ko" if document.core_properties.language == "ko-KR" else "en"
+    return t(lang, f"reports.doc.caption.{kind}")
+
+
+def start(document: DocxDocument, lang: Language, title: str, lines: Sequence[str], notice: str | None) -> None:
+    """The cover and the table of contents."""
+    layout.cover(document, title, lines, notice)
+    layout.contents(document, t(lang, "reports.doc.contents"))
 
 
 def names(items: Sequence[str], lang: Language) -> str:
@@ -111,6 +141,7 @@ def names(items: Sequence[str], lang: Language) -> str:
 
 
 def save(document: DocxDocument) -> bytes:
+    layout.finish(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -134,7 +165,7 @@ def score_table(document: DocxDocument, club: ClubFigures, lang: Language) -> No
     ]
     rows.append((t(lang, "reports.doc.score_total"), "", "", "", text.score_text(club.score.total, lang)))
     header = [t(lang, f"reports.col.{c}") for c in ("component", "raw", "value", "weight", "points")]
-    table(document, header, rows)
+    table(document, header, rows, t(lang, "reports.doc.t_score", club=club.club.name))
 
 
 def outputs_table(
@@ -168,20 +199,43 @@ def outputs_table(
             )
         )
     header = [t(lang, f"reports.col.{c}") for c in ("type", "title", "status", "people", "link")]
-    table(document, header, rows)
+    table(document, header, rows, t(lang, "reports.doc.t_outputs", club=club.club.name))
 
 
-def meetings_table(document: DocxDocument, club: ClubFigures, lang: Language) -> None:
+def meetings_table(document: DocxDocument, club: ClubFigures, lang: Language, dataset: Dataset) -> None:
+    def recorded_by(person_id: int | None) -> str:
+        person = dataset.people.get(person_id) if person_id is not None else None
+        return person.name(lang) if person else "—"
+
     table(
         document,
-        [t(lang, f"reports.col.{c}") for c in ("date", "format", "attendees", "summary")],
+        [t(lang, f"reports.col.{c}") for c in ("date", "format", "attendees", "summary", "recorded_by")],
         [
             (
                 format_date(m.held_on, lang),
                 text.format_name(m.format, lang),
                 text.number(m.attendees, lang) if m.attendees is not None else "—",
                 m.summary,
+                recorded_by(m.filed_by_id),
             )
             for m in club.meetings
         ],
+        t(lang, "reports.doc.t_meetings", club=club.club.name),
     )
+
+
+def begin(lang: Language, title: str, period: Period, dataset: Dataset, built_at: datetime) -> DocxDocument:
+    """A new document with its cover (program, quarter, period, date built, "provisional" when built before
+    the period ends) and its table of contents."""
+    built = format_date(built_at.astimezone(dataset.tz).date(), lang)
+    label = text.period_label(period, lang)
+    document = new_document(lang, running_header=f"{title} · {label}")
+    lines = [
+        t(lang, "reports.doc.cover_program"),
+        t(lang, "reports.doc.cover_quarter", period=label),
+        t(lang, "reports.doc.cover_dates", first=format_date(period.first, lang), last=format_date(period.last, lang)),
+        t(lang, "reports.doc.cover_built", built=built),
+    ]
+    notice = t(lang, "reports.doc.provisional", built=built) if dataset.as_of is not None else None
+    start(document, lang, title, lines, notice)
+    return document

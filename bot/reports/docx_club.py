@@ -33,7 +33,7 @@ def profile_rows(club: ClubFigures, lang: Language) -> list[tuple[str, str]]:
         (t(lang, "reports.col.area"), text.area_name(club.club.field.review_area.value, lang)),
         (t(lang, "reports.col.leaders"), ", ".join(p.name(lang) for p in club.leaders) or "—"),
         (t(lang, "reports.col.channel"), f"#{club.club.channel_name}" if club.club.channel_name else "—"),
-        (t(lang, "reports.col.age_days"), t(lang, "reports.doc.days", count=text.number(club.age_days, lang))),
+        (t(lang, "reports.col.age_days"), text.counted(lang, "reports.doc.days", club.age_days)),
     ]
 
 
@@ -45,17 +45,19 @@ def club_document(
     charts: dict[str, bytes],
     built_at: datetime,
 ) -> bytes:
-    document = docx.new_document(lang)
-    d = document
     period = text.period_label(program.period, lang)
     previous = text.period_label(program.previous, lang)
-    d.add_heading(t(lang, "reports.doc.club_title", club=club.club.name), level=0)
-    d.add_paragraph(
-        t(lang, "reports.doc.subtitle", period=period, built=format_date(built_at.astimezone(dataset.tz).date(), lang))
+    document = docx.begin(
+        lang, t(lang, "reports.doc.club_title", club=club.club.name), program.period, dataset, built_at
     )
-
+    d = document
     d.add_heading(t(lang, "reports.doc.h_profile"), level=1)
-    docx.table(d, [t(lang, "reports.col.item"), t(lang, "reports.col.value")], profile_rows(club, lang))
+    docx.table(
+        d,
+        [t(lang, "reports.col.item"), t(lang, "reports.col.value")],
+        profile_rows(club, lang),
+        t(lang, "reports.doc.t_profile"),
+    )
 
     d.add_heading(t(lang, "reports.doc.h_members"), level=1)
     d.add_paragraph(
@@ -83,7 +85,12 @@ def club_document(
             for k, v in sorted(club.by_role.items())
         ]
     )
-    docx.table(d, [t(lang, "reports.col.by"), t(lang, "reports.col.value"), t(lang, "reports.col.members")], breakdown)
+    docx.table(
+        d,
+        [t(lang, "reports.col.breakdown"), t(lang, "reports.col.value"), t(lang, "reports.col.members")],
+        breakdown,
+        t(lang, "reports.doc.t_members"),
+    )
     d.add_paragraph(t(lang, "reports.doc.joined_names", names=docx.names([p.name(lang) for p in club.joined], lang)))
     d.add_paragraph(t(lang, "reports.doc.left_names", names=docx.names([p.name(lang) for p in club.left], lang)))
 
@@ -96,8 +103,33 @@ def club_document(
             meetings=text.number(len(club.meetings), lang),
         )
     )
+    start, end = program.period.start(dataset.tz), program.period.end(dataset.tz)
+    updates = sorted(
+        (u for u in dataset.updates if u.club_id == club.club.id and start <= u.created_at < end),
+        key=lambda u: (u.created_at, u.id),
+    )
+    if updates:
+        docx.table(
+            d,
+            [t(lang, f"reports.col.{c}") for c in ("date", "author", "update")],
+            [
+                (
+                    format_date(u.created_at.astimezone(dataset.tz).date(), lang),
+                    _person(dataset, u.author_id, lang),
+                    u.text,
+                )
+                for u in updates
+            ],
+            t(lang, "reports.doc.t_updates", club=club.club.name),
+        )
     if club.meetings:
-        docx.meetings_table(d, club, lang)
+        docx.meetings_table(d, club, lang, dataset)
+    d.add_heading(t(lang, "reports.doc.h_plans"), level=2)
+    plans = [p for p in dataset.plans if p.club_id == club.club.id and start <= p.created_at < end]
+    if not plans:
+        d.add_paragraph(t(lang, "reports.doc.no_plans"))
+    for plan in plans:
+        docx.paragraph(d, f"{plan.text} ({_person(dataset, plan.author_id, lang)})", style="List Bullet")
 
     d.add_heading(t(lang, "reports.doc.h_outputs"), level=1)
     d.add_paragraph(
@@ -134,12 +166,13 @@ def club_document(
                 t(lang, "reports.sum.share_active"),
                 text.percent(now.share_active, lang),
                 text.percent(before.share_active, lang),
-                "",
+                text.point_change(now.share_active, before.share_active, lang),
             ),
         ],
+        t(lang, "reports.doc.t_engagement"),
     )
     if "engagement" in charts:
-        docx.picture(d, charts["engagement"])
+        docx.picture(d, charts["engagement"], t(lang, "reports.chart.engagement", club=club.club.name))
 
     d.add_heading(t(lang, "reports.doc.h_survey"), level=1)
     if club.survey is None:
@@ -156,6 +189,7 @@ def club_document(
                 (t(lang, "reports.col.speakers"), text.number(s.speakers, lang, 2)),
                 (t(lang, "reports.col.networking"), text.number(s.networking, lang, 2)),
             ],
+            t(lang, "reports.doc.t_survey"),
         )
         # Comments are the secretariat's to read (the survey says so; with one respondent a comment names its
         # author): this report goes to the club's leaders, so it says only where they are.
@@ -171,6 +205,11 @@ def club_document(
     return docx.save(document)
 
 
+def _person(dataset: Dataset, person_id: int | None, lang: Language) -> str:
+    person = dataset.people.get(person_id) if person_id is not None else None
+    return person.name(lang) if person else "—"
+
+
 def _narrative(document: DocxDocument, club: ClubFigures, lang: Language) -> None:
     narrative = club.narrative
     if narrative is None:
@@ -178,4 +217,4 @@ def _narrative(document: DocxDocument, club: ClubFigures, lang: Language) -> Non
         return
     for part in ("highlights", "difficulties", "plans", "support"):
         document.add_heading(t(lang, f"reports.narrative.{part}"), level=3)
-        document.add_paragraph(getattr(narrative, part) or t(lang, "reports.doc.none"))
+        docx.paragraph(document, getattr(narrative, part) or t(lang, "reports.doc.none"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import Language
-from bot.i18n import format_date, t
+from bot.i18n import t
 from bot.reports import docx, text
+from bot.reports.charts import chart_titles
 from bot.reports.results import ProgramFigures
 from bot.reports.rows import Dataset
 from bot.reports.settings import ReportSettings
@@ -21,41 +22,48 @@ RANKING_ROWS = 20
 CASEBOOK_ROWS = 50
 
 
-def summary_rows(program: ProgramFigures, lang: Language) -> list[tuple[str, str, str]]:
-    """(label, this period, change from the period before) — the program's key figures."""
+def summary_rows(program: ProgramFigures, lang: Language) -> list[tuple[str, str, str, str]]:
+    """(label, this period, the period before, change) — the program's key figures. Only a figure known for
+    both periods is compared; the others show "—" in the last two columns."""
     n = program.totals
     num = lambda v: text.number(v, lang)  # noqa: E731
+    dash = "—"
+
+    def only(label: str, value: str) -> tuple[str, str, str, str]:
+        return (t(lang, label), value, dash, dash)
+
     return [
-        (t(lang, "reports.sum.clubs"), num(n.clubs), ""),
-        (
-            t(lang, "reports.sum.members"),
-            num(n.members),
-            t(lang, "reports.sum.joined_left", joined=num(n.joined), left=num(n.left)),
-        ),
-        (t(lang, "reports.sum.overseas_korean"), num(n.overseas_korean), ""),
-        (t(lang, "reports.sum.updates"), num(n.updates), ""),
-        (
-            t(lang, "reports.sum.meetings"),
-            num(n.meetings),
-            t(lang, "reports.sum.attendees", count=num(n.meeting_attendees)),
-        ),
-        (t(lang, "reports.sum.outputs_new"), num(n.outputs_new), ""),
-        (t(lang, "reports.sum.outputs_moved"), num(n.outputs_moved), ""),
-        (t(lang, "reports.sum.outputs_achieved"), num(n.outputs_achieved), ""),
+        only("reports.sum.clubs", num(n.clubs)),
+        only("reports.sum.members", num(n.members)),
+        only("reports.sum.joined", num(n.joined)),
+        only("reports.sum.left", num(n.left)),
+        only("reports.sum.overseas_korean", num(n.overseas_korean)),
+        only("reports.sum.updates", num(n.updates)),
+        only("reports.sum.meetings", num(n.meetings)),
+        only("reports.sum.meeting_attendees", num(n.meeting_attendees)),
+        only("reports.sum.outputs_new", num(n.outputs_new)),
+        only("reports.sum.outputs_moved", num(n.outputs_moved)),
+        only("reports.sum.outputs_achieved", num(n.outputs_achieved)),
         (
             t(lang, "reports.sum.active_members"),
             num(n.active_members),
+            num(n.previous_active_members),
             text.signed_change(n.active_members, n.previous_active_members, lang),
         ),
-        (t(lang, "reports.sum.share_active"), text.percent(n.share_active, lang), ""),
-        (t(lang, "reports.sum.messages"), num(n.messages), text.signed_change(n.messages, n.previous_messages, lang)),
+        only("reports.sum.share_active", text.percent(n.share_active, lang)),
         (
-            t(lang, "reports.sum.survey"),
-            text.number(n.satisfaction, lang, 2) if n.satisfaction is not None else t(lang, "reports.doc.no_data"),
-            t(lang, "reports.sum.responses", count=num(n.survey_responses)),
+            t(lang, "reports.sum.messages"),
+            num(n.messages),
+            num(n.previous_messages),
+            text.signed_change(n.messages, n.previous_messages, lang),
         ),
-        (t(lang, "reports.sum.answered"), f"{num(n.answered)} / {num(n.clubs)}", ""),
-        (t(lang, "reports.sum.mean_score"), text.score_text(n.mean_score, lang), ""),
+        only(
+            "reports.sum.survey",
+            text.number(n.satisfaction, lang, 2) if n.satisfaction is not None else t(lang, "reports.doc.no_data"),
+        ),
+        only("reports.sum.survey_responses", num(n.survey_responses)),
+        only("reports.sum.answered", f"{num(n.answered)} / {num(n.clubs)}"),
+        only("reports.sum.mean_score", text.score_text(n.mean_score, lang)),
     ]
 
 
@@ -70,20 +78,25 @@ def program_document(
     charts: dict[str, bytes],
     built_at: datetime,
 ) -> bytes:
-    document = docx.new_document(lang)
-    d = document
     period = text.period_label(program.period, lang)
-    d.add_heading(t(lang, "reports.doc.program_title"), level=0)
-    d.add_paragraph(
-        t(lang, "reports.doc.subtitle", period=period, built=format_date(built_at.astimezone(dataset.tz).date(), lang))
-    )
+    previous = text.period_label(program.previous, lang)
+    document = docx.begin(lang, t(lang, "reports.doc.program_title"), program.period, dataset, built_at)
+    d = document
     d.add_paragraph(t(lang, "reports.doc.program_intro"))
 
     d.add_heading(t(lang, "reports.doc.h_summary"), level=1)
-    docx.table(d, [t(lang, "reports.col.figure"), period, t(lang, "reports.col.change")], summary_rows(program, lang))
+    docx.table(
+        d,
+        [t(lang, "reports.col.figure"), period, previous, t(lang, "reports.col.change")],
+        summary_rows(program, lang),
+        t(lang, "reports.doc.t_summary"),
+    )
+    titles = chart_titles(program, lang)
     for key in ("scores", "outputs", "fields"):
         if key in charts:
-            docx.picture(d, charts[key])
+            docx.picture(d, charts[key], titles[key])
+        else:
+            d.add_paragraph(_no_chart(key, program, lang))
 
     d.add_heading(t(lang, "reports.doc.h_fields"), level=1)
     docx.table(
@@ -118,6 +131,7 @@ def program_document(
             )
             for f in program.fields
         ],
+        t(lang, "reports.doc.t_fields"),
     )
 
     d.add_heading(t(lang, "reports.doc.h_ranking"), level=1)
@@ -160,6 +174,7 @@ def program_document(
             )
             for i, c in enumerate(shown, start=1)
         ],
+        t(lang, "reports.doc.t_ranking"),
     )
 
     d.add_heading(t(lang, "reports.doc.h_method"), level=1)
@@ -182,6 +197,7 @@ def program_document(
             )
             for name in settings.weights
         ],
+        t(lang, "reports.doc.t_method"),
     )
     d.add_paragraph(t(lang, "reports.doc.method_outputs", factor=text.number(settings.unconfirmed_factor, lang, 2)))
 
@@ -206,10 +222,10 @@ def program_document(
         docx.outputs_table(d, club, dataset, lang, only_worked=True)
         if club.meetings:
             d.add_heading(t(lang, "reports.doc.h_meetings"), level=3)
-            docx.meetings_table(d, club, lang)
+            docx.meetings_table(d, club, lang, dataset)
         if club.narrative and club.narrative.highlights:
             d.add_heading(t(lang, "reports.narrative.highlights"), level=3)
-            d.add_paragraph(club.narrative.highlights)
+            docx.paragraph(d, club.narrative.highlights)
 
     d.add_heading(t(lang, "reports.doc.h_casebook"), level=1)
     d.add_paragraph(t(lang, "reports.doc.casebook_intro"))
@@ -229,6 +245,7 @@ def program_document(
                 )
                 for i in items
             ],
+            t(lang, "reports.doc.t_casebook"),
         )
         if len(program.casebook) > len(items):
             d.add_paragraph(
@@ -238,15 +255,40 @@ def program_document(
         d.add_paragraph(t(lang, "reports.doc.none"))
     for club in program.outstanding:
         if club.narrative and club.narrative.highlights:
-            d.add_paragraph(f"{club.club.name}: {club.narrative.highlights}", style="List Bullet")
+            docx.paragraph(d, f"{club.club.name}: {club.narrative.highlights}", style="List Bullet")
 
     d.add_heading(t(lang, "reports.doc.h_inactive"), level=1)
     d.add_paragraph(t(lang, "reports.doc.inactive_rule", share=text.percent(settings.inactive_max_share_active, lang)))
-    d.add_paragraph(docx.names([c.club.name for c in program.inactive], lang))
+    if program.inactive:
+        docx.table(
+            d,
+            [t(lang, f"reports.col.{c}") for c in ("club", "updates", "meetings", "outputs_worked", "share_active")],
+            [
+                (
+                    c.club.name,
+                    text.number(c.updates, lang),
+                    text.number(len(c.meetings), lang),
+                    text.number(sum(1 for o in c.outputs if o.worked_on), lang),
+                    text.percent(c.engagement.share_active, lang),
+                )
+                for c in program.inactive[: RANKING_ROWS * 5]
+            ],
+            t(lang, "reports.doc.t_inactive"),
+        )
+    else:
+        d.add_paragraph(t(lang, "reports.doc.none"))
     d.add_heading(t(lang, "reports.doc.h_not_answered"), level=1)
     d.add_paragraph(docx.names([c.club.name for c in program.not_answered], lang))
     d.add_paragraph(t(lang, "reports.doc.workbook_note"))
     return docx.save(document)
+
+
+def _no_chart(key: str, program: ProgramFigures, lang: Language) -> str:
+    """The sentence in place of a chart that would show one value, or only zeros."""
+    if key == "outputs":
+        items = [f"{text.type_name(k, lang)} {text.number(v, lang)}" for k, v in program.outputs_by_type.items() if v]
+        return t(lang, "reports.doc.no_chart.outputs", items=", ".join(items) or t(lang, "reports.doc.none"))
+    return t(lang, f"reports.doc.no_chart.{key}")
 
 
 def _selection_rule(settings: ReportSettings, lang: Language) -> str:

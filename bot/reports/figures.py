@@ -174,6 +174,7 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
     previous = period.previous()
     start, end = period.start(tz), period.end(tz)
     previous_start, previous_end = previous.start(tz), previous.end(tz)
+    age_end = min(period.last, dataset.as_of) if dataset.as_of else period.last  # built mid-quarter: to that day
 
     members_by_club: dict[int, list[MemberRow]] = defaultdict(list)
     for member in dataset.members:
@@ -265,7 +266,7 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
         results.append(
             ClubFigures(
                 club=club,
-                age_days=max(0, (period.last - club.created_at.astimezone(tz).date()).days + 1),
+                age_days=max(0, (age_end - club.created_at.astimezone(tz).date()).days + 1),
                 leaders=tuple(p for p, m in members if m.role == "leader"),
                 members=members,
                 joined=joined,

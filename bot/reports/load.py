@@ -28,6 +28,7 @@ from bot.reports.rows import (
     OutputPersonRow,
     OutputRow,
     PersonRow,
+    PlanRow,
     StatusChangeRow,
     SurveyResponseRow,
     UpdateRow,
@@ -43,6 +44,7 @@ from storage.models import (
     OutputStatusChange,
     OutputSuggestion,
     Participant,
+    Plan,
     ReportNarrative,
     Survey,
     SurveyResponse,
@@ -132,10 +134,21 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         people[person.id] = person
         members.append(MemberRow(r[0], person.id, str(r[1]), str(r[2]), r[3], r[4]))
 
-    updates_query = select(Update.id, Update.club_id, Update.author_id, Update.created_at).where(
+    updates_query = select(Update.id, Update.club_id, Update.author_id, Update.created_at, Update.text).where(
         Update.deleted_at.is_(None), Update.created_at >= start, Update.created_at < end
     )
-    updates = tuple(UpdateRow(*r) for r in session.execute(only(updates_query, Update.club_id)))
+    updates = tuple(
+        UpdateRow(r[0], r[1], r[2], r[3], clean(r[4]) or "")
+        for r in session.execute(only(updates_query, Update.club_id))
+    )
+    plans_query = (
+        select(Plan.club_id, Plan.author_id, Plan.created_at, Plan.text)
+        .where(Plan.deleted_at.is_(None), Plan.created_at >= start, Plan.created_at < end)
+        .order_by(Plan.created_at, Plan.id)
+    )
+    plans = tuple(
+        PlanRow(r[0], r[1], r[2], clean(r[3]) or "") for r in session.execute(only(plans_query, Plan.club_id))
+    )
 
     live_output = (Output.deleted_at.is_(None), Output.created_at < end)
     outputs_query = select(
@@ -209,9 +222,10 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         ClubMeeting.format,
         ClubMeeting.attendees,
         ClubMeeting.summary,
+        ClubMeeting.filed_by_id,
     ).where(ClubMeeting.deleted_at.is_(None), ClubMeeting.held_on >= period.first, ClubMeeting.held_on <= period.last)
     meetings = tuple(
-        ClubMeetingRow(r[0], r[1], r[2], str(r[3]), r[4], clean(r[5]) or "")
+        ClubMeetingRow(r[0], r[1], r[2], str(r[3]), r[4], clean(r[5]) or "", r[6])
         for r in session.execute(only(meetings_query, ClubMeeting.club_id))
     )
 
@@ -267,6 +281,7 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         period=period,
         tz=tz,
         clubs=tuple(clubs),
+        plans=plans,
         people=people,
         members=tuple(members),
         updates=updates,

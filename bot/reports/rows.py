@@ -70,6 +70,17 @@ class UpdateRow:
     club_id: int
     author_id: int
     created_at: datetime
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A `/club plan` item filed during the period: what the club means to do next quarter."""
+
+    club_id: int
+    author_id: int
+    created_at: datetime
+    text: str
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,7 @@ class ClubMeetingRow:
     format: str
     attendees: int | None
     summary: str
+    filed_by_id: int | None = None  # who recorded the meeting
 
 
 @dataclass(frozen=True)
@@ -173,3 +185,5 @@ class Dataset:
     activity: tuple[ActivityRow, ...] = ()
     survey_responses: tuple[SurveyResponseRow, ...] = ()
     narratives: tuple[NarrativeRow, ...] = ()
+    plans: tuple[PlanRow, ...] = ()
+    as_of: date | None = None  # the day the report is built, when before the period's end (ages count to it)

@@ -42,6 +42,26 @@ def signed_change(current: float, previous: float, lang: Language | str) -> str:
     return text
 
 
+def point_change(current: float, previous: float, lang: Language | str) -> str:
+    """A change of a share in percentage points: `+25%p` / `+25 pts`, `0`."""
+    delta = round((current - previous) * 100)
+    if delta == 0:
+        return "0"
+    return t(lang, "reports.doc.points_change", sign="+" if delta > 0 else "-", value=format_number(abs(delta), lang))
+
+
+def counted(lang: Language | str, key: str, count: int) -> str:
+    """`key` with `{count}`, in its singular form (`key.one`) for one: "1 response", "2 responses"."""
+    return t(lang, f"{key}.one" if count == 1 else key, count=format_number(count, lang))
+
+
+def display_width(value: str) -> int:
+    """Columns a text takes in a grid: a wide (East Asian) character two, others one."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in value)
+
+
 def score_text(value: float, lang: Language | str) -> str:
     return format_number(value, lang, digits=1)
 
@@ -78,7 +98,7 @@ def country(code: str, lang: Language | str) -> str:
 
 @cache
 def role_name(role: str, lang: Language | str) -> str:
-    return t(lang, f"participants.club_role.{role}")
+    return t(lang, f"reports.role.{role}")
 
 
 @cache

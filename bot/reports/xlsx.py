@@ -153,7 +153,7 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                     text.stage_name(person.career_stage or "", lang),
                     text.yes_no(person.overseas_korean, lang),
                     text.role_name(member.role, lang),
-                    member.joined_at.astimezone(tz).date().isoformat() if member.joined_at else None,
+                    member.joined_at.astimezone(tz).date() if member.joined_at else None,
                 )
             )
         for item in club.outputs:
@@ -175,14 +175,17 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                 )
             )
         kind_update = t(lang, "reports.doc.kind_update")
-        for update in club.update_items:  # a short row: the cells after "by" stay empty (and cost nothing)
+        for update in club.update_items:  # its text in the summary column
             author = dataset.people.get(update.author_id)
             rows["activities"].append(
                 (
                     name,
                     kind_update,
-                    update.created_at.astimezone(tz).date().isoformat(),
+                    update.created_at.astimezone(tz).date(),
                     author.name(lang) if author else None,
+                    None,
+                    None,
+                    update.text,
                 )
             )
         for meeting in club.meetings:
@@ -190,7 +193,7 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                 (
                     name,
                     t(lang, "reports.doc.kind_meeting"),
-                    meeting.held_on.isoformat(),
+                    meeting.held_on,
                     None,
                     text.format_name(meeting.format, lang),
                     meeting.attendees,
@@ -227,7 +230,7 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
         if club.narrative:
             n = club.narrative
             rows["narratives"].append(
-                (name, n.highlights, n.difficulties, n.plans, n.support, n.updated_at.astimezone(tz).date().isoformat())
+                (name, n.highlights, n.difficulties, n.plans, n.support, n.updated_at.astimezone(tz).date())
             )
     for field in program.fields:
         rows["fields"].append(
@@ -267,18 +270,71 @@ def _meeting(club: ClubFigures, lang: Language) -> str | None:
     return f"{meeting.code} {title or ''}".strip()
 
 
+#: Columns holding a share (0–1), shown as a percentage; and those holding a day.
+PERCENT_COLUMNS = frozenset({"share_active"})
+DATE_COLUMNS = frozenset({"joined_on", "date", "updated_on"})
+WIDTH_SAMPLE = 300  # rows looked at to size a column
+
+
+def _kind(column: str, values: Sequence[object]) -> str:
+    if column in PERCENT_COLUMNS:
+        return "percent"
+    if column in DATE_COLUMNS:
+        return "date"
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "number"
+    return "text"
+
+
+def _width(values: Sequence[object]) -> float:
+    """A column's width in characters: its longest sampled value (Hangul counts double), within 8–60."""
+    longest = max((text.display_width(str(v)) for v in values if v is not None), default=0)
+    return float(min(60, max(8, longest + 2)))
+
+
 def write_workbook(program: ProgramFigures, dataset: Dataset, lang: Language) -> bytes:
+    """The workbook: a first sheet saying what each sheet and column holds, then one sheet per table, each with
+    its header frozen, an autofilter, columns sized to their content, dates as dates and shares as
+    percentages."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    for name, rows in sheet_rows(program, dataset, lang).items():
+    tables = sheet_rows(program, dataset, lang)
+    about = workbook.create_sheet(title=t(lang, "reports.sheet.about")[:31])
+    about.freeze_panes = "A2"
+    for index, width in enumerate((24, 28, 90), start=1):
+        about.column_dimensions[get_column_letter(index)].width = width
+    about.append([xlsx_cell(about, t(lang, f"reports.col.{c}"), font=bold) for c in ("sheet", "column", "meaning")])
+    for name, rows in tables.items():
+        title = t(lang, f"reports.sheet.{name}")[:31]
+        about.append([xlsx_cell(about, title, font=bold), None, xlsx_cell(about, t(lang, f"reports.sheethelp.{name}"))])
+        for i, column in enumerate(SHEETS[name]):
+            kind = _kind(column, [r[i] for r in rows[:WIDTH_SAMPLE] if i < len(r)])
+            about.append([title, t(lang, f"reports.col.{column}"), t(lang, f"reports.colkind.{kind}")])
+    for name, rows in tables.items():
         sheet = workbook.create_sheet(title=t(lang, f"reports.sheet.{name}")[:31])
         sheet.freeze_panes = "A2"
-        sheet.append([xlsx_cell(sheet, t(lang, f"reports.col.{c}"), font=bold) for c in SHEETS[name]])
+        columns = SHEETS[name]
+        header = [t(lang, f"reports.col.{c}") for c in columns]
+        sample = rows[:WIDTH_SAMPLE]
+        for i, label in enumerate(header):
+            values = [label, *(r[i] for r in sample if i < len(r))]
+            sheet.column_dimensions[get_column_letter(i + 1)].width = _width(values)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+        sheet.append([xlsx_cell(sheet, label, font=bold) for label in header])
+        # dates need no style of their own (openpyxl writes a date cell as a date); shares do
+        special = {i: "0.0%" for i, c in enumerate(columns) if c in PERCENT_COLUMNS}
         for row in rows:
-            sheet.append([xlsx_value(sheet, value) for value in row])
+            sheet.append(
+                [
+                    xlsx_cell(sheet, value, number_format=special[i]) if i in special else xlsx_value(sheet, value)
+                    for i, value in enumerate(row)
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

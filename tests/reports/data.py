@@ -21,6 +21,7 @@ from bot.reports.rows import (
     OutputPersonRow,
     OutputRow,
     PersonRow,
+    PlanRow,
     StatusChangeRow,
     SurveyResponseRow,
     UpdateRow,
@@ -70,8 +71,8 @@ def dataset() -> Dataset:
     )
     updates = (
         UpdateRow(1, 1, 1, utc(2026, 9, 30, 14, 59)),  # 23:59 on 30 September in Seoul: Q3
-        UpdateRow(2, 1, 2, utc(2026, 9, 30, 15, 0)),  # midnight 1 October in Seoul: Q4
-        UpdateRow(3, 1, 1, utc(2026, 12, 31, 14, 59, 59)),  # the last second of Q4 in Seoul
+        UpdateRow(2, 1, 2, utc(2026, 9, 30, 15, 0), "Cryostat wiring done 🎉"),  # midnight 1 October in Seoul: Q4
+        UpdateRow(3, 1, 1, utc(2026, 12, 31, 14, 59, 59), "큐비트 결맞음 시간 측정 완료"),  # the last second of Q4
         UpdateRow(4, 1, 1, utc(2026, 12, 31, 15, 0)),  # already 2027 in Seoul
     )
     outputs = (
@@ -87,7 +88,7 @@ def dataset() -> Dataset:
     )
     output_people = (OutputPersonRow(1, 1, None), OutputPersonRow(1, None, "Lieven Vandersypen"))
     meetings = (
-        ClubMeetingRow(1, 1, date(2026, 10, 15), "online", 5, "Kick-off"),
+        ClubMeetingRow(1, 1, date(2026, 10, 15), "online", 5, "Kick-off", 1),
         ClubMeetingRow(2, 1, date(2026, 9, 30), "offline", 9, "Before the quarter"),
     )
     activity = (
@@ -121,4 +122,5 @@ def dataset() -> Dataset:
         activity=activity,
         survey_responses=responses,
         narratives=narratives,
+        plans=(PlanRow(1, 1, seoul(2026, 12, 10, 9), "Workshop with the Delft group in March"),),
     )

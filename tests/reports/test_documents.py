@@ -55,15 +55,23 @@ def test_the_program_document_shows_the_computed_figures(built, lang):
     document = Document(path_of(folder, report, "docx", lang.value))
     program = program_figures(dataset(), SETTINGS)
     summary = table_texts(document)[0]
-    assert summary[0] == [t(lang, "reports.col.figure"), period_label(Q4, lang), t(lang, "reports.col.change")]
+    assert summary[0] == [
+        t(lang, "reports.col.figure"),
+        period_label(Q4, lang),
+        period_label(Q4.previous(), lang),
+        t(lang, "reports.col.change"),
+    ]
     assert [tuple(row) for row in summary[1:]] == summary_rows(program, lang)
     rows = {row[0]: row[1:] for row in summary[1:]}
     # the figures worked by hand in test_figures, as each language writes them
     assert rows[t(lang, "reports.sum.members")][0] == "5"
-    assert rows[t(lang, "reports.sum.active_members")] == ["3", "+2 (+200%)"]
-    assert rows[t(lang, "reports.sum.messages")] == ["9", "+7 (+350%)"]
-    assert rows[t(lang, "reports.sum.share_active")][0] == "50%"
-    assert rows[t(lang, "reports.sum.survey")] == ["4.50", t(lang, "reports.sum.responses", count="2")]
+    # only figures known for both quarters are compared, as the same figure then and now
+    assert rows[t(lang, "reports.sum.active_members")] == ["3", "1", "+2 (+200%)"]
+    assert rows[t(lang, "reports.sum.messages")] == ["9", "2", "+7 (+350%)"]
+    assert rows[t(lang, "reports.sum.share_active")] == ["50%", "—", "—"]
+    assert rows[t(lang, "reports.sum.joined")] == ["3", "—", "—"]
+    assert rows[t(lang, "reports.sum.survey")] == ["4.50", "—", "—"]
+    assert rows[t(lang, "reports.sum.survey_responses")][0] == "2"
     assert rows[t(lang, "reports.sum.mean_score")][0] == "26.1"
     ranking = next(tb for tb in table_texts(document) if tb[0][0] == t(lang, "reports.col.rank"))
     assert [(r[1], r[-1]) for r in ranking[1:]] == [("Quantum Hardware Club", "52.2"), ("AI Safety Club", "0.0")]
@@ -83,7 +91,7 @@ def test_the_clubs_document_shows_its_figures(built, lang):
     tables = table_texts(document)
     profile = dict(tuple(row) for row in tables[0][1:])
     assert profile[t(lang, "reports.col.leaders")] == ("김하늘" if lang == "ko" else "Haneul Kim")
-    assert profile[t(lang, "reports.col.area")] == t(lang, "area.basics")  # quantum belongs to Basics
+    assert profile[t(lang, "reports.col.area")] == t(lang, "area.basics")  # quantum belongs to Basic Sciences (기초)
     assert profile[t(lang, "reports.col.channel")] == "#xlab-quantum"
     engagement = next(tb for tb in tables if tb[0][0] == t(lang, "reports.col.figure"))
     assert engagement[1][1:] == ["3", "1", "+2 (+200%)"]
@@ -112,7 +120,7 @@ def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lan
     workbook = workbook_of(lang)
     names = ["clubs", "score", "fields", "members", "outputs", "activities", "engagement", "survey", "narratives"]
     names.append("survey_comments")
-    assert workbook.sheetnames == [t(lang, f"reports.sheet.{n}") for n in names]
+    assert workbook.sheetnames == [t(lang, f"reports.sheet.{n}") for n in ["about", *names]]
 
     def rows(sheet):
         values = list(workbook[t(lang, f"reports.sheet.{sheet}")].iter_rows(values_only=True))
@@ -146,6 +154,17 @@ def test_the_workbook_has_a_sheet_per_table_with_the_computed_figures(built, lan
     ) == (4, 9, 2)
     assert len(rows("members")) == 5 and len(rows("outputs")) == 3
     assert len(rows("activities")) == 3  # two updates and one meeting of Q4
+    activities = rows("activities")
+    summaries = [r[col("summary")] for r in activities]
+    assert summaries == ["Cryostat wiring done 🎉", "큐비트 결맞음 시간 측정 완료", "Kick-off"]  # update texts too
+    assert [r[col("date")] for r in activities][:1] == [datetime(2026, 10, 1)]  # a date cell, not text
+    sheet = workbook[t(lang, "reports.sheet.clubs")]
+    share = next(c for c in sheet[2] if sheet.cell(1, c.column).value == col("share_active"))
+    assert (share.value, share.number_format) == (0.75, "0.0%")  # a ratio, shown as a percentage
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.column_dimensions["B"].width >= len("Quantum Hardware Club")
+    about = list(workbook[t(lang, "reports.sheet.about")].iter_rows(values_only=True))
+    assert (t(lang, "reports.sheet.clubs"), col("share_active"), t(lang, "reports.colkind.percent")) in about
     assert [r[col("component")] for r in rows("score")][:5] == [
         t(lang, f"reports.component.{c}") for c in ("activity", "engagement", "outputs", "meetings", "satisfaction")
     ]
@@ -155,7 +174,7 @@ def test_the_program_report_has_one_workbook_in_the_first_language(built):
     folder, report, _ = built
     assert [(f.kind, f.lang) for f in report.files if f.kind == "xlsx"] == [("xlsx", "ko")]
     workbook = load_workbook(path_of(folder, report, "xlsx", "ko"))
-    assert workbook.sheetnames[0] == "클럽"
+    assert workbook.sheetnames[:2] == ["안내", "클럽"]  # the sheet explaining the others comes first
 
 
 def test_text_typed_by_members_never_becomes_a_formula():
@@ -178,7 +197,9 @@ def test_charts_draw_hangul_in_the_projects_korean_font():
     found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
     assert found.endswith("NanumGothic.ttf")  # the file shipped by the pinned package, not a system font
     program = program_figures(dataset(), SETTINGS)
-    figure = charts.bar_chart("클럽 점수 (상위 2개)", ["양자 하드웨어 클럽", "인공지능"], [52.2, 0.0], horizontal=True)
+    figure = charts.bar_chart(
+        ["양자 하드웨어 클럽", "인공지능"], [52.2, 0.0], axis_label="점수 (100점 만점)", horizontal=True
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for a box
         pdf = charts.render(figure, "pdf")
@@ -206,3 +227,51 @@ def test_survey_comments_are_only_in_the_secretariats_edition(built, lang):
     assert "Great meeting" not in str(club.summary) and "Great meeting" not in str(program.summary)
     sheet = workbook_of(lang)[t(lang, "reports.sheet.survey_comments")]
     assert list(sheet.iter_rows(values_only=True))[1:] == [("Quantum Hardware Club", "Great meeting")]
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_the_clubs_document_shows_update_texts_meeting_recorders_and_plans(built, lang):
+    folder, _, report = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    tables = table_texts(document)
+    updates = next(tb for tb in tables if tb[0][-1] == t(lang, "reports.col.update"))
+    assert [r[1:] for r in updates[1:]] == [
+        ["Grace Park", "Cryostat wiring done "],  # the emoji is left out: the printed fonts have none
+        ["김하늘" if lang == "ko" else "Haneul Kim", "큐비트 결맞음 시간 측정 완료"],  # as filed, in Korean
+    ]
+    meetings = next(tb for tb in tables if tb[0][-1] == t(lang, "reports.col.recorded_by"))
+    assert meetings[1][-1] == ("김하늘" if lang == "ko" else "Haneul Kim")
+    members = next(tb for tb in tables if tb[0][0] == t(lang, "reports.col.breakdown"))
+    assert members[0][0] != t(lang, "reports.col.author")
+    assert [r[1] for r in members[1:] if r[0] == t(lang, "reports.col.role")] == [
+        t(lang, "reports.role.leader"),
+        t(lang, "reports.role.member"),
+    ]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert t(lang, "reports.doc.h_plans") in text
+    assert "Workshop with the Delft group in March" in text
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_captions_are_numbered_and_charts_only_compare(built, lang):
+    folder, report, _ = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    captions = [p.text for p in document.paragraphs if p.text.startswith(t(lang, "reports.doc.caption.table") + " ")]
+    assert captions[:2] == [
+        f"{t(lang, 'reports.doc.caption.table')} 1. {t(lang, 'reports.doc.t_summary')}",
+        f"{t(lang, 'reports.doc.caption.table')} 2. {t(lang, 'reports.doc.t_fields')}",
+    ]
+    assert [f.kind for f in report.files if f.lang == lang.value].count("png") == 3
+
+
+def test_english_plurals_and_role_labels():
+    assert text_of("en", "reports.sum.responses", 1) == "1 response"
+    assert text_of("en", "reports.sum.responses", 2) == "2 responses"
+    assert text_of("en", "reports.doc.days", 1) == "1 day"
+    assert t("en", "reports.role.leader") == "Leader"
+
+
+def text_of(lang, key, count):
+    from bot.reports.text import counted
+
+    return counted(lang, key, count)

@@ -226,8 +226,7 @@ def test_the_quarterly_reports_are_posted_once_and_close_the_narrative(slack):
             "2026년 4분기 클럽 운영 및 후속 성과 보고서 (한국어)",
             "Club operation and follow-up outcome report 2026 Q4 (English)",
             "2026년 4분기 보고서 데이터 (엑셀)",
-            "2026년 4분기 클럽 점수",
-        ]
+        ]  # one club: no chart of scores (a single bar says nothing; the document says so in a sentence)
     )
     with slack.db.session() as session:
         [stored] = session.scalars(select(Report)).all()

@@ -156,6 +156,7 @@ def test_deleted_items_closed_clubs_and_boundaries(database):
     program = program_figures(dataset, load_report_settings())
     [alpha] = program.clubs
     assert alpha.updates == 2  # 00:00 1 October and 23:59 31 December Seoul; not Q3's, not the deleted one
+    assert sorted(u.text for u in dataset.updates) == ["q4 first", "q4 last"]  # the texts the club report prints
     assert [(m.held_on, m.format, m.attendees) for m in alpha.meetings] == [(date(2026, 12, 31), "hybrid", 7)]
     # a control character pasted into a title (Word and Excel files cannot hold it) is dropped
     assert [(o.output.title, o.status, o.moved) for o in alpha.outputs] == [("Paper", "accepted", True)]
