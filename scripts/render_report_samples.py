@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.reports.build import build_club, build_program  # noqa: E402
+from bot.reports.build import FolderSink, build_club, build_program  # noqa: E402
 from bot.reports.settings import load_report_settings  # noqa: E402
 from tests.reports.data import dataset  # noqa: E402
 from tests.reports.test_layout import many_clubs  # noqa: E402
@@ -46,8 +46,8 @@ def main() -> int:
         old.unlink()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        program = build_program(many_clubs(), settings, work, built_at=BUILT_AT)
-        club = build_club(dataset(), settings, 1, work, built_at=BUILT_AT)
+        program = build_program(many_clubs(), settings, FolderSink(work), built_at=BUILT_AT)
+        club = build_club(dataset(), settings, 1, FolderSink(work), built_at=BUILT_AT)
         for name, report in (("program", program), ("club", club)):
             for file in report.files:
                 if file.kind != "docx":

@@ -82,7 +82,9 @@ STORY = """\
 /club clubs
 :as david
 /club output paper "Qubit coherence at 20 mK" doi:10.1234/abcd
+:as seoyeon
 :click tracking:confirm_output
+:as david
 /club feeds add http://127.0.0.1:1/feed.xml
 /club feeds
 /club digest now
@@ -129,7 +131,7 @@ def test_each_roles_story_in_the_console(tmp_path):
     filed = _after(out, '> /club output paper "Qubit coherence at 20 mK" doi:10.1234/abcd')
     assert "Saved as *o1*" in filed and "#xlab-quantum-hardware-club  clubbot:" in filed
     confirm = _after(out, "> :click tracking:confirm_output")
-    assert "You confirmed *o1*" in confirm and "(edited a message)" in confirm
+    assert "*o1*" in confirm and "리더 확인 완료 @seoyeon" in confirm  # the other leader confirms, in Korean
     bad_feed = _after(out, "> /club feeds add http://127.0.0.1:1/feed.xml")
     assert "was not added: the site could not be reached" in bad_feed
     feeds = _after(out, "> /club feeds\n")

@@ -22,7 +22,7 @@ from docx import Document
 
 from bot.domain import FieldKey, Language
 from bot.i18n import t
-from bot.reports.build import build_club, build_program
+from bot.reports.build import FolderSink, build_club, build_program
 from bot.reports.rows import ClubRow
 from bot.reports.settings import load_report_settings
 from tests.reports.data import dataset, seoul
@@ -80,8 +80,8 @@ def to_pdf(docx: Path) -> Path:
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory):
     folder = tmp_path_factory.mktemp("layout")
-    program = build_program(many_clubs(), SETTINGS, folder, built_at=BUILT_AT)
-    club = build_club(dataset(), SETTINGS, 1, folder, built_at=BUILT_AT)
+    program = build_program(many_clubs(), SETTINGS, FolderSink(folder), built_at=BUILT_AT)
+    club = build_club(dataset(), SETTINGS, 1, FolderSink(folder), built_at=BUILT_AT)
     made = {}
     for f in program.files + club.files:
         if f.kind == "docx":
@@ -182,7 +182,7 @@ def test_the_cover_names_program_quarter_and_date_and_the_contents_list_the_chap
 
 
 def test_a_report_built_mid_quarter_says_provisional_and_counts_age_to_that_day(tmp_path):
-    club = build_club(dataset(), SETTINGS, 1, tmp_path, built_at=MID_QUARTER)
+    club = build_club(dataset(), SETTINGS, 1, FolderSink(tmp_path), built_at=MID_QUARTER)
     for f in club.files:
         if f.kind != "docx":
             continue

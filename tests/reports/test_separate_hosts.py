@@ -86,12 +86,13 @@ def test_clock_and_web_on_separate_hosts_share_only_the_database(slack, tmp_path
     finally:
         clock_host.close()
     stored = stored_checksums(slack)
-    assert {name.rsplit(".", 1)[1] for name in stored} == {"docx", "xlsx", "png"}
+    # every document and workbook (charts only where the quarter has something to compare: issue 15)
+    assert {"docx", "xlsx"} <= {name.rsplit(".", 1)[1] for name in stored}
 
     with web_host(slack, tmp_path / "web") as web:
         deliver(web)  # the web process uploads what the clock built
         shared = whole(web, slack.secretariat)
-        assert len(shared) == 4  # both documents, the workbook, the scores chart
+        assert len(shared) == len(stored)  # both documents and the workbook (and a chart where one compares)
         assert all(shared[name] == stored[name] for name in shared)  # every file whole
         ask_for_report(web, slack.admin, desk)  # answered from the web process, from the stored report
         first_answer = whole(web, slack.standin.dm_channel(slack.admin))
