@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.access import Rule
 from bot.domain import FieldKey, Language, ReviewArea
 from bot.i18n import catalog, format_date, format_number, is_valid_key, placeholders, t
+from bot.i18n.plural import blocks
 from bot.subcommands import SUBCOMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,13 +24,30 @@ def test_both_languages_have_the_same_keys_and_no_empty_text():
 
 
 def test_placeholders_match_between_languages():
+    """Both languages use the same parameters, except a number that only chooses a plural form (English "row" or
+    "rows") and that a language without plurals need not say."""
     ko, en = catalog(Language.KO), catalog(Language.EN)
     mismatched = {
         key: (placeholders(ko[key]), placeholders(en[key]))
         for key in ko
-        if placeholders(ko[key]) != placeholders(en[key])
+        if (placeholders(ko[key]) ^ placeholders(en[key])) - _selectors_only(en[key]) - _selectors_only(ko[key])
     }
     assert not mismatched
+
+
+def _selectors_only(text: str) -> set[str]:
+    """Parameters a text uses only to choose a plural branch, never shown (`{count, plural, one {row} …}`)."""
+    names = {block.name for block in blocks(text) if not any("#" in branch for branch in block.branches.values())}
+    return names - placeholders(plural_skeleton_outside(text))
+
+
+def plural_skeleton_outside(text: str) -> str:
+    """The text without its plural blocks."""
+    pieces, last = [], 0
+    for block in blocks(text):
+        pieces.append(text[last : block.start])
+        last = block.end
+    return "".join(pieces) + text[last:]
 
 
 def test_keys_are_well_formed():

@@ -269,7 +269,16 @@ def _import_overseas(args: argparse.Namespace, settings: Settings, lang: str) ->
             for record in item.records
         )
         people = "; ".join(_person(person) for person in item.people)
-        _say(t(lang, "participants.cli.overseas.ambiguous_item", rows=rows, records=records, people=people))
+        _say(
+            t(
+                lang,
+                "participants.cli.overseas.ambiguous_item",
+                count=len(item.records),
+                rows=rows,
+                records=records,
+                people=people,
+            )
+        )
     _say(t(lang, "participants.cli.overseas.unmatched", count=len(result.unmatched)))
     if args.list_unmatched:
         for record in result.unmatched:

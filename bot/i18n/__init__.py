@@ -2,7 +2,9 @@
 
 Catalogs are gettext `.po` files under `catalog/<lang>/<feature>.po`, one per feature so features
 do not collide. Message ids are symbolic keys (`help.title`, `error.unknown_subcommand`), and texts
-use named placeholders (`{name}`). Dates and numbers are formatted for the language with Babel.
+use named placeholders (`{name}`). A text that counts uses a plural block,
+`{count, plural, one {# item} other {# items}}` (`bot/i18n/plural.py`), so each language says "1 item" and
+"2 items" its own way. Dates and numbers are formatted for the language with Babel.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.pofile import read_po
@@ -23,6 +26,7 @@ from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
 
 from bot.domain import Language
+from bot.i18n import plural
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +84,15 @@ def t(lang: Language | str, key: str, /, **params: object) -> str:
     if not params:
         return text
     resolved = {k: v.render(language) if isinstance(v, Localized) else v for k, v in params.items()}
+    text = plural.resolve(
+        text, resolved, _locale(language).plural_form, lambda value: format_number(value, language)
+    )
     return _one_club_word(text.format_map(_Params(resolved)))
+
+
+@cache
+def _locale(language: Language) -> Locale:
+    return Locale.parse(_BABEL_LOCALE[language])
 
 
 #: A club's name that already ends with the word "club" followed by the word a message adds after names
@@ -99,8 +111,8 @@ class _Params(dict[str, object]):
 
 
 def placeholders(text: str) -> set[str]:
-    """The named placeholders a text uses (for the catalog consistency test)."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The named placeholders a text uses, those of its plural blocks included (for the catalog tests)."""
+    return {name for _, name, _, _ in string.Formatter().parse(plural.skeleton(text)) if name}
 
 
 _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")

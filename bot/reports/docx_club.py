@@ -33,7 +33,7 @@ def profile_rows(club: ClubFigures, lang: Language) -> list[tuple[str, str]]:
         (t(lang, "reports.col.area"), text.area_name(club.club.field.review_area.value, lang)),
         (t(lang, "reports.col.leaders"), ", ".join(p.name(lang) for p in club.leaders) or "—"),
         (t(lang, "reports.col.channel"), f"#{club.club.channel_name}" if club.club.channel_name else "—"),
-        (t(lang, "reports.col.age_days"), text.counted(lang, "reports.doc.days", club.age_days)),
+        (t(lang, "reports.col.age_days"), t(lang, "reports.doc.days", count=club.age_days)),
     ]
 
 

@@ -50,11 +50,6 @@ def point_change(current: float, previous: float, lang: Language | str) -> str:
     return t(lang, "reports.doc.points_change", sign="+" if delta > 0 else "-", value=format_number(abs(delta), lang))
 
 
-def counted(lang: Language | str, key: str, count: int) -> str:
-    """`key` with `{count}`, in its singular form (`key.one`) for one: "1 response", "2 responses"."""
-    return t(lang, f"{key}.one" if count == 1 else key, count=format_number(count, lang))
-
-
 def display_width(value: str) -> int:
     """Columns a text takes in a grid: a wide (East Asian) character two, others one."""
     import unicodedata

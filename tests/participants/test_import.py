@@ -133,7 +133,7 @@ def test_bad_rows_import_nothing_and_are_each_printed(tmp_path: Path, meeting, d
     ]
     run = run_cli("import", "participants", str(write_csv(tmp_path / "bad.csv", rows)), "--meeting", MEETING_CODE)
     assert run.code == 1
-    assert "3 row(s) have problems, so nothing was imported" in run.err
+    assert "3 rows have problems, so nothing was imported" in run.err
     for line in (
         "Row 3, column '이름': The name is missing.",
         "Row 4, column '이메일': This is not a valid email address. (value: bad@)",

@@ -69,11 +69,11 @@ def test_each_rule_links_and_ambiguity_is_reported_not_guessed(tmp_path: Path, d
     assert f"row 4 → #{ids['jiwoo@utoronto.ca']} Jiwoo Lee" in out and "(by name and affiliation" in out
     assert "Ambiguous, not linked: 2" in out
     assert (
-        f"row(s) 5 [Choi Minho, Stanford University] ↔ candidate participants: "
+        f"row 5 [Choi Minho, Stanford University] ↔ candidate participants: "
         f"#{ids['minho@a.example']} Minho Choi <minho@a.example>; "
         f"#{ids['minho@b.example']} Minho Choi <minho@b.example>"
     ) in out
-    assert "row(s) 6, 7 [한 수진, TU Munchen; 한수진, TU München]" in out
+    assert "rows 6, 7 [한 수진, TU Munchen; 한수진, TU München]" in out
     assert f"#{ids['sujin@tum.de']} 한수진 <sujin@tum.de>" in out
     assert "Database rows matching no participant: 1" in out and "row 8: Nobody Here <nobody@x.org>" in out
 
@@ -113,7 +113,7 @@ def test_bad_values_in_the_overseas_file_are_left_out_not_fatal(tmp_path: Path, 
     rows = [HEADER, ["David Park", "not-an-email", "MIT", "Atlantis", "KSEA", ORCID_A[:-1] + "8"]]
     run = run_cli("import", "overseas-db", str(write_csv(tmp_path / "o.csv", rows)), "--dry-run")
     assert run.code == 0
-    assert "3 unusable value(s) were left out of the matching:" in run.out
+    assert "3 unusable values were left out of the matching:" in run.out
     assert "Row 2, column '이메일': This is not a valid email address." in run.out
     assert "by name and affiliation 1" in run.out and "Dry run: nothing was written." in run.out
     with database.session() as session:

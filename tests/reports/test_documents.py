@@ -272,6 +272,4 @@ def test_english_plurals_and_role_labels():
 
 
 def text_of(lang, key, count):
-    from bot.reports.text import counted
-
-    return counted(lang, key, count)
+    return t(lang, key, count=count)

@@ -143,7 +143,7 @@ def test_leaders_are_asked_once_reminded_unless_answered_and_can_write_and_edit_
     assert initial(form, "plans") == "• Joint proposal to NRF in March"  # this quarter's plans only
     assert "Spin qubit coherence" in initial(form, "highlights")
     shown = view_text(form)  # in the leader's language (their Slack is English), with what the club filed
-    assert "Spin qubit coherence" in shown and "Project review" in shown and "1 progress updates" in shown
+    assert "Spin qubit coherence" in shown and "Project review" in shown and "1 progress update" in shown
     answer = slack.standin.submit_view(
         leader,
         form.id,
@@ -272,7 +272,7 @@ def test_club_report_on_request_for_leaders_and_the_program_report_for_the_secre
     assert delivery.acked_in_time
     assert "2026 Q3" in seen_by_user(delivery)  # an answer at once, while the report is built
     answer = final_response(delivery, "operation report")
-    assert "1 progress updates" in answer and "The files come to you by DM." in answer
+    assert "1 progress update" in answer and "The files come to you by DM." in answer
     assert "draft" in answer  # the program report of Q3 does not exist: the club's is not stored
     deliver(slack)
     assert dm_files(slack, leader) == ["Quantum Hardware Club operation report 2026 Q3 (English)"]
