@@ -18,11 +18,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.domain import OutputStatus
+from bot.doi import bare_doi
+from bot.domain import OutputStatus, OutputType
 from bot.refs import ClubRef
 from bot.scholarly.clients import clients_from_settings
 from bot.scholarly.crossref import work_from_message
 from bot.scholarly.errors import ScholarlyError
+from bot.scholarly.http import HttpOptions
+from bot.scholarly.types import DoiAnswer, DoiKnown
 from bot.settings import Settings
 from bot.tracking.service.cards import refresh_card
 from bot.tracking.service.items import output_item
@@ -68,6 +71,62 @@ def cache(session: Session, doi: str, message: dict[str, Any] | None, now: datet
     return row
 
 
+def _answer(row: DoiMetadata) -> DoiAnswer:
+    if row.message is None:
+        return DoiAnswer(row.doi, DoiKnown.UNKNOWN)
+    kind = row.output_type if row.output_type in {o.value for o in OutputType} else None
+    return DoiAnswer(
+        row.doi,
+        DoiKnown.FOUND,
+        title=row.title,
+        venue=row.venue,
+        published=row.published_on,
+        crossref_type=row.crossref_type,
+        output_type=OutputType(kind) if kind else None,
+        authors=tuple(str(a) for a in row.authors or ()),
+    )
+
+
+def look_up(
+    db: Database,
+    settings: Settings,
+    doi: str,
+    *,
+    now: datetime,
+    budget: int = LOOKUP_BUDGET,
+    options: HttpOptions | None = None,
+) -> DoiAnswer:
+    """`doi` (bare) from the `doi_metadata` cache when it is fresh, else from Crossref within `budget` requests
+    (and `options`' timeouts), cached, an unknown DOI included. A failure is `DoiKnown.FAILED` (nothing cached)."""
+    with db.session() as session:
+        cached = session.get(DoiMetadata, doi)
+        if _fresh(cached, now):
+            assert cached is not None
+            return _answer(cached)
+    crossref = clients_from_settings(settings, budget=budget, options=options).crossref
+    try:
+        message = crossref.http.run(lambda http: crossref.message(http, doi))
+    except ScholarlyError as error:
+        log.warning("Crossref lookup of %s failed: %s", doi, error)
+        return DoiAnswer(doi, DoiKnown.FAILED)
+    with db.session() as session:
+        return _answer(cache(session, doi, message, now))
+
+
+#: A form waits for its lookup: two requests at most (a retry after a 5xx or a short 429), 1.5 s each.
+FORM_BUDGET = 2
+FORM_OPTIONS = HttpOptions(connect_timeout=1.0, read_timeout=1.5, deadline=1.5, attempts=2, max_retry_after=1.0)
+
+
+def for_form(db: Database, settings: Settings, text: str, *, now: datetime) -> DoiAnswer | None:
+    """The DOI typed in the output form looked up within the form's short budget (the cache first); None when
+    `text` is not a DOI."""
+    doi = bare_doi(text.strip().strip("<>"))
+    if doi is None:
+        return None
+    return look_up(db, settings, doi, now=now, budget=FORM_BUDGET, options=FORM_OPTIONS)
+
+
 def fill_output(db: Database, settings: Settings, output_id: int, *, now: datetime) -> Filled:
     """Look the output's DOI up (cache, else Crossref) and fill what the member left empty; update its card."""
     with db.session() as session:
@@ -75,29 +134,21 @@ def fill_output(db: Database, settings: Settings, output_id: int, *, now: dateti
         if output is None or output.deleted_at is not None or not output.doi:
             return Filled.GONE
         doi = output.doi
-        cached = session.get(DoiMetadata, doi)
-        fresh = _fresh(cached, now)
-    if not fresh:
-        crossref = clients_from_settings(settings, budget=LOOKUP_BUDGET).crossref
-        try:
-            message = crossref.http.run(lambda http: crossref.message(http, doi))
-        except ScholarlyError as error:
-            log.warning("Crossref lookup of %s failed: %s", doi, error)
-            return Filled.FAILED
+    answer = look_up(db, settings, doi, now=now)
+    if answer.known is DoiKnown.FAILED:
+        return Filled.FAILED
     with db.session() as session:
-        row = session.get(DoiMetadata, doi) if fresh else cache(session, doi, message, now)
-        assert row is not None
         output = session.get(Output, output_id)
         if output is None or output.deleted_at is not None:
             return Filled.GONE
-        if row.message is not None:
-            if not output.title.strip() and row.title:
-                output.title = row.title
-            if output.occurred_on is None and row.published_on and output.status == OutputStatus.PUBLISHED.value:
-                output.occurred_on = row.published_on
+        if answer.known is DoiKnown.FOUND:
+            if not output.title.strip() and answer.title:
+                output.title = answer.title
+            if output.occurred_on is None and answer.published and output.status == OutputStatus.PUBLISHED.value:
+                output.occurred_on = answer.published
             output.updated_at = now
         club = session.get(Club, output.club_id)
         assert club is not None
         session.flush()
         refresh_card(session, ClubRef.of(club), output_item(session, output))
-        return Filled.FILLED if row.message is not None else Filled.UNKNOWN
+        return Filled.FILLED if answer.known is DoiKnown.FOUND else Filled.UNKNOWN
