@@ -33,19 +33,28 @@ class FormGuard:
         view = body.get("view") or {}
         user_id = (body.get("user") or {}).get("id", "")
         form = FORMS.get(view.get("callback_id", ""))
-        caller = Caller(user_id, is_admin=runtime.settings.is_admin(user_id))
-        if form is not None and form.club_scoped:
-            club_id = metadata(view).get("club")
-            if isinstance(club_id, int):
-                with runtime.db.session() as session:
-                    participant_id, role = standing_in(session, club_id, user_id)
-                caller = Caller(user_id, is_admin=caller.is_admin, club_role=role, participant_id=participant_id)
-        if form is not None and allowed(form.rule, caller):
+        if may_use_form(runtime, view, user_id):
             return next()
         log.warning("refused a submission of form %s by %s", view.get("callback_id"), user_id)
         lang = runtime.language_of(user_id)
         text = refusal(lang, form.rule).text if form else t(lang, "error.unknown_form")
         return BoltResponse(status=200, body={"response_action": "push", "view": notice(lang, text)})
+
+
+def may_use_form(runtime: Runtime, view: dict[str, Any], user_id: str) -> bool:
+    """Whether `user_id` may use the form `view` (its rule in `bot.access.FORMS`, in the club it is about): for
+    a submission, and for what a form does as it is filled (`block_actions` from it)."""
+    form = FORMS.get(view.get("callback_id", ""))
+    if form is None:
+        return False
+    caller = Caller(user_id, is_admin=runtime.settings.is_admin(user_id))
+    if form.club_scoped:
+        club_id = metadata(view).get("club")
+        if isinstance(club_id, int):
+            with runtime.db.session() as session:
+                participant_id, role = standing_in(session, club_id, user_id)
+            caller = Caller(user_id, is_admin=caller.is_admin, club_role=role, participant_id=participant_id)
+    return allowed(form.rule, caller)
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:

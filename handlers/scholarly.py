@@ -1,5 +1,6 @@
 """Scholarly metadata in Slack: the leaders' *Record as the club's output* and *Not ours* buttons on a discovered
-joint work's DM, and the Crossref lookup of a filed output's DOI, started after the filing is acknowledged.
+joint work's DM, the output form filled as its DOI is pasted (`block_actions` from the DOI input, which has
+`dispatch_action`), and the Crossref lookup of a filed output's DOI, started after the filing is acknowledged.
 
 Each listener acks, calls `bot.scholarly.suggestions.decide` and answers privately; every leader's DM about the
 suggestion is updated through the outbox to show the decision.
@@ -18,9 +19,13 @@ from bot.errors import UserError
 from bot.help import user_error
 from bot.runtime import Runtime
 from bot.scholarly import lookup, suggestions
+from bot.scholarly.form import DOI_FIELD, filled_form
 from bot.scholarly.types import CONFIRM_SUGGESTION, REJECT_SUGGESTION
 from bot.scholarly.views import decision_answer
+from bot.slack.types import OutcomeUnknown, SlackRefused
+from bot.tracking.types import OUTPUT_FORM
 from handlers.answers import tell
+from handlers.forms import may_use_form
 from handlers.router import CommandRouter
 
 log = logging.getLogger(__name__)
@@ -62,11 +67,32 @@ class ScholarlyListeners:
         ack()
         self._decide(body, action, confirm=False)
 
+    def doi_entered(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A DOI pasted (or typed, or Enter pressed) in the output form: looked up (cache, else Crossref within
+        the form's short budget) and the form updated with what was found, with the view's hash, so a form
+        changed meanwhile (a later keystroke's answer) is never overwritten by an older answer."""
+        ack()
+        view = body.get("view") or {}
+        user_id = body["user"]["id"]
+        if view.get("callback_id") != OUTPUT_FORM or not may_use_form(self.runtime, view, user_id):
+            return
+        raw = str(action.get("value") or "")
+        answer = lookup.for_form(self.runtime.db, self.runtime.settings, raw, now=datetime.now(UTC))
+        updated = filled_form(self.runtime.language_of(user_id), view, raw, answer)
+        try:
+            self.runtime.slack.update_view(view["id"], updated, hash_=view.get("hash"))
+        except SlackRefused as refused:
+            # hash_conflict: the form changed since (a later answer is on it); not_found: it was closed
+            log.info("the output form %s was not filled: %s", view.get("id"), refused.error)
+        except OutcomeUnknown:
+            log.warning("the output form %s may not have been filled", view.get("id"))
+
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
     listeners = ScholarlyListeners(runtime)
     app.action(CONFIRM_SUGGESTION)(listeners.confirm)
     app.action(REJECT_SUGGESTION)(listeners.reject)
+    app.action({"block_id": DOI_FIELD, "action_id": DOI_FIELD})(listeners.doi_entered)
 
 
 def look_up_later(runtime: Runtime, output_id: int) -> threading.Thread:

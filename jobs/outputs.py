@@ -8,24 +8,31 @@
   DMs queued (`bot.scholarly.suggestions.record`). A failure (OpenAlex down, rate-limited, malformed, the
   request budget spent) fails the run with nothing stored, and the next hourly check runs it again; a
   suggestion is unique per club and DOI and each DM deduplicated, so nothing is lost or sent twice.
+
+`doi-lookups`: every hour, the filed DOIs Crossref has not answered for yet (the lookup after the filing failed
+for a passing reason: a timeout, a 5xx, a 429, the budget) are looked up again (`bot.scholarly.lookup.retry_owed`)
+until Crossref answers, found or unknown (404); each output's card is updated once (`doi_looked_up_at`).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import TextIO
 
 from sqlalchemy.orm import Session
 
-from bot.periods import Due, latest_weekly
+from bot.periods import Due, latest_interval, latest_weekly
 from bot.runtime import Runtime
-from bot.scholarly import rosters, suggestions
+from bot.scholarly import lookup, rosters, suggestions
 from bot.scholarly.clients import clients_from_settings
 from bot.scholarly.errors import ScholarlyError
 from bot.scholarly.types import DiscoveryRun
 from jobs import runs
 from jobs.base import PeriodicJob
 from storage.models import utcnow
+
+log = logging.getLogger(__name__)
 
 NAME = "outputs-discovery"
 WEEKDAY = 0  # Monday
@@ -85,6 +92,41 @@ JOB = PeriodicJob(
     due=due,
     for_period=for_period,
     work=work,
+)
+
+
+# --- doi-lookups: a filed DOI whose Crossref lookup failed, tried again ------------------------------------
+
+LOOKUPS_NAME = "doi-lookups"
+LOOKUPS_EVERY = 3600
+
+
+def lookups_due(runtime: Runtime, now: datetime) -> list[Due]:
+    period, slot = latest_interval(now, seconds=LOOKUPS_EVERY)
+    return [Due(period, "", slot)]
+
+
+def lookups_for_period(runtime: Runtime, period: str) -> list[Due]:
+    return [Due(period, "", utcnow())]
+
+
+def retry_lookups(runtime: Runtime, due: Due, session: Session) -> None:
+    """Each lookup in its own transactions (Crossref is never asked inside the run's); the run's transaction
+    only marks it done. A lookup that fails again stays owed for the next hour's run."""
+    retried = lookup.retry_owed(runtime.db, runtime.settings, now=utcnow())
+    if retried.filled or retried.unknown:
+        runtime.outbox.poke()
+    log.info("%s %s: %s", LOOKUPS_NAME, due.period, retried)
+
+
+LOOKUPS_JOB = PeriodicJob(
+    name=LOOKUPS_NAME,
+    description="filed DOIs whose Crossref lookup failed (timeout, 5xx, 429), looked up again until Crossref answers",
+    check="40 * * * *",
+    grace=timedelta(hours=1),
+    due=lookups_due,
+    for_period=lookups_for_period,
+    work=retry_lookups,
 )
 
 

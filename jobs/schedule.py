@@ -12,4 +12,5 @@ SCHEDULE: tuple[PeriodicJob | RecurringTask, ...] = (
     *tracking.JOBS,
     *reports.JOBS,
     outputs.JOB,
+    outputs.LOOKUPS_JOB,
 )

@@ -23,6 +23,7 @@ import bot.clubs.views
 import bot.digests.views
 import bot.help
 import bot.reports.views
+import bot.scholarly.form
 import bot.scholarly.views
 import bot.slack.blocks
 import bot.slack.modals
@@ -56,6 +57,7 @@ MODULES: list[ModuleType] = [
     bot.tracking.views.status,
     bot.tracking.views.surveys,
     bot.scholarly.views,
+    bot.scholarly.form,
     bot.help,
     bot.slack.modals,
 ]
@@ -164,6 +166,30 @@ def _home(maker: Maker) -> list[Surface]:
     return [Surface(bot.clubs.views.home(**args), "home")]
 
 
+def _filled_form(maker: Maker) -> list[Surface]:
+    """The output form filled from a DOI's answer (long title, venue, many authors, another type), and the
+    form saying the DOI is unknown, that Crossref was out of reach, and that the text is not a DOI."""
+    from datetime import date
+
+    from bot.domain import OutputType
+    from bot.scholarly.types import DoiAnswer, DoiKnown
+
+    view = {**bot.tracking.views.modals.output_form(maker.lang, {"club": 1, "channel": "C1"}), "state": {}}
+    doi = maker.string("doi")
+    found = DoiAnswer(
+        doi,
+        DoiKnown.FOUND,
+        title=maker.string("title"),
+        venue=maker.string("venue"),
+        published=date(2026, 9, 14),
+        crossref_type=maker.string("crossref_type"),
+        output_type=OutputType.OTHER,
+        authors=tuple(maker.string("name") for _ in range(maker.items)),
+    )
+    answers = [found, DoiAnswer(doi, DoiKnown.UNKNOWN), DoiAnswer(doi, DoiKnown.FAILED), None]
+    return [Surface(bot.scholarly.form.filled_form(maker.lang, view, doi, answer), "modal") for answer in answers]
+
+
 CASES: dict[str, str | Case | NotASurface] = {
     # clubs
     "bot.clubs.views.welcome": AUTO,
@@ -183,6 +209,7 @@ CASES: dict[str, str | Case | NotASurface] = {
     # outputs found through OpenAlex
     "bot.scholarly.views.suggestion_message": AUTO,
     "bot.scholarly.views.decision_answer": AUTO,
+    "bot.scholarly.form.filled_form": _filled_form,
     # digests
     "bot.digests.views.digest_post": AUTO,
     "bot.digests.views.preview_preparing": AUTO,

@@ -29,6 +29,8 @@ CONSOLE_HELP = """Console commands:
   :dm                    go to your direct messages with @clubbot (surveys and reminders arrive there)
   :say TEXT              post a message in the current channel as the current person
   :view                  show the modal open for you: each field's NAME, options and current value
+  :type NAME=VALUE       type (or paste) into a text field of that modal and press Enter; a field that
+                         reacts as it is filled (the output form's DOI) is answered at once (then :view)
   :submit NAME=VALUE ..  fill in and submit that modal (NAME as :view shows it; a,b for several values)
   :close                 close the modal (Cancel)
   :click ACTION [VALUE]  press a button in the modal or the latest bot message of the channel
@@ -47,6 +49,7 @@ COMMANDS = (
     "dm",
     "say",
     "view",
+    "type",
     "submit",
     "close",
     "click",
@@ -151,6 +154,7 @@ class Console:
             "dm": self.to_dm,
             "say": lambda: self.post(rest),
             "view": self.show_view,
+            "type": lambda: self.type_into(rest),
             "submit": lambda: self.submit(rest),
             "close": self.close,
             "click": lambda: self.click(rest),
@@ -290,6 +294,28 @@ class Console:
         delivery = self.standin.submit_view(self.state.user_id, view["id"], values)
         self._after(delivery)
 
+    def type_into(self, text: str) -> None:
+        """Type into one text field of the open modal and press Enter: Slack sends block_actions only for an
+        input with `dispatch_action` (the bot then updates the modal); other fields keep the text for :submit."""
+        view = self._open_view()
+        if view is None:
+            self.say("No modal is open for you.")
+            return
+        key, sep, value = text.strip().partition("=")
+        item = forms.find_field(view, key.strip()) if sep else None
+        if item is None or item.kind not in TEXT_FIELDS:
+            known = ", ".join(f.name for f in forms.fields(view) if f.kind in TEXT_FIELDS)
+            self.say(f"Usage: :type NAME=VALUE, NAME one of the modal's text fields: {known}.")
+            return
+        delivery = self.standin.type_text(
+            self.state.user_id, view["id"], item.block_id, value.strip(), action_id=item.action_id, press_enter=True
+        )
+        if delivery is None:
+            self.say(f"  (typed into [{item.name}]; Slack sends it with the form when you :submit)")
+            return
+        self._after(delivery)
+        self.say("  (:view shows the form as the bot left it)")
+
     def _people_ids(self, item: forms.Field, value: str) -> str:
         """`@name` for people pickers: the console knows people by name, Slack's pickers send IDs."""
         if item.kind not in {"users_select", "multi_users_select"}:
@@ -335,6 +361,9 @@ class Console:
                 message_ts=message.ts,
             )
         self._after(delivery)
+
+
+TEXT_FIELDS = frozenset({"plain_text_input", "email_text_input", "url_text_input", "number_input"})
 
 
 def _given(values: dict[str, dict[str, Any]], item: forms.Field) -> bool:

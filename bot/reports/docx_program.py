@@ -13,6 +13,7 @@ from bot.domain import Language
 from bot.i18n import t
 from bot.reports import docx, text
 from bot.reports.charts import chart_titles
+from bot.reports.papers import PaperCounts
 from bot.reports.results import ProgramFigures
 from bot.reports.rows import Dataset
 from bot.reports.settings import ReportSettings
@@ -67,6 +68,26 @@ def summary_rows(program: ProgramFigures, lang: Language) -> list[tuple[str, str
     ]
 
 
+def papers_table(papers: PaperCounts, lang: Language) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The header and rows of the joint papers' table: filed by members and discovered through OpenAlex, with
+    how many are international, and the members with an ORCID iD (discovery needs one)."""
+    num = lambda v: text.number(v, lang)  # noqa: E731
+    header = [t(lang, "reports.col.figure"), t(lang, "reports.col.papers"), t(lang, "reports.col.international")]
+    total = papers.filed + papers.discovered
+    total_international = papers.filed_international + papers.discovered_international
+    rows = [
+        (t(lang, "reports.papers.filed"), num(papers.filed), num(papers.filed_international)),
+        (t(lang, "reports.papers.discovered"), num(papers.discovered), num(papers.discovered_international)),
+        (t(lang, "reports.papers.total"), num(total), num(total_international)),
+        (
+            t(lang, "reports.papers.orcid"),
+            f"{num(papers.members_with_orcid)} / {num(papers.members)}",
+            "—",
+        ),
+    ]
+    return header, rows
+
+
 # --- the program's document --------------------------------------------------------------------------------------
 
 
@@ -91,6 +112,8 @@ def program_document(
         summary_rows(program, lang),
         t(lang, "reports.doc.t_summary"),
     )
+    papers = program.papers
+    docx.table(d, *papers_table(papers, lang), t(lang, "reports.doc.t_papers"))
     titles = chart_titles(program, lang)
     for key in ("scores", "outputs", "fields"):
         if key in charts:

@@ -287,6 +287,7 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
                 narrative=narratives.get(club.id),
                 score=club_score,
                 inactive=inactive,
+                papers=paper_counts(dataset, [club.id]),
             )
         )
     return results

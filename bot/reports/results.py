@@ -113,6 +113,8 @@ class ClubFigures:
     narrative: NarrativeRow | None
     score: Score
     inactive: bool
+    #: The club's members with an ORCID iD and its joint papers, filed and discovered (`bot.reports.papers`).
+    papers: PaperCounts = field(default_factory=PaperCounts)
 
     @property
     def member_count(self) -> int:

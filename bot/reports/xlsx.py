@@ -46,6 +46,11 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "inactive",
         "outstanding",
         "score",
+        "papers_filed",
+        "papers_filed_international",
+        "papers_discovered",
+        "papers_discovered_international",
+        "members_with_orcid",
     ),
     "score": ("club", "component", "raw", "value", "weight", "points"),
     "fields": (
@@ -131,6 +136,11 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                 text.yes_no(club.inactive, lang),
                 text.yes_no(club.club.id in outstanding, lang),
                 round(club.score.total, 2),
+                club.papers.filed,
+                club.papers.filed_international,
+                club.papers.discovered,
+                club.papers.discovered_international,
+                club.papers.members_with_orcid,
             )
         )
         for component in club.score.components:

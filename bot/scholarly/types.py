@@ -66,6 +66,28 @@ class WorkMetadata:
         return frozenset(a.orcid for a in self.authors if a.orcid)
 
 
+class DoiKnown(StrEnum):
+    """What a DOI lookup learnt: Crossref knows the DOI, does not know it (404), or could not be asked."""
+
+    FOUND = "found"
+    UNKNOWN = "unknown"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DoiAnswer:
+    """A DOI looked up (in the cache, else in Crossref): what a form or a card shows of it."""
+
+    doi: str
+    known: DoiKnown
+    title: str | None = None
+    venue: str | None = None
+    published: date | None = None
+    crossref_type: str | None = None
+    output_type: OutputType | None = None
+    authors: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class OpenAlexAuthor:
     """An OpenAlex author profile found for an ORCID iD."""

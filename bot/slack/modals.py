@@ -96,13 +96,21 @@ def text_input(
     placeholder: str | None = None,
     max_length: int = PLAIN_INPUT_LIMIT,
     hint: str | None = None,
+    dispatch: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """A text input; with `dispatch` (`on_enter_pressed`, `on_character_entered`) the input block has
+    `dispatch_action` and Slack sends a `block_actions` payload as the person types, pastes or presses Enter."""
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
     if initial:
         element["initial_value"] = initial[:max_length]
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    return _input(block_id, label, element, optional=optional, hint=hint)
+    if dispatch:
+        element["dispatch_action_config"] = {"trigger_actions_on": list(dispatch)}
+    block = _input(block_id, label, element, optional=optional, hint=hint)
+    if dispatch:
+        block["dispatch_action"] = True
+    return block
 
 
 def _option(value: str, text: str) -> dict[str, Any]:

@@ -30,6 +30,8 @@ OTHER_SELECTS = frozenset(
 SELECTS = STATIC_SELECTS | EXTERNAL_SELECTS | OTHER_SELECTS
 CHOICE_ELEMENTS = frozenset({"checkboxes", "radio_buttons"})
 TEXT_INPUTS = frozenset({"plain_text_input", "email_text_input", "url_text_input", "number_input"})
+#: https://docs.slack.dev/reference/block-kit/composition-objects/dispatch-action-configuration-object
+DISPATCH_TRIGGERS = frozenset({"on_enter_pressed", "on_character_entered"})
 PICKERS = frozenset({"datepicker", "timepicker", "datetimepicker"})
 # which elements each container takes (https://api.slack.com/reference/block-kit/blocks, "Works with")
 INPUT_ELEMENTS = SELECTS | CHOICE_ELEMENTS | TEXT_INPUTS | PICKERS | {"file_input", "rich_text_input"}
@@ -244,10 +246,28 @@ class Checker:
                 self.error("missing required field: is_decimal_allowed", pointer)
         elif kind == "image":
             self.image(element, pointer, "image_element")
+        if "dispatch_action_config" in element:
+            self.dispatch_config(element, pointer)
         if kind.startswith("multi_"):
             self.number(
                 element.get("max_selected_items"), f"{pointer}/max_selected_items", "multi_select.max_selected_items"
             )
+
+    def dispatch_config(self, element: dict[str, Any], pointer: str) -> None:
+        """`dispatch_action_config` (text inputs only): `trigger_actions_on`, a non-empty list of
+        `on_enter_pressed` / `on_character_entered`."""
+        here = f"{pointer}/dispatch_action_config"
+        if element.get("type") not in TEXT_INPUTS:
+            self.error("dispatch_action_config is only allowed on text inputs", here)
+            return
+        config = element["dispatch_action_config"]
+        triggers = config.get("trigger_actions_on") if isinstance(config, dict) else None
+        if not isinstance(triggers, list) or not triggers:
+            self.error("missing required field: trigger_actions_on", here)
+            return
+        for i, trigger in enumerate(triggers):
+            if trigger not in DISPATCH_TRIGGERS:
+                self.error("must be one of on_enter_pressed, on_character_entered", f"{here}/trigger_actions_on/{i}")
 
     def date(self, value: Any, pointer: str) -> None:
         if value is None:

@@ -98,13 +98,7 @@ class Interactions(ResponseUrls):
                     view.state.setdefault("values", {}).setdefault(block["block_id"], {})[element.get("action_id")] = (
                         shaped
                     )
-                trigger_id = self.ws.new_trigger(user_id, view.id)
-                payload["container"] = {"type": "view", "view_id": view.id}
-                payload["trigger_id"] = trigger_id
-                payload["team"] = self._team()
-                payload["enterprise"] = None
-                payload["is_enterprise_install"] = False
-                payload["view"] = view.to_api()
+                trigger_id = self._in_view(payload, user_id, view)
                 url = None
             else:
                 assert message is not None
@@ -135,6 +129,79 @@ class Interactions(ResponseUrls):
             with self._lock:
                 self._response_deliveries[rid] = delivery
         self._post_interaction(delivery, signature=signature, timestamp=None if timestamp is None else str(timestamp))
+        self._save()
+        return delivery
+
+    def _in_view(self, payload: dict[str, Any], user_id: str, view: View) -> str:
+        """The parts of a block_actions payload from a view (a modal or the Home tab); its new trigger id."""
+        trigger_id = self.ws.new_trigger(user_id, view.id)
+        payload["container"] = {"type": "view", "view_id": view.id}
+        payload["trigger_id"] = trigger_id
+        payload["team"] = self._team()
+        payload["enterprise"] = None
+        payload["is_enterprise_install"] = False
+        payload["view"] = view.to_api()
+        return trigger_id
+
+    def type_text(
+        self,
+        user_id: str,
+        view_id: str,
+        block_id: str,
+        text: str,
+        *,
+        action_id: str | None = None,
+        press_enter: bool = False,
+    ) -> Delivery | None:
+        """A person types (or pastes) `text` into a text input of the modal on top of their screen, and presses
+        Enter if `press_enter`. What is typed stays in the view's state (sent with the submission and with any
+        block_actions from the view). Only an input block with `dispatch_action: true` sends a `block_actions`
+        payload, as Slack does: on each change when its element's `dispatch_action_config.trigger_actions_on`
+        has `on_character_entered`, on Enter when it has `on_enter_pressed` (the default). Returns the delivery,
+        or None when nothing was sent."""
+        with self.ws.lock:
+            user = self._user(user_id)
+            stack = self.ws.modal_stacks.get(user_id) or []
+            if not stack or stack[-1] != view_id:
+                raise StandInUsageError(f"view {view_id} is not the modal on top of {user_id}'s screen")
+            view = self.ws.views[view_id]
+            found = next(
+                (
+                    (b, e)
+                    for b, e in blockkit.iter_elements(view.blocks)
+                    if b.get("block_id") == block_id and (action_id is None or e.get("action_id") == action_id)
+                ),
+                None,
+            )
+            if found is None or found[0].get("type") != "input":
+                raise StandInUsageError(f"view {view_id} has no input block {block_id!r}")
+            block, element = found
+            if element.get("type") not in blockkit.VALUE_INPUTS:
+                raise StandInUsageError(f"input {block_id} is a {element.get('type')}, not a text input")
+            max_length = element.get("max_length")
+            if isinstance(max_length, int) and len(text) > max_length:
+                raise StandInUsageError(f"input {block_id} takes at most {max_length} characters (Slack stops typing)")
+            shaped = {"type": element.get("type"), **blockkit.selection(element, text)}
+            view.state.setdefault("values", {}).setdefault(block_id, {})[element.get("action_id")] = shaped
+            triggers = (element.get("dispatch_action_config") or {}).get("trigger_actions_on") or ["on_enter_pressed"]
+            sends = block.get("dispatch_action") is True and (
+                "on_character_entered" in triggers or (press_enter and "on_enter_pressed" in triggers)
+            )
+            if not sends:
+                self._save()
+                return None
+            action = blockkit.action_payload(block, element, text)
+            action.pop("placeholder", None)
+            payload: dict[str, Any] = {
+                "type": "block_actions",
+                "user": user.summary(self.team_id),
+                "api_app_id": self.app_id,
+                "token": self.verification_token,
+            }
+            trigger_id = self._in_view(payload, user_id, view)
+            payload["actions"] = [action]
+        delivery = Delivery(kind="block_actions", payload=payload, trigger_id=trigger_id)
+        self._post_interaction(delivery)
         self._save()
         return delivery
 

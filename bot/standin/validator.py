@@ -98,6 +98,8 @@ def _block(check: Checker, block: dict[str, Any], here: str) -> None:
     elif kind == "input":
         check.text(block.get("label"), f"{here}/label", "input.label", plain_only=True)
         check.text(block.get("hint"), f"{here}/hint", "input.hint", plain_only=True, required=False)
+        if "dispatch_action" in block and not isinstance(block["dispatch_action"], bool):
+            check.error("must be a boolean", f"{here}/dispatch_action")
         if "element" not in block:
             check.error("missing required field: element", here)
         else:

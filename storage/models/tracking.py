@@ -49,6 +49,8 @@ class Output(TimestampMixin, SoftDeleteMixin, Base):
     doi: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str | None] = mapped_column(String(2000))
     note: Mapped[str | None] = mapped_column(Text)
+    #: When Crossref answered for `doi` (found or unknown); None while a lookup is owed (`jobs.outputs` retries).
+    doi_looked_up_at: Mapped[datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     confirmed_at: Mapped[datetime | None]
     #: Filed by a member, or discovered through OpenAlex and confirmed by a leader.

@@ -257,9 +257,10 @@ def test_captions_are_numbered_and_charts_only_compare(built, lang):
     folder, report, _ = built
     document = Document(path_of(folder, report, "docx", lang.value))
     captions = [p.text for p in document.paragraphs if p.text.startswith(t(lang, "reports.doc.caption.table") + " ")]
-    assert captions[:2] == [
+    assert captions[:3] == [
         f"{t(lang, 'reports.doc.caption.table')} 1. {t(lang, 'reports.doc.t_summary')}",
-        f"{t(lang, 'reports.doc.caption.table')} 2. {t(lang, 'reports.doc.t_fields')}",
+        f"{t(lang, 'reports.doc.caption.table')} 2. {t(lang, 'reports.doc.t_papers')}",
+        f"{t(lang, 'reports.doc.caption.table')} 3. {t(lang, 'reports.doc.t_fields')}",
     ]
     assert [f.kind for f in report.files if f.lang == lang.value].count("png") == 3
 
@@ -273,3 +274,49 @@ def test_english_plurals_and_role_labels():
 
 def text_of(lang, key, count):
     return t(lang, key, count=count)
+
+
+def _with_papers():
+    """The test dataset with a discovered international joint paper of club 1 and a member with an ORCID iD."""
+    from dataclasses import replace
+
+    from bot.domain import OutputType
+    from bot.reports.rows import OutputRow
+    from tests.reports.data import seoul
+
+    data = dataset()
+    found = OutputRow(
+        4, 1, OutputType.PAPER, "Found through OpenAlex", "published", seoul(2026, 11, 2, 9),
+        doi="10.1000/found.1", source="discovered", international=True,
+    )  # fmt: skip
+    people = {**data.people, 2: replace(data.people[2], has_orcid=True)}
+    return replace(data, outputs=(*data.outputs, found), people=people)
+
+
+@pytest.mark.parametrize("lang", [Language.KO, Language.EN])
+def test_the_reports_show_joint_papers_filed_and_discovered_and_members_with_orcid(built, lang):
+    from bot.reports.docx_program import papers_table
+
+    folder, report, _ = built
+    document = Document(path_of(folder, report, "docx", lang.value))
+    header, rows = papers_table(program_figures(dataset(), SETTINGS).papers, lang)
+    table = next(tb for tb in table_texts(document) if tb[0] == header)
+    assert [tuple(r) for r in table[1:]] == rows
+    assert table[1] == [t(lang, "reports.papers.filed"), "1", "0"]  # the filed paper, not international
+    assert table[2] == [t(lang, "reports.papers.discovered"), "0", "0"]
+
+    data = _with_papers()
+    program = program_figures(data, SETTINGS)
+    _, rows = papers_table(program.papers, lang)
+    assert rows[1] == (t(lang, "reports.papers.discovered"), "1", "1")
+    assert rows[2] == (t(lang, "reports.papers.total"), "2", "1")
+    assert rows[3][1] == f"1 / {program.papers.members}"
+    workbook = load_workbook(io.BytesIO(xlsx.write_workbook(program, data, lang)))
+    values = list(workbook[t(lang, "reports.sheet.clubs")].iter_rows(values_only=True))
+    clubs = {row[1]: dict(zip(values[0], row, strict=True)) for row in values[1:]}
+    col = lambda c: t(lang, f"reports.col.{c}")  # noqa: E731
+    quantum = clubs["Quantum Hardware Club"]
+    assert [quantum[col(c)] for c in ("papers_filed", "papers_filed_international")] == [1, 0]
+    assert [quantum[col(c)] for c in ("papers_discovered", "papers_discovered_international")] == [1, 1]
+    assert quantum[col("members_with_orcid")] == 1
+    assert clubs["AI Safety Club"][col("papers_discovered")] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .. import blockkit
 from ..types import View
 from ..validator import view_errors
 from ..workspace import TRIGGER_TTL
@@ -96,14 +97,15 @@ def views_push(ctx: CallContext) -> dict[str, Any]:
 
 def replace_view(ctx: CallContext, view: View, payload: dict[str, Any]) -> None:
     """views.update / response_action update: same id, new content and hash; state kept where the
-    same block_id/action_id still exists (as the Slack client keeps typed values)."""
+    same block_id and action_id still exist (as the Slack client keeps typed values, "Preserving input entry":
+    an input whose block_id or action_id changed shows its new initial value)."""
     old_values = view.state.get("values", {})
     view.load(payload)
     keep: dict[str, Any] = {}
-    for block in view.blocks:
-        block_id = block.get("block_id")
-        if isinstance(block_id, str) and block_id in old_values:
-            keep[block_id] = old_values[block_id]
+    for block, element in blockkit.iter_elements(view.blocks):
+        block_id, action_id = block.get("block_id"), element.get("action_id")
+        if isinstance(block_id, str) and action_id in (old_values.get(block_id) or {}):
+            keep.setdefault(block_id, {})[action_id] = old_values[block_id][action_id]
     view.state = {"values": keep}
     stamp_view(ctx, view)
 

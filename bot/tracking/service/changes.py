@@ -193,6 +193,8 @@ def edit_output(
     row.type = draft.type
     row.title = draft.title.strip()
     row.occurred_on = draft.occurred_on
+    if draft.doi != row.doi:
+        row.doi_looked_up_at = None  # the new DOI is looked up by the `doi-lookups` job
     row.doi = draft.doi
     row.url = draft.url
     row.note = (draft.note or "").strip() or None
@@ -276,6 +278,8 @@ def change_output(
     if change.occurred_on:
         row.occurred_on = change.occurred_on
     if change.doi:
+        if change.doi != row.doi:
+            row.doi_looked_up_at = None  # the new DOI is looked up by the `doi-lookups` job
         row.doi = change.doi
     if change.url:
         row.url = change.url

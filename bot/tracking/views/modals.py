@@ -242,6 +242,8 @@ def output_form(
             optional=True,
             max_length=300,
             placeholder="10.1234/abcd.5678",
+            hint=t(lang, "tracking.form.doi_hint"),
+            dispatch=("on_enter_pressed", "on_character_entered"),
         ),
         text_input(
             "url",
