@@ -24,7 +24,9 @@ def upgrade() -> None:
         sa.Column("club_id", sa.Integer(), nullable=False),
         sa.Column("picked_by", sa.String(length=32), nullable=True),
         sa.Column("picked_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["club_id"], ["clubs.id"], name=op.f("fk_casebook_picks_club_id_clubs"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["club_id"], ["clubs.id"], name=op.f("fk_casebook_picks_club_id_clubs"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_casebook_picks")),
         sa.UniqueConstraint("year", "club_id", name=op.f("uq_casebook_picks_year_club_id")),
     )
