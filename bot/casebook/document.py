@@ -100,7 +100,7 @@ def _timeline(document: DocxDocument, chapter: Chapter, lang: Language) -> None:
     document.add_heading(t(lang, "cases.doc.h_timeline"), level=2)
     lines = [line for event in chapter.timeline if (line := _event_line(event, lang))]
     left_out = len(chapter.timeline) - len(lines)
-    if not lines:
+    if not chapter.timeline:
         rdocx.paragraph(document, t(lang, "cases.doc.no_timeline"))
     for line in lines:
         rdocx.paragraph(document, line, style="List Bullet")
