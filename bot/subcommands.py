@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 # Feature modules register their subcommands (with their rules) when imported.
+from bot.casebook import parse as casebook  # noqa: F401
 from bot.clubs import parse as clubs  # noqa: F401
 from bot.digests import parse as digests  # noqa: F401
 from bot.reports import parse as reports  # noqa: F401

@@ -8,12 +8,25 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from handlers import away, clubs, deadlines, digests, errors, forms, reports, router, scholarly, surveys, tracking
+from handlers import (
+    away,
+    casebook,
+    clubs,
+    deadlines,
+    digests,
+    errors,
+    forms,
+    reports,
+    router,
+    scholarly,
+    surveys,
+    tracking,
+)
 from handlers import help as help_feature
 from handlers.router import CommandRouter
 
 #: The features, each with `register(app, router, runtime)`.
-FEATURES = (help_feature, clubs, away, tracking, surveys, deadlines, digests, reports, scholarly)
+FEATURES = (help_feature, clubs, away, tracking, surveys, deadlines, digests, reports, scholarly, casebook)
 #: The Events API subscriptions the listeners need (manifest.yml must declare exactly these).
 SUBSCRIBED_EVENTS: frozenset[str] = clubs.EVENTS | tracking.EVENTS
 

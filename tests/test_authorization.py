@@ -49,6 +49,12 @@ EXAMPLES = {
     "survey": "survey",
     "survey results": "survey results",
     "outcome-report": "outcome-report",
+    "casebook pick": "casebook pick",
+    "casebook unpick": "casebook unpick",
+    "casebook list": "casebook list",
+    "casebook interview": "casebook interview",
+    "casebook foreword": "casebook foreword",
+    "report brief": "report brief",
 }
 ROLES = ("admin", "leader", "other_leader", "member", "non_member", "unknown")
 REFUSED = "Sorry, only"

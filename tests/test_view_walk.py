@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+import bot.casebook.views
 import bot.clubs.views
 import bot.digests.views
 import bot.help
@@ -45,6 +46,7 @@ from bot.subcommands import SUBCOMMANDS, CommandError
 from tests.extremes import NOW, SEOUL, Maker
 
 MODULES: list[ModuleType] = [
+    bot.casebook.views,
     bot.clubs.views,
     bot.digests.views,
     bot.reports.views,
@@ -206,6 +208,16 @@ CASES: dict[str, str | Case | NotASurface] = {
     "bot.clubs.views.record_form": AUTO,
     "bot.clubs.views.archive_confirm": AUTO,
     "bot.clubs.views.away_form": AUTO,
+    # the casebook and the December brief
+    "bot.casebook.views.listing_message": AUTO,
+    "bot.casebook.views.pick_answer": AUTO,
+    "bot.casebook.views.unpick_answer": AUTO,
+    "bot.casebook.views.consent_message": AUTO,
+    "bot.casebook.views.consent_answer": AUTO,
+    "bot.casebook.views.interview_modal": AUTO,
+    "bot.casebook.views.foreword_modal": AUTO,
+    "bot.casebook.views.saved_modal": AUTO,
+    "bot.casebook.views.brief_message": AUTO,
     # outputs found through OpenAlex
     "bot.scholarly.views.suggestion_message": AUTO,
     "bot.scholarly.views.decision_answer": AUTO,

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.app import print_jobs, run_clock, run_job_by_hand
+from bot.cli.casebook import add_commands as add_casebook_commands
 from bot.cli.feeds import add_commands as add_feed_commands
 from bot.cli.help import cli_language, help_texts, speak_argparse
 from bot.cli.outputs import add_commands as add_output_commands
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_feed_commands(commands)  # feeds check: what the bot reads in a feed (bot/cli/feeds.py)
     add_report_file_commands(commands)  # reports prune: the stored report files (bot/cli/report_files.py)
     add_output_commands(commands)  # outputs discover: joint papers found through OpenAlex (bot/cli/outputs.py)
+    add_casebook_commands(commands)  # casebook pick|list|build: the year's casebook (bot/cli/casebook.py)
     return parser
 
 

@@ -226,3 +226,8 @@ def _pdfs(sink: FileSink, documents: Sequence[tuple[BuiltFile, bytes]]) -> list[
             file_id = sink.put(pdf, source.with_suffix(".pdf").read_bytes(), kind="pdf", lang=document.lang)
             made.append(BuiltFile("pdf", document.lang, pdf, "reports.file.program_pdf", file_id))
     return made
+
+
+def pdf_editions(sink: FileSink, documents: Sequence[tuple[BuiltFile, bytes]], title_key: str) -> list[BuiltFile]:
+    """PDFs of other Word documents (the casebook's), as `_pdfs` makes the report's, titled with `title_key`."""
+    return [replace(made, title_key=title_key) for made in _pdfs(sink, documents)]

@@ -16,6 +16,7 @@ from storage.models.base import (
     enum_column,
     utcnow,
 )
+from storage.models.casebook import CasebookConsent, CasebookForeword, CasebookInterview, CasebookPick
 from storage.models.clubs import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
 from storage.models.digests import ClubFeed, Digest, DigestEntry, Feed, FeedItem, SharedItem
 from storage.models.operations import (
@@ -44,6 +45,10 @@ __all__ = [
     "ActivityDay",
     "AuditEntry",
     "Base",
+    "CasebookConsent",
+    "CasebookForeword",
+    "CasebookInterview",
+    "CasebookPick",
     "Club",
     "ClubFeed",
     "ClubMeeting",
