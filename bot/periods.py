@@ -74,6 +74,20 @@ def latest_quarter_report(
     return str(quarter.previous()), due.astimezone(UTC)
 
 
+def latest_year_report(
+    now: datetime, tz: ZoneInfo, *, hour: int = 9, holidays: frozenset[date] = frozenset()
+) -> tuple[str, datetime]:
+    """The latest finished year whose annual report is due: on the first working day of January after it, at
+    `hour`. Returns the year's key (e.g. `2026`) and the instant the report fell due."""
+    local_now = now.astimezone(tz)
+    year = local_now.year
+    due = datetime.combine(first_working_day(date(year, 1, 1), holidays), time(hour), tzinfo=tz)
+    if due > local_now:
+        year -= 1
+        due = datetime.combine(first_working_day(date(year, 1, 1), holidays), time(hour), tzinfo=tz)
+    return str(year - 1), due.astimezone(UTC)
+
+
 def latest_interval(now: datetime, *, seconds: int, origin: datetime | None = None) -> tuple[str, datetime]:
     """The latest slot of a fixed interval at or before `now` (key: the slot's UTC start, ISO format)."""
     origin = origin or datetime(2000, 1, 1, tzinfo=UTC)

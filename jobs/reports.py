@@ -6,6 +6,8 @@
   skipped, from the `holidays` package), 09:00 local time, the program report is built, stored and posted
   to the secretariat channel; a clock that was down catches up (grace: 30 days).
 - `quarter-report-clubs`: once the program report exists, each club's own report, keyed per club.
+- `year-report`: on the first working day of January, 09:00 local time, the annual program report of the year
+  just ended is built, stored and posted to the secretariat channel (keyed by the year; grace: 30 days).
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from bot.domain import Quarter
 from bot.periods import Due
 from bot.reports import narrative, service, upkeep
 from bot.reports.period import Period
-from bot.reports.timing import NARRATIVE_STEPS, latest_narrative_step, narrative_step_time, report_due
+from bot.reports.timing import (
+    NARRATIVE_STEPS,
+    latest_narrative_step,
+    narrative_step_time,
+    report_due,
+    year_report_due,
+)
 from bot.runtime import Runtime
 from jobs.base import PeriodicJob, dm_timing
 from storage.models import utcnow
@@ -153,4 +161,34 @@ CLUBS_JOB = PeriodicJob(
     work=build_club_report,
 )
 
-JOBS = (NARRATIVE_JOB, PROGRAM_JOB, CLUBS_JOB)
+# --- the annual program report -----------------------------------------------------------------------------------
+
+
+def year_due(runtime: Runtime, now: datetime) -> list[Due]:
+    year, due_at = year_report_due(now, runtime.settings.tz)
+    return [Due(year, "", due_at)]
+
+
+def year_for_period(runtime: Runtime, period: str) -> list[Due]:
+    text = period.strip()
+    if not (text.isdigit() and len(text) == 4):
+        raise ValueError("period must be a year, e.g. 2026")
+    return [Due(text, "", utcnow())]
+
+
+def build_year_report(runtime: Runtime, due: Due, session: Session) -> None:
+    service.annual_program_report(session, runtime.settings, int(due.period), now=utcnow())
+
+
+YEAR_JOB = PeriodicJob(
+    name="year-report",
+    description="build the annual program report of the year just ended and post it to the secretariat channel",
+    check="*/20 * * * *",
+    grace=timedelta(days=30),
+    due=year_due,
+    for_period=year_for_period,
+    work=build_year_report,
+    take_over_after=timedelta(hours=2),
+)
+
+JOBS = (NARRATIVE_JOB, PROGRAM_JOB, CLUBS_JOB, YEAR_JOB)

@@ -1,10 +1,12 @@
-"""`clubbot report`: the quarterly report offline, from the local database, into a folder.
+"""`clubbot report`: the quarterly or the annual report offline, from the local database, into a folder.
 
     clubbot report --quarter 2026Q4 [--from DATE --to DATE] [--club NAME] [--lang ko,en] [--pdf] --out DIR
+    clubbot report --year 2026 [--lang ko,en] [--pdf] --out DIR      (the annual program report)
 
 Nothing is sent to Slack and nothing is stored in the database: the files are written under DIR
-(`DIR/<period>/program/...` or `DIR/<period>/club-<id>/...`) and listed. When the report of that period is
-stored (the one the bot sent), its stored files are written instead, fetched from the database.
+(`DIR/<period>/program/...`, `DIR/<period>/club-<id>/...`, `DIR/2026/program/...` for a year) and listed.
+When the report of that period is stored (the one the bot sent), its stored files are written instead, fetched
+from the database.
 Exit status: 0 done, 1 the request was refused (unknown club, bad settings file), 2 settings or database problems.
 """
 
@@ -21,7 +23,8 @@ from bot.domain import Language, Quarter
 from bot.errors import UserError
 from bot.i18n import t
 from bot.reports.build import LANGUAGES, FolderSink, build_club, build_program
-from bot.reports.load import load_dataset
+from bot.reports.build_year import build_year
+from bot.reports.load import load_dataset, load_year
 from bot.reports.period import Period
 from bot.reports.settings import load_report_settings
 from bot.reports.store import stored_report
@@ -39,6 +42,7 @@ def add_commands(subparsers: Any) -> None:
 
     report = subparsers.add_parser("report", help=h("reports.cli.help"))
     report.add_argument("--quarter", metavar="QUARTER", help=h("reports.cli.quarter"))
+    report.add_argument("--year", type=str, metavar="YEAR", help=h("reports.cli.year"))
     report.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE", help=h("reports.cli.first"))
     report.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE", help=h("reports.cli.last"))
     report.add_argument("--club", metavar="NAME", help=h("reports.cli.club"))
@@ -49,6 +53,13 @@ def add_commands(subparsers: Any) -> None:
 
 
 def _period(args: argparse.Namespace, lang: str) -> Period:
+    if args.year is not None:
+        if args.quarter or args.first or args.last or args.club:
+            fail(t(lang, "reports.cli.year_and_other"))
+        text = args.year.strip()
+        if not (text.isdigit() and len(text) == 4):
+            fail(t(lang, "reports.cli.bad_year", text=args.year))
+        return Period.of_year(int(text))
     if args.first or args.last:
         if not (args.first and args.last) or args.last < args.first:
             fail(t(lang, "reports.cli.bad_range"))
@@ -101,8 +112,13 @@ def run_report(args: argparse.Namespace) -> int:
                     for file in written:
                         print(f"  {args.out / file.path}")
                     return 0
-                dataset = load_dataset(session, period, settings.tz, club_ids=[club.id] if club else None)
-            if club is not None:
+                if period.year:
+                    year = load_year(session, period.year, settings.tz)
+                else:
+                    dataset = load_dataset(session, period, settings.tz, club_ids=[club.id] if club else None)
+            if period.year:
+                built = build_year(year, options, FolderSink(args.out), built_at=utcnow(), langs=langs, pdf=args.pdf)
+            elif club is not None:
                 if not any(c.id == club.id for c in dataset.clubs):
                     raise UserError("reports.error.club_not_in_period", club=club.name, period=period.key)
                 built = build_club(dataset, options, club.id, FolderSink(args.out), built_at=utcnow(), langs=langs)

@@ -195,7 +195,9 @@ def program_summary(program: ProgramFigures) -> dict[str, Any]:
     }
 
 
-def _pdfs(sink: FileSink, documents: Sequence[tuple[BuiltFile, bytes]]) -> list[BuiltFile]:
+def _pdfs(
+    sink: FileSink, documents: Sequence[tuple[BuiltFile, bytes]], title_key: str = "reports.file.program_pdf"
+) -> list[BuiltFile]:
     """PDFs of the Word documents with LibreOffice (`soffice --headless`), when it is installed (converted in a
     temporary folder, then handed to the sink)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -224,7 +226,7 @@ def _pdfs(sink: FileSink, documents: Sequence[tuple[BuiltFile, bytes]]) -> list[
             )
             pdf = Path(document.path).with_suffix(".pdf").as_posix()
             file_id = sink.put(pdf, source.with_suffix(".pdf").read_bytes(), kind="pdf", lang=document.lang)
-            made.append(BuiltFile("pdf", document.lang, pdf, "reports.file.program_pdf", file_id))
+            made.append(BuiltFile("pdf", document.lang, pdf, title_key, file_id))
     return made
 
 

@@ -33,6 +33,7 @@ from bot.reports.rows import (
     SurveyResponseRow,
     UpdateRow,
 )
+from bot.reports.year import YearData
 from storage.models import (
     ActivityDay,
     Club,
@@ -292,4 +293,12 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         activity=activity,
         survey_responses=responses,
         narratives=narratives,
+    )
+
+
+def load_year(session: Session, year: int, tz: ZoneInfo) -> YearData:
+    """The annual report's rows: the year as one period, and each of its quarters as its own report reads it."""
+    period = Period.of_year(year)
+    return YearData(
+        period, load_dataset(session, period, tz), tuple(load_dataset(session, q, tz) for q in period.quarters)
     )

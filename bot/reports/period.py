@@ -1,4 +1,5 @@
-"""The period a report covers: a calendar quarter (`2026Q4`) or any date range (`2026-01-01..2026-02-15`).
+"""The period a report covers: a calendar quarter (`2026Q4`), any date range (`2026-01-01..2026-02-15`) or a
+calendar year (`2026`, the annual report).
 
 Dates are local dates in the report's time zone (`CLUBBOT_TIMEZONE`, Asia/Seoul): an item filed at
 23:30 on 31 December in Seoul belongs to Q4 even though it is 14:30 UTC. Instants are compared with
@@ -24,6 +25,8 @@ class Period:
     first: date
     last: date
     quarter: Quarter | None = None
+    #: Set when it is exactly a calendar year (the annual report): its key is the year, `2026`.
+    year: int | None = None
 
     def __post_init__(self) -> None:
         if self.last < self.first:
@@ -42,6 +45,23 @@ class Period:
         return cls(first, last)
 
     @classmethod
+    def of_year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31), year=year)
+
+    @property
+    def quarters(self) -> tuple[Period, ...]:
+        """The calendar quarters of a year (empty for any other period)."""
+        return tuple(Period.of_quarter(Quarter(self.year, n)) for n in range(1, 5)) if self.year else ()
+
+    @classmethod
+    def of_key(cls, key: str) -> Period:
+        """The period a stored report's key names: a quarter, a date range or a year (`2026`)."""
+        text = key.strip()
+        if re.fullmatch(r"\d{4}", text):
+            return cls.of_year(int(text))
+        return cls.parse(text)
+
+    @classmethod
     def parse(cls, text: str) -> Period:
         """`2026Q4` or `2026-01-01..2026-02-15`. Raises ValueError otherwise."""
         match = _RANGE.match(text)
@@ -52,6 +72,8 @@ class Period:
     @property
     def key(self) -> str:
         """The key reports and narratives are stored under."""
+        if self.year:
+            return str(self.year)
         return str(self.quarter) if self.quarter else f"{self.first.isoformat()}..{self.last.isoformat()}"
 
     @property
@@ -75,6 +97,8 @@ class Period:
         """The period before, to compare with: the previous quarter, or the same number of days just before."""
         if self.quarter:
             return Period.of_quarter(self.quarter.previous())
+        if self.year:
+            return Period.of_year(self.year - 1)
         return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
 
     def is_finished(self, now: datetime, tz: ZoneInfo) -> bool:

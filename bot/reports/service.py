@@ -18,8 +18,9 @@ from bot.errors import UserError
 from bot.refs import ClubRef
 from bot.reports import views
 from bot.reports.build import build_club, build_program
+from bot.reports.build_year import build_year
 from bot.reports.delivery import club_leader_ids, enqueue_delivery, enqueue_files_dm, uploads
-from bot.reports.load import load_dataset
+from bot.reports.load import load_dataset, load_year
 from bot.reports.period import Period
 from bot.reports.settings import ReportSettings, load_report_settings
 from bot.reports.store import DatabaseSink, drop_stale_drafts, record_report, should_store, stored_report
@@ -110,6 +111,10 @@ def build_for(
         session, period=target.period.key, scope=target.scope, club_id=target.club.id if target.club else None
     )
     progress("loading")
+    if target.period.year and target.club is None:  # the annual program report
+        year = load_year(session, target.period.year, settings.tz)
+        progress("writing")
+        return build_year(year, options, sink, built_at=now, workbook_lang=Language(settings.language))
     club_ids = [target.club.id] if target.club else None
     dataset = load_dataset(session, target.period, settings.tz, club_ids=club_ids)
     progress("writing")
@@ -243,4 +248,27 @@ def quarterly_club_report(
                 files=uploads(report, kinds=("docx",), langs=(lang.value,)),
                 key=f"{key}:{user_id}",
             )
+    return report
+
+
+def annual_program_report(session: Session, settings: Settings, year: int, *, now: datetime) -> StoredReport:
+    """Build and store the annual program report of a finished year; post it to the secretariat channel (the
+    summary, both documents, the workbook and the indicators' chart), once (deduplicated by the year)."""
+    target = ReportTarget(Period.of_year(year), PROGRAM, None, True)
+    report = record_report(session, build_for(session, target, settings, now=now), now)
+    if settings.secretariat_channel:
+        lang = settings.language
+        files = uploads(report, kinds=("docx",), langs=("ko", "en")) + uploads(report, kinds=("xlsx",), langs=(lang,))
+        files += [f for f in uploads(report, kinds=("png",), langs=(lang,)) if "-indicators-" in f.filename]
+        enqueue_delivery(
+            session,
+            report,
+            channel=settings.secretariat_channel,
+            dm=False,
+            summary=views.report_summary(report, Language(lang)),
+            files=files,
+            key=f"report:{year}:program",
+        )
+    else:
+        log.warning("CLUBBOT_SECRETARIAT_CHANNEL is not set: the %s annual report is stored but not posted", year)
     return report

@@ -22,6 +22,18 @@ FILE_NAME = "report_settings.yaml"
 COMPONENTS = ("activity", "engagement", "outputs", "meetings", "satisfaction")
 TARGETS = ("updates", "meetings", "output_points")
 DELIVERY = ("dm", "channel")
+#: The plan's targets for a year, in the annual report (`annual.targets`): counts for the year, a share, a mean.
+ANNUAL_TARGETS = (
+    "clubs",
+    "members",
+    "updates",
+    "meetings",
+    "outputs_achieved",
+    "joint_papers",
+    "international_papers",
+    "share_active",
+    "satisfaction",
+)
 
 
 class ReportSettingsError(UserError):
@@ -41,6 +53,7 @@ class ReportSettings:
     casebook_statuses: Mapping[OutputType, frozenset[str]]
     casebook_min_paper_people: int
     leaders_delivery: str
+    annual_targets: Mapping[str, float]
     source: str = ""
 
 
@@ -62,7 +75,7 @@ def load_report_settings(data_dir: Path | None = None, *, path: Path | None = No
 
 def parse_report_settings(raw: Any, *, source: str = "") -> ReportSettings:
     """Validate the parsed YAML and build the settings. Pure."""
-    top = _mapping(raw, "", {"score", "outstanding", "inactive", "casebook", "delivery"}, source)
+    top = _mapping(raw, "", {"score", "outstanding", "inactive", "casebook", "delivery", "annual"}, source)
     score = _mapping(
         top["score"],
         "score",
@@ -112,6 +125,12 @@ def parse_report_settings(raw: Any, *, source: str = "") -> ReportSettings:
     if delivery["leaders"] not in DELIVERY:
         raise ReportSettingsError("reports.settings.bad_value", file=source, setting="delivery.leaders")
 
+    annual = _mapping(top["annual"], "annual", {"targets"}, source)
+    annual_targets = _numbers(annual["targets"], "annual.targets", ANNUAL_TARGETS, source, positive=True)
+    for key, most in (("share_active", 1.0), ("satisfaction", 5.0)):
+        if annual_targets[key] > most:
+            raise ReportSettingsError("reports.settings.bad_value", file=source, setting=f"annual.targets.{key}")
+
     return ReportSettings(
         weights=weights,
         targets=targets,
@@ -124,6 +143,7 @@ def parse_report_settings(raw: Any, *, source: str = "") -> ReportSettings:
         casebook_statuses=casebook_statuses,
         casebook_min_paper_people=min_people,
         leaders_delivery=str(delivery["leaders"]),
+        annual_targets=annual_targets,
         source=source,
     )
 

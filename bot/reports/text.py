@@ -14,7 +14,9 @@ from bot.reports.results import ScoreComponent
 
 
 def period_label(period: Period, lang: Language | str) -> str:
-    """`2026년 4분기` / `2026 Q4`; a date range as its two dates."""
+    """`2026년 4분기` / `2026 Q4`; `2026년` / `2026` for a year; a date range as its two dates."""
+    if period.year:
+        return t(lang, "reports.period.year", year=period.year)
     if period.quarter:
         return t(lang, "reports.period.quarter", year=period.quarter.year, number=period.quarter.number)
     return t(lang, "reports.period.range", first=format_date(period.first, lang), last=format_date(period.last, lang))

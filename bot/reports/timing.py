@@ -1,5 +1,6 @@
-"""When the reports feature acts: the narrative's request and reminders before a quarter ends, and the
-quarterly report on the first working day after it (weekends and Korean public holidays skipped)."""
+"""When the reports feature acts: the narrative's request and reminders before a quarter ends, the quarterly
+report on the first working day after it, and the annual report on the first working day of January (weekends
+and Korean public holidays skipped)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from bot.domain import Quarter
-from bot.periods import latest_quarter_report
+from bot.periods import latest_quarter_report, latest_year_report
 
 #: When leaders are asked, counted back from the quarter's end: (step, days before the end).
 NARRATIVE_STEPS: tuple[tuple[str, int], ...] = (("request", 14), ("reminder-7d", 7), ("reminder-2d", 2))
@@ -56,3 +57,11 @@ def report_due(now: datetime, tz: ZoneInfo) -> tuple[str, datetime]:
     year = now.astimezone(tz).year
     days = korean_holidays(year - 1) | korean_holidays(year)
     return latest_quarter_report(now, tz, hour=REPORT_HOUR, holidays=days)
+
+
+def year_report_due(now: datetime, tz: ZoneInfo) -> tuple[str, datetime]:
+    """The latest year whose annual report fell due at or before `now` (`2026`), and when: 09:00 on the first
+    working day of the January after it."""
+    year = now.astimezone(tz).year
+    days = korean_holidays(year - 1) | korean_holidays(year)
+    return latest_year_report(now, tz, hour=REPORT_HOUR, holidays=days)

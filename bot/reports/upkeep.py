@@ -94,7 +94,7 @@ def prune_reports(session: Session, before: Quarter, *, now: datetime) -> Pruned
     first_day = before.first_day
     for row in list(session.scalars(select(Report).order_by(Report.period, Report.scope))):
         try:
-            period = Period.parse(row.period)
+            period = Period.of_key(row.period)
         except ValueError:
             continue
         if period.last < first_day:
@@ -139,7 +139,7 @@ def rebuild_naming(db: Database, settings: Settings, participant_id: int, *, now
         label = f"{period_key} {scope}"
         with db.session() as session:
             try:
-                period = Period.parse(period_key)
+                period = Period.of_key(period_key)
                 if scope == PROGRAM:
                     target = ReportTarget(period, PROGRAM, None, True)
                 else:

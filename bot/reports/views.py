@@ -189,6 +189,8 @@ def report_summary(report: StoredReport, lang: Language) -> Message:
     """The short summary posted with the files (program or club)."""
     s = report.summary
     period = period_label(report.period, lang)
+    if report.period.year and report.scope == "program":
+        return _year_summary(s, report.period.year, lang)
     if report.scope == "program":
         title = t(lang, "reports.summary.program_title", period=period)
         lines = [
@@ -266,6 +268,42 @@ def report_summary(report: StoredReport, lang: Language) -> Message:
         ]
     body = "\n".join(f"• {line}" for line in lines)
     return Message(text=title, blocks=[header(title), section(body), context(t(lang, "reports.summary.files_follow"))])
+
+
+def _year_summary(s: dict[str, Any], year: int, lang: Language) -> Message:
+    """The annual report's summary (`bot.reports.build_year.year_summary`)."""
+    title = t(lang, "reports.year.summary_title", year=year)
+    lines = [
+        t(lang, "reports.year.summary_clubs", clubs=_num(s.get("clubs"), lang), members=_num(s.get("members"), lang)),
+        t(
+            lang,
+            "reports.year.summary_activity",
+            updates=_num(s.get("updates"), lang),
+            meetings=_num(s.get("meetings"), lang),
+            achieved=_num(s.get("outputs_achieved"), lang),
+        ),
+        t(
+            lang,
+            "reports.year.summary_papers",
+            papers=_num(s.get("papers"), lang),
+            international=_num(s.get("papers_international"), lang),
+            share=format_percent(float(s.get("share_active") or 0), lang),
+        ),
+        t(
+            lang,
+            "reports.year.summary_targets",
+            met=_num(len(s.get("met") or []), lang),
+            targets=_num(s.get("targets"), lang),
+        ),
+    ]
+    outstanding = s.get("outstanding") or []
+    if outstanding:
+        names = ", ".join(
+            f"{escape(str(name))} ({format_number(float(score), lang, digits=1)})" for name, score in outstanding
+        )
+        lines.append(t(lang, "reports.year.summary_outstanding", clubs=names))
+    body = "\n".join(f"• {line}" for line in lines)
+    return Message(text=title, blocks=[header(title), section(body), context(t(lang, "reports.year.summary_files"))])
 
 
 def report_ready(lang: Language, requested: RequestedReport, tz: ZoneInfo) -> Message:
