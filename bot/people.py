@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,9 +68,13 @@ def reach_at(
     """When a direct message decided at `now` should reach this person: within working hours in their own Slack
     time zone (the one last seen in `users.info`), else in `default_tz` (the club's or the program's), and
     never after `deadline` (`bot.hours.reader_hour`)."""
+    return reader_hour(now, zone_of(session, user_id, default_tz), hours, deadline=deadline)
+
+
+def zone_of(session: Session, user_id: str, default_tz: str) -> ZoneInfo:
+    """The person's own time zone as Slack last said (`users.info` `tz`), else `default_tz`."""
     row = session.get(SlackUser, user_id)
-    zone = time.zone(row.tz if row is not None else None, default_tz)
-    return reader_hour(now, zone, hours, deadline=deadline)
+    return time.zone(row.tz if row is not None else None, default_tz)
 
 
 def is_away(person: Participant, day: date) -> bool:
