@@ -16,7 +16,7 @@ from storage.models.base import (
     enum_column,
     utcnow,
 )
-from storage.models.clubs import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
+from storage.models.clubs import AwaySpan, Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
 from storage.models.digests import ClubFeed, Digest, DigestEntry, Feed, FeedItem, SharedItem
 from storage.models.operations import (
     AuditEntry,
@@ -43,6 +43,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "ActivityDay",
     "AuditEntry",
+    "AwaySpan",
     "Base",
     "Club",
     "ClubFeed",
