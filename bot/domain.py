@@ -8,7 +8,7 @@ rules between them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -158,6 +158,23 @@ def is_active_member(*, posts: int) -> bool:
     (a message, a thread reply or a shared file) in the club's channel. Reactions alone are attention,
     not engagement in the club's follow-up activities, and do not make a member active."""
     return posts > 0
+
+
+def is_away_member(*, posts: int, away: Iterable[tuple[date, date]], first_day: date, last_day: date) -> bool:
+    """The one definition of a member counted **away** rather than silent, beside `is_active_member`: a
+    member who did not post in the period (`first_day`..`last_day`) and was away (the App Home's "away until",
+    kept as spans of days, first and last day included) on every one of its days."""
+    if is_active_member(posts=posts):
+        return False
+    day = first_day
+    for first, last in sorted(away):
+        if first > day:
+            return False
+        if last >= day:
+            day = last + timedelta(days=1)
+        if day > last_day:
+            return True
+    return False
 
 
 def language_for_locale(locale: str | None, default: Language | str = Language.KO) -> Language:

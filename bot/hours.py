@@ -125,3 +125,18 @@ def reader_hour(
             break
         return moment
     return now.astimezone(UTC)
+
+
+def next_working_day(
+    day: date, zone: ZoneInfo, hours: WorkingHours = WorkingHours(), *, is_holiday: Callable[[date], bool] | None = None
+) -> date:
+    """The reader's next working day after `day` (their own calendar: working days, and Korea's public holidays
+    for people in Korea); simply the next day when any moment will do (`always`)."""
+    if hours.always:
+        return day + timedelta(days=1)
+    holiday = is_holiday if is_holiday is not None else holiday_rule(zone)
+    for offset in range(1, LOOKAHEAD_DAYS):
+        candidate = day + timedelta(days=offset)
+        if candidate.weekday() in hours.days and not holiday(candidate):
+            return candidate
+    return day + timedelta(days=1)

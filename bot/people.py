@@ -3,8 +3,10 @@ bot remembers of Slack users between requests, processes and restarts (locale, n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +17,7 @@ from bot.errors import UserError
 from bot.hours import WorkingHours, reader_hour
 from bot.slack.forms import FieldErrors
 from bot.slack.types import SlackProfile
-from storage.models import Participant, SlackUser, utcnow
+from storage.models import AwaySpan, Participant, SlackUser, utcnow
 
 
 def display_name(person: Participant | None, lang: Language | str = Language.EN) -> str | None:
@@ -67,9 +69,13 @@ def reach_at(
     """When a direct message decided at `now` should reach this person: within working hours in their own Slack
     time zone (the one last seen in `users.info`), else in `default_tz` (the club's or the program's), and
     never after `deadline` (`bot.hours.reader_hour`)."""
+    return reader_hour(now, zone_of(session, user_id, default_tz), hours, deadline=deadline)
+
+
+def zone_of(session: Session, user_id: str, default_tz: str) -> ZoneInfo:
+    """The person's own time zone as Slack last said (`users.info` `tz`), else `default_tz`."""
     row = session.get(SlackUser, user_id)
-    zone = time.zone(row.tz if row is not None else None, default_tz)
-    return reader_hour(now, zone, hours, deadline=deadline)
+    return time.zone(row.tz if row is not None else None, default_tz)
 
 
 def is_away(person: Participant, day: date) -> bool:
@@ -121,4 +127,38 @@ def set_away(session: Session, user_id: str, until: date | None, *, today: date)
     if until is not None and until > today + AWAY_AT_MOST:
         raise FieldErrors({"until": ("home.away.error.far", {"days": AWAY_AT_MOST.days})})
     person.away_until = until
+    _keep_away_span(session, person.id, until, today=today)
     return until
+
+
+def _keep_away_span(session: Session, participant_id: int, until: date | None, *, today: date) -> None:
+    """The history of away times (`AwaySpan`), which the reports read: the span running today (or ahead) is
+    lengthened, shortened or ended; a new one starts today. Back on the day one left: no span at all."""
+    current = session.scalars(
+        select(AwaySpan)
+        .where(AwaySpan.participant_id == participant_id, AwaySpan.last_day >= today)
+        .order_by(AwaySpan.first_day)
+    ).first()
+    if until is None:
+        if current is not None and current.first_day >= today:
+            session.delete(current)
+        elif current is not None:
+            current.last_day = today - timedelta(days=1)
+    elif current is not None:
+        current.first_day, current.last_day = min(current.first_day, today), until
+    else:
+        session.add(AwaySpan(participant_id=participant_id, first_day=today, last_day=until))
+
+
+def away_spans(session: Session, participant_ids: Iterable[int], first: date, last: date) -> list[AwaySpan]:
+    """The away times of these people that touch the days `first`..`last`."""
+    ids = list(participant_ids)
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(AwaySpan).where(
+                AwaySpan.participant_id.in_(ids), AwaySpan.first_day <= last, AwaySpan.last_day >= first
+            )
+        )
+    )

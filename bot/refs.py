@@ -28,7 +28,6 @@ class PersonRef:
         return self.email or self.name or ""
 
 
-
 @dataclass(frozen=True)
 class ClubRef:
     """A club as handlers and views see it: plain values, no session attached."""

@@ -184,7 +184,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         slack_signing_secret=_env(merged, "SLACK_SIGNING_SECRET"),
         slack_app_token=app_token,
         slack_api_url=api_url,
-        database_url=database_url or default_database_url(
+        database_url=database_url
+        or default_database_url(
             data_dir / "console" if _env(merged, "CLUBBOT_USE_CONSOLE_DATA") else data_dir  # `clubbot --console`
         ),
         database_url_is_default=database_url is None,

@@ -1,13 +1,14 @@
 """Deadline listeners: `/club outcome-report` (where the club's outcome report stands, or that it was
-submitted), and the buttons on a deadline reminder (snooze it, or mark the outcome report submitted)."""
+submitted), and the buttons on a deadline reminder (*Remind me tomorrow*, or mark the outcome report submitted)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot import time
 from bot.errors import UserError
 from bot.help import user_error
 from bot.refs import ClubRef
@@ -24,7 +25,7 @@ from handlers.router import CommandContext, CommandRouter
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return time.now()
 
 
 class DeadlineListeners:
@@ -64,6 +65,7 @@ class DeadlineListeners:
                     now=_now(),
                     default_tz=self.runtime.settings.timezone,
                     lang=lang,
+                    hours=self.runtime.settings.working_hours,
                 )
         except UserError as error:
             answer_click(self.runtime, body, respond, user_error(lang, error))

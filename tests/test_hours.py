@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.hours import WorkingHours, reader_hour
+from bot.hours import WorkingHours, next_working_day, reader_hour
 from bot.settings import SettingsError, load_settings
 
 SEOUL, VIENNA, NEW_YORK = ZoneInfo("Asia/Seoul"), ZoneInfo("Europe/Vienna"), ZoneInfo("America/New_York")
@@ -93,3 +93,19 @@ def test_always_sends_at_once_whatever_the_hour():
 
 def test_the_default_is_nine_to_six_monday_to_friday():
     assert load_settings({}, env_file=None).working_hours == WorkingHours(time(9), time(18), frozenset(range(5)))
+
+
+@pytest.mark.parametrize(
+    ("day", "zone", "hours", "expected"),
+    [
+        (date(2026, 12, 7), SEOUL, HOURS, date(2026, 12, 8)),  # Monday → Tuesday
+        (date(2026, 12, 11), VIENNA, HOURS, date(2026, 12, 14)),  # Friday → Monday
+        (date(2026, 12, 12), NEW_YORK, HOURS, date(2026, 12, 14)),  # Saturday → Monday
+        (date(2026, 12, 24), SEOUL, HOURS, date(2026, 12, 28)),  # Christmas in Korea, then the weekend
+        (date(2026, 12, 24), NEW_YORK, HOURS, date(2026, 12, 25)),  # not a holiday the program knows there
+        (date(2026, 12, 11), SEOUL, WorkingHours(days=frozenset(range(6))), date(2026, 12, 12)),  # Saturdays on
+        (date(2026, 12, 11), SEOUL, WorkingHours(always=True), date(2026, 12, 12)),  # any day will do
+    ],
+)
+def test_the_next_working_day_is_the_readers_own(day, zone, hours, expected):
+    assert next_working_day(day, zone, hours) == expected

@@ -60,9 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox = commands.add_parser("outbox", help=h("cli.help.outbox"), description=h("cli.help.outbox"))
     outbox.add_argument("--all", action="store_true", help=h("cli.help.outbox_all"))
     outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION")
-    retry = outbox_commands.add_parser(
-        "retry", help=h("cli.help.outbox_retry"), description=h("cli.help.outbox_retry")
-    )
+    retry = outbox_commands.add_parser("retry", help=h("cli.help.outbox_retry"), description=h("cli.help.outbox_retry"))
     retry.add_argument("id", type=int, help=h("cli.help.outbox_id"))
 
     console = commands.add_parser("console", help=h("cli.help.console"), description=h("cli.help.console"))

@@ -22,8 +22,7 @@ _NOT_ALLOWED = re.compile(r"[^a-z0-9_]+")
 def _without_symbols(text: str) -> str:
     """The name without emoji and other pictographs (transliterated they would become words: 🧲 → `magnet`)."""
     return "".join(
-        " " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co"} or ch in "\u200d\ufe0f\ufe0e" else ch
-        for ch in text
+        " " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co"} or ch in "\u200d\ufe0f\ufe0e" else ch for ch in text
     )
 
 

@@ -399,7 +399,7 @@ def record_form(
 
 
 def away_form(lang: Language, away_until: date | None) -> dict[str, Any]:
-    """"Away until…": the last day away; left empty, the person is back."""
+    """ "Away until…": the last day away; left empty, the person is back."""
     return modal(
         AWAY_CALLBACK,
         t(lang, "home.away.title"),

@@ -168,6 +168,15 @@ def club_document(
                 text.percent(before.share_active, lang),
                 text.point_change(now.share_active, before.share_active, lang),
             ),
+            *(
+                (
+                    t(lang, f"reports.doc.{key}"),
+                    text.number(getattr(now, key), lang),
+                    text.number(getattr(before, key), lang),
+                    text.signed_change(getattr(now, key), getattr(before, key), lang),
+                )
+                for key in ("away_members", "silent_members")
+            ),
         ],
         t(lang, "reports.doc.t_engagement"),
     )

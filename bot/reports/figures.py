@@ -14,7 +14,9 @@ The rules, in one place:
   **worked on** when new or moved; only outputs worked on in the period score.
 - **Engagement** counts channel activity of members only (never the secretariat's or guests').
   A member is **active** who posted (a message, a thread reply or a file) in the period
-  (`bot.domain.is_active_member`); reactions alone do not count.
+  (`bot.domain.is_active_member`); reactions alone do not count. A member who did not post and was away
+  (the App Home's "away until", kept as `AwaySpan`s) the whole period is **away**, not silent
+  (`bot.domain.is_away_member`); **silent** are the others.
 - **Score** (0-100): `100 x Σ weight x component / Σ weight` over the components the club has (see
   `bot/data/report_settings.yaml`); every component is shown with its raw value.
 """
@@ -22,10 +24,10 @@ The rules, in one place:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 
-from bot.domain import FieldKey, OutputType, is_active_member
+from bot.domain import FieldKey, OutputType, is_active_member, is_away_member
 from bot.reports.papers import paper_counts
 from bot.reports.period import Period
 from bot.reports.results import (
@@ -91,10 +93,18 @@ def is_casebook(
 
 
 def engagement(
-    activity: Iterable[ActivityRow], period: Period, member_ids: set[str], members_in_period: int
+    activity: Iterable[ActivityRow],
+    period: Period,
+    member_ids: set[str],
+    members_in_period: int,
+    away: Mapping[str, Sequence[tuple[date, date]]] | None = None,
+    *,
+    as_of: date | None = None,
 ) -> Engagement:
     """Channel activity of the club's members over the period's days. A member is active when they posted
-    (`bot.domain.is_active_member`): reactions are counted, but alone do not make anyone active."""
+    (`bot.domain.is_active_member`): reactions are counted, but alone do not make anyone active. A member who
+    did not post and was away (`away`: their spans of days) for the whole period, up to `as_of` when the report
+    is built before its end, is counted away, not silent (`bot.domain.is_away_member`)."""
     active: set[str] = set()
     messages = files = reactions = 0
     for row in activity:
@@ -105,7 +115,13 @@ def engagement(
         messages += row.messages + row.replies
         files += row.files
         reactions += row.reactions
-    return Engagement(members_in_period, len(active), messages, files, reactions)
+    last_day = min(period.last, as_of) if as_of is not None and as_of >= period.first else period.last
+    away_members = sum(
+        1
+        for user in member_ids - active
+        if is_away_member(posts=0, away=(away or {}).get(user, ()), first_day=period.first, last_day=last_day)
+    )
+    return Engagement(members_in_period, len(active), messages, files, reactions, away_members)
 
 
 def survey_summary(responses: Sequence[SurveyResponseRow]) -> SurveySummary | None:
@@ -197,6 +213,11 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
     for output in dataset.outputs:
         if output.created_at < end:
             outputs_by_club[output.club_id].append(output)
+    away: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    for span in dataset.away:
+        away_person = dataset.people.get(span.person_id)
+        if away_person is not None and away_person.slack_user_id:
+            away[away_person.slack_user_id].append((span.first_day, span.last_day))
     activity_by_club: dict[int, list[ActivityRow]] = defaultdict(list)
     for row in dataset.activity:
         activity_by_club[row.club_id].append(row)
@@ -221,8 +242,8 @@ def club_figures(dataset: Dataset, settings: ReportSettings) -> list[ClubFigures
             return {sid for m in rows if (sid := dataset.people[m.person_id].slack_user_id)}
 
         activity = activity_by_club.get(club.id, [])
-        current = engagement(activity, period, slack_ids(in_period), len(in_period))
-        before = engagement(activity, previous, slack_ids(in_previous), len(in_previous))
+        current = engagement(activity, period, slack_ids(in_period), len(in_period), away, as_of=dataset.as_of)
+        before = engagement(activity, previous, slack_ids(in_previous), len(in_previous), away)
 
         outputs = []
         for output in outputs_by_club.get(club.id, []):

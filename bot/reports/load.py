@@ -19,6 +19,7 @@ from bot.domain import OutputType
 from bot.reports.period import Period
 from bot.reports.rows import (
     ActivityRow,
+    AwayRow,
     ClubMeetingRow,
     ClubRow,
     Dataset,
@@ -36,6 +37,7 @@ from bot.reports.rows import (
 from bot.reports.year import YearData
 from storage.models import (
     ActivityDay,
+    AwaySpan,
     Club,
     ClubMeeting,
     Meeting,
@@ -278,6 +280,15 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         for r in session.execute(only(narratives_query, ReportNarrative.club_id))
     )
 
+    away_query = (
+        select(AwaySpan.participant_id, AwaySpan.first_day, AwaySpan.last_day)
+        .join(Membership, Membership.participant_id == AwaySpan.participant_id)
+        .where(AwaySpan.first_day <= period.last, AwaySpan.last_day >= previous.first)
+        .distinct()
+        .order_by(AwaySpan.participant_id, AwaySpan.first_day)
+    )
+    away = tuple(AwayRow(*r) for r in session.execute(only(away_query, Membership.club_id)))
+
     return Dataset(
         period=period,
         tz=tz,
@@ -293,6 +304,7 @@ def load_dataset(session: Session, period: Period, tz: ZoneInfo, *, club_ids: Co
         activity=activity,
         survey_responses=responses,
         narratives=narratives,
+        away=away,
     )
 
 

@@ -31,10 +31,17 @@ class Engagement:
     messages: int  # messages and thread replies
     files: int
     reactions: int
+    #: members who did not post and were away for the whole period (`bot.domain.is_away_member`)
+    away_members: int = 0
 
     @property
     def share_active(self) -> float:
         return self.active_members / self.members if self.members else 0.0
+
+    @property
+    def silent_members(self) -> int:
+        """Members neither active nor away."""
+        return max(0, self.members - self.active_members - self.away_members)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,15 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class AwayRow:
+    """A time a member said they were away (`AwaySpan`), first and last day included."""
+
+    person_id: int
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
 class UpdateRow:
     id: int
     club_id: int
@@ -186,4 +195,5 @@ class Dataset:
     survey_responses: tuple[SurveyResponseRow, ...] = ()
     narratives: tuple[NarrativeRow, ...] = ()
     plans: tuple[PlanRow, ...] = ()
+    away: tuple[AwayRow, ...] = ()  # away times touching the period or the one before
     as_of: date | None = None  # the day the report is built, when before the period's end (ages count to it)

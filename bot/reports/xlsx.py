@@ -92,6 +92,8 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "reactions",
         "previous_active_members",
         "previous_messages",
+        "away_members",
+        "silent_members",
     ),
     "survey": ("club", "responses", "overall", "program", "speakers", "networking"),
     "narratives": ("club", "highlights", "difficulties", "plans", "support", "updated_on"),
@@ -222,6 +224,8 @@ def sheet_rows(program: ProgramFigures, dataset: Dataset, lang: Language) -> dic
                 now.reactions,
                 before.active_members,
                 before.messages,
+                now.away_members,
+                now.silent_members,
             )
         )
         if club.survey:

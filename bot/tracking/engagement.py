@@ -7,13 +7,15 @@ deletions and Slack's system messages (`channel_join`, topic changes...) are not
 Slack delivers again (same `event_id`) is counted once.
 
 Figures (`engagement_figures`) are a pure function of the counts and the member list, for `/club status`
-and the quarterly reports. Each member gets one of four engagement levels, computed from how regularly
+and the quarterly reports. Each member gets one of five engagement levels, computed from how regularly
 they posted across the period's weeks (the period is cut into 7-day blocks from its first day):
 
 - **core**: posted in at least half of the weeks;
 - **active**: posted in at least a quarter of the weeks;
 - **occasional**: posted or reacted at least once;
-- **silent**: nothing in the period.
+- **silent**: nothing in the period;
+- **away**: no post, and away (the App Home's "away until", kept as spans) every day of the period
+  (`bot.domain.is_away_member`): counted apart, not as silent.
 
 For a 13-week quarter: core from 7 weeks with a post, active from 4 (about monthly), occasional from one
 post or reaction. Regularity, not volume, decides, so one burst of messages does not make a core member.
@@ -38,7 +40,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.domain import MembershipStatus, is_active_member
+from bot.domain import MembershipStatus, is_active_member, is_away_member
+from bot.people import away_spans
 from bot.slack.events import first_delivery
 from bot.standing import club_by_channel
 from bot.time import zone
@@ -181,9 +184,15 @@ def engagement_level(weeks_posted: int, total_weeks: int, *, reacted: bool) -> L
 
 
 def engagement_figures(
-    rows: Iterable[ActivityCount], members: Iterable[str], first_day: date, last_day: date
+    rows: Iterable[ActivityCount],
+    members: Iterable[str],
+    first_day: date,
+    last_day: date,
+    away: Mapping[str, Sequence[tuple[date, date]]] | None = None,
 ) -> EngagementFigures:
-    """Figures for the days `first_day`..`last_day` from per-day counts (rows outside the period are ignored)."""
+    """Figures for the days `first_day`..`last_day` from per-day counts (rows outside the period are ignored).
+    A member who did not post and was away (`away`: their spans of days) all those days is *away*, not
+    *silent* (`bot.domain.is_away_member`)."""
     member_ids = set(members)
     total_weeks = weeks_in(first_day, last_day)
     weeks_posted: dict[str, set[int]] = {}
@@ -203,7 +212,11 @@ def engagement_figures(
         if row.reactions:
             reacted.add(row.slack_user_id)
     levels = {
-        user: engagement_level(len(weeks_posted.get(user, ())), total_weeks, reacted=user in reacted)
+        user: Level.AWAY
+        if is_away_member(
+            posts=posts.get(user, 0), away=(away or {}).get(user, ()), first_day=first_day, last_day=last_day
+        )
+        else engagement_level(len(weeks_posted.get(user, ())), total_weeks, reacted=user in reacted)
         for user in sorted(member_ids)
     }
     active = sum(1 for user in member_ids if is_active_member(posts=posts.get(user, 0)))
@@ -260,7 +273,17 @@ def club_engagement(session: Session, club_id: int, first_day: date, last_day: d
     members |= {row.slack_user_id for row in rows if row.posts or row.reactions} & set(
         members_during(session, club_id, start, datetime.max.replace(tzinfo=UTC))
     )
-    return engagement_figures(rows, sorted(members), first_day, last_day)
+    ids = {
+        pid: sid
+        for pid, sid in session.execute(
+            select(Participant.id, Participant.slack_user_id).where(Participant.slack_user_id.in_(sorted(members)))
+        )
+        if sid
+    }
+    away: dict[str, list[tuple[date, date]]] = {}
+    for span in away_spans(session, ids, first_day, last_day):
+        away.setdefault(ids[span.participant_id], []).append((span.first_day, span.last_day))
+    return engagement_figures(rows, sorted(members), first_day, last_day, away)
 
 
 def level_counts(figures: EngagementFigures) -> Sequence[tuple[Level, int]]:

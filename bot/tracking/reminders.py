@@ -14,7 +14,10 @@ The clock's daily run (`jobs/tracking.py`) calls `send_due_reminders` for each c
 zone. Each reminder is a `Reminder` row, unique per (subject, leader, day), written with its direct
 message in the outbox in the same transaction: a reminder goes out once per day it is due, even when the
 run is repeated. A clock that was down catches up with the latest reminder missed, while the deadline has
-not passed. A leader may **snooze** once per deadline: the reminder comes back `SNOOZE_DAYS` later.
+not passed. A leader may say **Remind me tomorrow** once per deadline (`snooze`): the reminder comes back on
+their next working day (`bot.hours.next_working_day`, in their own zone and calendar), at their own hour
+(`reader_hour`, through the job's `Timing`), and never after the deadline: the button is offered only while the
+due date is ahead, and a next working day past the due date is the due date itself.
 
 **The outcome report** (`outcome-report`) is due two weeks after the club's X-Lab Day meeting ends. The
 plan has organizers submit it through the secretariat's online form, which the bot cannot see, so it
@@ -36,8 +39,9 @@ from bot import audit, due
 from bot.access import Caller
 from bot.domain import DEFAULT_TIMEZONE, ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
 from bot.errors import UserError
+from bot.hours import WorkingHours, next_working_day
 from bot.i18n import Localized
-from bot.people import Timing, is_away
+from bot.people import Timing, is_away, zone_of
 from bot.refs import ClubRef
 from bot.slack import outbox
 from bot.slack.blocks import Message
@@ -54,7 +58,6 @@ from bot.tracking.types import (
 from bot.tracking.views.deadlines import reminder_message
 from storage.models import AuditEntry, Club, Meeting, Membership, OutboxMessage, Participant, Reminder
 
-SNOOZE_DAYS = 2
 #: How long before its due date a deadline shows in a person's list of things due (the App Home).
 DUE_LIST_WINDOW = timedelta(days=21)
 #: How long after its due date an undone deadline still shows there.
@@ -242,7 +245,7 @@ def _view(
         reminder_id=row.id,
         today=today,
         state=state,
-        can_snooze=not snoozed_before and state == "open",
+        can_snooze=not snoozed_before and state == "open" and today < deadline.due_on,
         snoozed_until=row.snoozed_until,
     )
 
@@ -266,8 +269,8 @@ def send_due_reminders(
             if kind.is_done(session, deadline):
                 close_reminders(session, deadline, now=now, language_of=language_of)
                 continue
-            if today > deadline.due_on + timedelta(days=SNOOZE_DAYS):
-                continue
+            if today > deadline.due_on:
+                continue  # a reminder never comes after its deadline
             rows = _reminder_rows(session, deadline.subject)
             recipients = kind.recipients(session, club) if kind.recipients else club_leaders(session, club.id)
             for person in recipients:
@@ -340,9 +343,17 @@ class Snoozed:
 
 
 def snooze(
-    session: Session, reminder_id: int, user_id: str, *, now: datetime, default_tz: str, lang: Language
+    session: Session,
+    reminder_id: int,
+    user_id: str,
+    *,
+    now: datetime,
+    default_tz: str,
+    lang: Language,
+    hours: WorkingHours | None = None,
 ) -> Snoozed:
-    """The leader the reminder was sent to puts it off by `SNOOZE_DAYS` days, once per deadline."""
+    """*Remind me tomorrow*: the leader the reminder was sent to puts it off to their next working day (in their
+    own zone and calendar under `hours`), once per deadline, and never past the due date."""
     row = session.get(Reminder, reminder_id)
     person = participant_of(session, user_id)
     if row is None or person is None or row.participant_id != person.id:
@@ -359,7 +370,12 @@ def snooze(
     mine = [r for r in _reminder_rows(session, row.subject) if r.participant_id == person.id]
     if any(r.snoozed_until is not None for r in mine):
         raise UserError("tracking.error.snooze_once")
-    row.snoozed_until = today + timedelta(days=SNOOZE_DAYS)
+    if today >= deadline.due_on:
+        raise UserError("tracking.error.snooze_too_late")
+    reader = zone_of(session, user_id, club.timezone or default_tz)
+    tomorrow = next_working_day(now.astimezone(reader).date(), reader, hours or WorkingHours())
+    # In the club's calendar of runs: a reader behind the club's zone may already be on the club's next day.
+    row.snoozed_until = max(min(tomorrow, deadline.due_on), row.remind_on + timedelta(days=1))
     session.flush()
     card = _card(session, row.id)
     if card is not None:

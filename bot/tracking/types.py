@@ -248,6 +248,8 @@ class Level(StrEnum):
     ACTIVE = "active"
     OCCASIONAL = "occasional"
     SILENT = "silent"
+    #: did not post and was away the whole period (`bot.domain.is_away_member`): not counted silent
+    AWAY = "away"
 
 
 def weeks_in(first_day: date, last_day: date) -> int:
@@ -269,6 +271,11 @@ class EngagementFigures:
     reactions: int
     posters: int  # people who posted at least once, members or not
     levels: Mapping[str, Level] = field(default_factory=dict)  # member's Slack user id -> level
+
+    @property
+    def away_members(self) -> int:
+        """Members away the whole period, counted apart from the silent."""
+        return sum(1 for level in self.levels.values() if level is Level.AWAY)
 
     @property
     def by_level(self) -> dict[Level, int]:

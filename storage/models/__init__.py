@@ -17,7 +17,7 @@ from storage.models.base import (
     utcnow,
 )
 from storage.models.casebook import CasebookConsent, CasebookForeword, CasebookInterview, CasebookPick
-from storage.models.clubs import Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
+from storage.models.clubs import AwaySpan, Club, Meeting, MeetingAttendance, Membership, Participant, SlackUser
 from storage.models.digests import ClubFeed, Digest, DigestEntry, Feed, FeedItem, SharedItem
 from storage.models.operations import (
     AuditEntry,
@@ -44,6 +44,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "ActivityDay",
     "AuditEntry",
+    "AwaySpan",
     "Base",
     "CasebookConsent",
     "CasebookForeword",

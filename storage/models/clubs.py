@@ -78,6 +78,20 @@ class Participant(TimestampMixin, Base):
     memberships: Mapped[list[Membership]] = relationship(back_populates="participant")
 
 
+class AwaySpan(Base):
+    """A time a person said they were away (the App Home's "away until"), kept as history: reminders wait
+    while it lasts, and the reports count the person away rather than silent for it (`bot.domain`)."""
+
+    __tablename__ = "away_spans"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="days_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class MeetingAttendance(Base):
     __tablename__ = "meeting_attendances"
     __table_args__ = (UniqueConstraint("meeting_id", "participant_id"),)

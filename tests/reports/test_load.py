@@ -200,4 +200,4 @@ def test_the_number_of_statements_does_not_grow_with_the_clubs(database):
     few, clubs_few = statements_for(2)
     many, clubs_many = statements_for(40)
     assert (clubs_few, clubs_many) == (2, 42)
-    assert few == many <= 12
+    assert few == many <= 13  # one statement a table (the away spans the 13th)

@@ -1,9 +1,10 @@
 """Deadline reminders to club leaders by direct message: the outcome report two weeks after the meeting, reminded
-a week before, two days before and on the day, once each; stopped once it is filed; snoozed once."""
+a week before, two days before and on the day, once each; stopped once it is filed; *Remind me tomorrow* once, to the
+reader's next working day at their own hour, never past the due date."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,11 +12,13 @@ from sqlalchemy import select
 
 from bot import due
 from bot.errors import UserError
+from bot.hours import WorkingHours
+from bot.people import Timing, remember
 from bot.tracking import reminders
 from bot.tracking.types import Deadline, ReminderKind
 from jobs import clock
 from jobs.tracking import REMINDERS
-from storage.models import Meeting, Reminder
+from storage.models import Meeting, OutboxMessage, Reminder
 from tests.factories import make_club, participant
 from tests.support import seen_by_user
 from tests.tracking.support import dm_texts, dms, ephemeral_texts
@@ -109,27 +112,110 @@ def _meeting_ending(world, ends_on: date) -> None:
         meeting.ends_on = ends_on
 
 
-def test_a_leader_may_snooze_a_reminder_once(slack):
+def test_remind_me_tomorrow_brings_the_reminder_back_the_next_day_once(slack):
     club = make_club(slack)
     leader = club.leaders[0]
     today = datetime.now(SEOUL).date()
     _meeting_ending(slack, today - timedelta(days=7))  # due in a week
     run(slack, today)
     [first] = dms(slack, leader)
+    assert "Remind me tomorrow" in str(first.blocks)
     channel = slack.standin.dm_channel(leader)
     slack.standin.click(leader, action_id="tracking:snooze_reminder", channel_id=channel, message_ts=first.ts)
-    in_two_days = today + timedelta(days=2)
+    tomorrow = today + timedelta(days=1)  # the tests' working hours are "always": every day is a working day
     assert slack.standin.wait_for(lambda: any("I will remind you again" in t for t in ephemeral_texts(slack, leader)))
     assert "Put off: the reminder comes back on" in dm_texts(slack, leader)[0]
-    run(slack, today + timedelta(days=1))
+    run(slack, today)  # the same day again: nothing more
     assert len(dms(slack, leader)) == 1
-    run(slack, in_two_days)
+    run(slack, tomorrow)
     texts = dm_texts(slack, leader)
-    assert len(texts) == 2 and "Due in 5 days" in texts[1]
-    assert "Remind me in 2 days" not in texts[1]  # snoozed once already
+    assert len(texts) == 2 and "Due in 6 days" in texts[1]
+    assert "Remind me tomorrow" not in str(dms(slack, leader)[1].blocks)  # once per deadline
     with slack.db.session() as session:
         rows = session.scalars(select(Reminder).order_by(Reminder.id)).all()
-        assert rows[0].snoozed_until == in_two_days and rows[1].remind_on == in_two_days
+        assert rows[0].snoozed_until == tomorrow and rows[1].remind_on == tomorrow
+
+
+def _reminder_of(slack, user_id: str) -> int:
+    with slack.db.session() as session:
+        return next(
+            r.id for r in session.scalars(select(Reminder)) if r.participant_id == participant(slack, user_id).id
+        )
+
+
+@pytest.mark.parametrize(
+    ("zone", "clicked", "back_on", "arrives"),
+    [
+        # Thursday 10 December 2026 in Seoul: back on Friday, 09:00 in Seoul
+        ("Asia/Seoul", datetime(2026, 12, 10, 11, tzinfo=SEOUL), date(2026, 12, 11), datetime(2026, 12, 11, 9)),
+        # Friday in Vienna: back on Monday, 09:00 in Vienna (the weekend skipped)
+        (
+            "Europe/Vienna",
+            datetime(2026, 12, 11, 10, tzinfo=ZoneInfo("Europe/Vienna")),
+            date(2026, 12, 14),
+            datetime(2026, 12, 14, 9),
+        ),
+        # Christmas Eve in Seoul: Christmas is a holiday in Korea, then the weekend: back on Monday the 28th,
+        # which is past the due date of Saturday the 26th, so on the due date itself (never after it)
+        ("Asia/Seoul", datetime(2026, 12, 24, 11, tzinfo=SEOUL), date(2026, 12, 26), None),
+        # the same day in New York: Christmas is a working day there
+        (
+            "America/New_York",
+            datetime(2026, 12, 24, 11, tzinfo=ZoneInfo("America/New_York")),
+            date(2026, 12, 25),
+            datetime(2026, 12, 25, 9),
+        ),
+    ],
+)
+def test_remind_me_tomorrow_is_the_readers_next_working_day_at_their_hour(slack, zone, clicked, back_on, arrives):
+    club = make_club(slack)
+    leader = club.leaders[0]
+    slack.standin.user(leader).tz = zone
+    with slack.db.session() as session:
+        profile = slack.runtime.slack.profile(leader)
+        assert profile is not None
+        remember(session, profile)
+    sent_on = clicked.date()  # the morning's reminder, in the reader's own day
+    due_on = date(2026, 12, 28) if arrives is not None else back_on
+    _meeting_ending(slack, due_on - timedelta(days=14))
+    with slack.db.session() as session:
+        session.add(Reminder(club_id=club.ref.id, participant_id=participant(slack, leader).id,
+                             subject=f"outcome-report:meeting:{club.ref.meeting_id}", due_on=due_on,
+                             remind_on=sent_on, sent_at=clicked.astimezone(UTC)))  # fmt: skip
+    with slack.db.session() as session:
+        snoozed = reminders.snooze(
+            session, _reminder_of(slack, leader), leader, now=clicked.astimezone(UTC), default_tz="Asia/Seoul",
+            lang="en", hours=WorkingHours(),
+        )  # fmt: skip
+    assert snoozed.until == back_on
+    run_at = datetime.combine(back_on, time(9), tzinfo=SEOUL).astimezone(UTC)  # the club's daily run
+    with slack.db.session() as session:
+        reminders.send_due_reminders(
+            session, club.ref, back_on, now=run_at, timing=Timing(WorkingHours(), "Asia/Seoul", run_at)
+        )
+    with slack.db.session() as session:
+        [row] = session.scalars(select(OutboxMessage).where(OutboxMessage.channel == leader)).all()
+        moment = row.next_attempt_at.astimezone(ZoneInfo(zone))
+    if arrives is None:
+        assert moment <= datetime.combine(due_on, time(18), tzinfo=SEOUL)  # before the deadline ends
+    else:
+        assert moment.replace(tzinfo=None) == arrives
+
+
+def test_on_the_due_day_a_reminder_cannot_be_put_off(slack):
+    club = make_club(slack)
+    leader = club.leaders[0]
+    today = datetime.now(SEOUL).date()
+    _meeting_ending(slack, today - timedelta(days=14))  # due today
+    run(slack, today)
+    [message] = dms(slack, leader)
+    assert "Due today" in message.text or "Due today" in str(message.blocks)
+    assert "Remind me tomorrow" not in str(message.blocks)
+    with slack.db.session() as session, pytest.raises(UserError) as refused:
+        reminders.snooze(
+            session, _reminder_of(slack, leader), leader, now=datetime.now(UTC), default_tz="Asia/Seoul", lang="en"
+        )
+    assert refused.value.key == "tracking.error.snooze_too_late"
 
 
 def test_snoozing_twice_or_someone_elses_reminder_is_refused(slack):
@@ -196,7 +282,7 @@ def test_secretariat_staff_record_the_report_for_a_club_and_korean_leaders_read_
     run(slack, date(2026, 9, 23))
     [text] = dm_texts(slack, leader)
     assert "“Quantum Hardware Club meeting” 결과보고서 제출 마감은 *2026. 9. 30.*입니다" in text
-    assert "[제출했습니다]" in text and "[2일 뒤에 다시 알림]" in text
+    assert "[제출했습니다]" in text and "[내일 다시 알림]" in text
     reply = seen_by_user(
         slack.command(slack.admin, slack.secretariat, 'outcome-report submitted club:"Quantum Hardware Club"')
     )

@@ -137,9 +137,7 @@ def check_xml_safety(xml_bytes: bytes) -> None:
     try:
         # external references need a declared entity (forbidden) or the DOCTYPE's external subset, which
         # the reader never fetches (the public RSS 0.91 DTD stays allowed)
-        defusedxml.sax.parseString(
-            xml_bytes, _Ignore(), forbid_dtd=False, forbid_entities=True, forbid_external=False
-        )
+        defusedxml.sax.parseString(xml_bytes, _Ignore(), forbid_dtd=False, forbid_entities=True, forbid_external=False)
     except defusedxml.DefusedXmlException:
         raise FeedParseError(FeedError(FeedErrorKind.UNSAFE_XML, "document declares XML entities")) from None
     except (xml.sax.SAXException, ValueError):

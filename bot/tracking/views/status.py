@@ -39,6 +39,7 @@ def engagement_lines(lang: Language | str, figures: EngagementFigures) -> list[s
             active=levels[Level.ACTIVE],
             occasional=levels[Level.OCCASIONAL],
             silent=levels[Level.SILENT],
+            away=levels[Level.AWAY],
         ),
     ]
 
