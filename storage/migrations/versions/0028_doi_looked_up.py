@@ -2,7 +2,7 @@
 (found or unknown), so a lookup that failed for a passing reason is tried again by the `doi-lookups` job
 
 Revision ID: 0028
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0028"
-down_revision: str | None = "0025"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """People: the times a person said they were away, kept as history (the reports count them away, not silent)
 
 Revision ID: 0030
-Revises: 0025
+Revises: 0028
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030"
-down_revision: str | None = "0025"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
