@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage.models import Output
+from storage.models import DoiMetadata, Output
 from tests.factories import make_club
 from tests.tracking.support import top_view, view_text
 
@@ -121,6 +121,8 @@ def test_an_unknown_or_malformed_doi_is_said_on_the_form_and_nothing_typed_is_lo
     slack.standin.type_text(member, view.id, "doi", "10.5555/nobody-knows")
     form = _refilled(slack, member, before)
     assert "Crossref does not know this DOI" in view_text(slack, form)
+    with slack.db.session() as session:  # typed character by character, every prefix would be an unknown DOI
+        assert session.get(DoiMetadata, "10.5555/nobody-knows") is None
 
     before = form.hash  # (the stand-in's view object is live: read its hash before the next change)
     slack.standin.type_text(member, form.id, "doi", "not a doi", press_enter=True)
