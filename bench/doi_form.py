@@ -1,5 +1,4 @@
-"""How fast the output form fills itself as a DOI is pasted, with the real app served over HTTP, the local Slack
-stand-in and the Crossref stand-in (`bot/standin/scholarly.py`).
+"""Benchmark: the output form filled as a DOI is pasted (the app over HTTP, Slack's and Crossref's stand-ins).
 
     .venv/bin/python bench/doi_form.py [--pastes 30] [--database-url URL]
 
