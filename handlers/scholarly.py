@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 class ScholarlyListeners:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        #: The latest DOI keystroke of each form being filled in this process (its `action_ts`).
+        self._typing: dict[str, str] = {}
+        self._typing_lock = threading.Lock()
 
     def _decide(self, body: dict[str, Any], action: dict[str, Any], *, confirm: bool) -> None:
         user_id = body["user"]["id"]
@@ -69,15 +72,24 @@ class ScholarlyListeners:
 
     def doi_entered(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A DOI pasted (or typed, or Enter pressed) in the output form: looked up (cache, else Crossref within
-        the form's short budget) and the form updated with what was found, with the view's hash, so a form
-        changed meanwhile (a later keystroke's answer) is never overwritten by an older answer."""
+        the form's short budget) and the form updated with what was found. Typed character by character, only
+        the latest keystroke's answer updates the form (in this process; across processes the view's hash
+        refuses an answer to a form changed since)."""
         ack()
         view = body.get("view") or {}
         user_id = body["user"]["id"]
         if view.get("callback_id") != OUTPUT_FORM or not may_use_form(self.runtime, view, user_id):
             return
         raw = str(action.get("value") or "")
+        stamp = str(action.get("action_ts") or "")
+        with self._typing_lock:
+            if _later(stamp, self._typing.get(view["id"])):
+                self._typing[view["id"]] = stamp
         answer = lookup.for_form(self.runtime.db, self.runtime.settings, raw, now=datetime.now(UTC))
+        with self._typing_lock:
+            if self._typing.get(view["id"]) != stamp:
+                return  # typed on meanwhile: the later keystroke's answer fills the form (with this hash)
+            del self._typing[view["id"]]
         updated = filled_form(self.runtime.language_of(user_id), view, raw, answer)
         try:
             self.runtime.slack.update_view(view["id"], updated, hash_=view.get("hash"))
@@ -86,6 +98,14 @@ class ScholarlyListeners:
             log.info("the output form %s was not filled: %s", view.get("id"), refused.error)
         except OutcomeUnknown:
             log.warning("the output form %s may not have been filled", view.get("id"))
+
+
+def _later(stamp: str, than: str | None) -> bool:
+    """Whether Slack's `action_ts` `stamp` is at or after `than` (None: nothing before)."""
+    try:
+        return than is None or float(stamp) >= float(than)
+    except ValueError:
+        return True
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:

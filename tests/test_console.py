@@ -68,6 +68,23 @@ def test_console_demo_discovers_the_leaders_joint_paper(tmp_path):
     assert "10.5555/xlab.demo.2026.001" in out and "Error-corrected superconducting qubits" in out
     assert "[international: KR, US]" in out and "1 suggestion(s) stored, 2 DM(s) to leaders queued" in out
     assert "xlab.demo.2026.002" not in out  # a single-author paper is not the club's
+
+
+def test_the_console_fills_the_output_form_as_the_doi_is_typed(tmp_path):
+    script = ":as david\n/club output\n:type title=My own title\n:type doi=10.5555/xlab.demo.2026.002\n:submit\n:quit\n"
+    result = run_console(tmp_path, script, "--demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Traceback" not in out + result.stderr
+    assert "(typed into [title]; Slack sends it with the form when you :submit)" in _after(out, ":type title=")
+    filled = _after(out, "> :type doi=10.5555/xlab.demo.2026.002")
+    assert "(a modal updated)" in filled and "[title] Title (text, required) = My own title" in filled
+    assert "[doi] DOI (text, optional) = 10.5555/xlab.demo.2026.002" in filled
+    assert "[date] Date (date YYYY-MM-DD, optional) = 2026-10-05" in filled
+    assert "Published in Journal of Examples · Authors: Seoyeon Kim" in filled
+    assert "Saved as *o1*" in _after(out, "> :submit")
+
+
 def _after(out: str, prompt_line: str) -> str:
     """What the console printed after `prompt_line` and before the next prompt."""
     start = out.index(prompt_line) + len(prompt_line)

@@ -159,7 +159,8 @@ def describe_call(call: Any, names: dict[str, str], standin: Any) -> str | None:
     if call.method == "chat.delete":
         return f"  (clubbot deleted a message in {place})"
     if call.method in {"views.open", "views.push", "views.update"}:
-        view = args.get("view") or {}
+        # the view as Slack answered it: with what the person typed (kept on views.update) in its state
+        view = (call.response or {}).get("view") or args.get("view") or {}
         verb = {"views.open": "opened", "views.push": "opened on top", "views.update": "updated"}[call.method]
         return f"\n  (a modal {verb})\n" + indent(forms.describe(view, names))
     if call.method == "views.publish":

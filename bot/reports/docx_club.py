@@ -142,6 +142,19 @@ def club_document(
             achieved=text.number(club.outputs_achieved, lang),
         )
     )
+    papers = club.papers
+    d.add_paragraph(
+        t(
+            lang,
+            "reports.summary.papers",
+            filed=text.number(papers.filed, lang),
+            filed_international=text.number(papers.filed_international, lang),
+            discovered=text.number(papers.discovered, lang),
+            discovered_international=text.number(papers.discovered_international, lang),
+            orcid=text.number(papers.members_with_orcid, lang),
+            members=text.number(papers.members, lang),
+        )
+    )
     docx.outputs_table(d, club, dataset, lang, only_worked=False)
 
     d.add_heading(t(lang, "reports.doc.h_engagement"), level=1)

@@ -101,9 +101,11 @@ def look_up(
     now: datetime,
     budget: int = LOOKUP_BUDGET,
     options: HttpOptions | None = None,
+    cache_unknown: bool = True,
 ) -> DoiAnswer:
     """`doi` (bare) from the `doi_metadata` cache when it is fresh, else from Crossref within `budget` requests
-    (and `options`' timeouts), cached, an unknown DOI included. A failure is `DoiKnown.FAILED` (nothing cached)."""
+    (and `options`' timeouts), cached, an unknown DOI included unless not `cache_unknown`. A failure is
+    `DoiKnown.FAILED` (nothing cached)."""
     with db.session() as session:
         cached = session.get(DoiMetadata, doi)
         if _fresh(cached, now):
@@ -115,6 +117,8 @@ def look_up(
     except ScholarlyError as error:
         log.warning("Crossref lookup of %s failed: %s", doi, error)
         return DoiAnswer(doi, DoiKnown.FAILED)
+    if message is None and not cache_unknown:
+        return DoiAnswer(doi, DoiKnown.UNKNOWN)
     with db.session() as session:
         return _answer(cache(session, doi, message, now))
 
@@ -126,11 +130,12 @@ FORM_OPTIONS = HttpOptions(connect_timeout=1.0, read_timeout=1.5, deadline=1.5, 
 
 def for_form(db: Database, settings: Settings, text: str, *, now: datetime) -> DoiAnswer | None:
     """The DOI typed in the output form looked up within the form's short budget (the cache first); None when
-    `text` is not a DOI."""
+    `text` is not a DOI. An unknown DOI is not cached from here: typed character by character, every prefix of
+    a DOI is one (the filing's own lookup caches the DOI filed)."""
     doi = bare_doi(text.strip().strip("<>"))
     if doi is None:
         return None
-    return look_up(db, settings, doi, now=now, budget=FORM_BUDGET, options=FORM_OPTIONS)
+    return look_up(db, settings, doi, now=now, budget=FORM_BUDGET, options=FORM_OPTIONS, cache_unknown=False)
 
 
 def fill_output(db: Database, settings: Settings, output_id: int, *, now: datetime) -> Filled:

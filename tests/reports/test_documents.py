@@ -320,3 +320,11 @@ def test_the_reports_show_joint_papers_filed_and_discovered_and_members_with_orc
     assert [quantum[col(c)] for c in ("papers_discovered", "papers_discovered_international")] == [1, 1]
     assert quantum[col("members_with_orcid")] == 1
     assert clubs["AI Safety Club"][col("papers_discovered")] == 0
+
+    _, _, club_report = built
+    club_text = "\n".join(p.text for p in Document(path_of(folder, club_report, "docx", lang.value)).paragraphs)
+    papers = program_figures(dataset(), SETTINGS).clubs[0].papers
+    assert (papers.filed, papers.discovered) == (1, 0)
+    line = t(lang, "reports.summary.papers", filed="1", filed_international="0", discovered="0",
+             discovered_international="0", orcid="0", members=str(papers.members))  # fmt: skip
+    assert line in club_text

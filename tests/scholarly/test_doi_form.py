@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage.models import Output
+from storage.models import DoiMetadata, Output
 from tests.factories import make_club
 from tests.tracking.support import top_view, view_text
 
@@ -121,6 +121,8 @@ def test_an_unknown_or_malformed_doi_is_said_on_the_form_and_nothing_typed_is_lo
     slack.standin.type_text(member, view.id, "doi", "10.5555/nobody-knows")
     form = _refilled(slack, member, before)
     assert "Crossref does not know this DOI" in view_text(slack, form)
+    with slack.db.session() as session:  # typed character by character, every prefix would be an unknown DOI
+        assert session.get(DoiMetadata, "10.5555/nobody-knows") is None
 
     before = form.hash  # (the stand-in's view object is live: read its hash before the next change)
     slack.standin.type_text(member, form.id, "doi", "not a doi", press_enter=True)
@@ -151,3 +153,26 @@ def test_the_stand_in_checks_dispatch_action_as_slack_does():
     bad = validate_view(modal({"dispatch_action": "yes"}, {"dispatch_action_config": {"trigger_actions_on": ["x"]}}))
     assert bad.error == "invalid_arguments"
     assert any("dispatch_action" in m for m in bad.messages) and any("trigger_actions_on/0" in m for m in bad.messages)
+
+
+def test_crossref_out_of_reach_is_said_on_the_form_and_the_filing_is_filled_later(slack, scholarly):
+    from tests.scholarly.test_doi_retry import _filed_an_hour_ago, _retry
+
+    club = make_club(slack, language="en")
+    member = club.members[0]
+    _publish(scholarly)
+    scholarly.fault("/crossref/works", "500", times=6)  # the form's two tries and the lookup after the filing
+    slack.command(member, club.channel, "output")
+    view = top_view(slack, member)
+    before = view.hash
+    slack.standin.type_text(member, view.id, "doi", "10.5555/form.1")
+    form = _refilled(slack, member, before)
+    assert "Crossref could not be reached just now" in view_text(slack, form)
+    assert "initial_value" not in _inputs(form)["title"]["element"]  # nothing filled, nothing lost
+    slack.standin.submit_view(member, form.id, {"type": {"type": "paper"}, "title": {"title": "Draft title"}})
+    assert slack.standin.wait_for(lambda: scholarly.count("/crossref/works") >= 6, timeout=20)
+    _filed_an_hour_ago(slack)
+    assert _retry(slack, scholarly, "2026-12-06T10:00:00Z") == "done"
+    with slack.db.session() as session:
+        output = session.scalars(select(Output)).one()
+        assert output.doi_looked_up_at is not None and output.title == "Draft title"
