@@ -149,14 +149,15 @@ class Dispatcher:
                 .order_by(OutboxMessage.id)
                 .limit(limit)
             ).all()
-        return report + self.dispatch(ids)
+        return report + self.dispatch(ids, now=now)
 
-    def dispatch(self, ids: Iterable[int]) -> DispatchReport:
+    def dispatch(self, ids: Iterable[int], *, now: datetime | None = None) -> DispatchReport:
+        """Send these rows (each only if it is pending and due at `now`, default the machine's clock)."""
         report = DispatchReport()
         for row_id in ids:
             queue = [row_id]
             while queue:  # a post's follow-ups (its pin, its next reply in a thread) go out right after it
-                row = self._claim(queue.pop(0))
+                row = self._claim(queue.pop(0), now=now)
                 if row is not None:
                     report = report + self._send(row)
                     if row.payload.get("pin") or row.payload.get(FOLLOWED):  # only those have follow-ups
@@ -198,8 +199,8 @@ class Dispatcher:
 
     # --- one row -------------------------------------------------------------------------------
 
-    def _claim(self, row_id: int) -> OutboxRow | None:
-        now = utcnow()
+    def _claim(self, row_id: int, *, now: datetime | None = None) -> OutboxRow | None:
+        now = now or utcnow()
         with self.db.session() as session:
             row = session.scalar(  # one statement: claimed and read back, or None when another sender has it
                 update(OutboxMessage)
