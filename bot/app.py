@@ -7,6 +7,7 @@ Nothing runs at import: `create_app(runtime)` builds and returns the Bolt App; `
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TextIO
 
 from slack_bolt import App
@@ -14,6 +15,8 @@ from slack_bolt import App
 from bot.runtime import Runtime
 from handlers import register_all
 from jobs import clock, inspect, outputs
+from jobs.base import PeriodicJob
+from jobs.schedule import SCHEDULE
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +60,18 @@ def run_job_by_hand(runtime: Runtime, name: str, period: str | None, *, out: Tex
 def discover_outputs(runtime: Runtime, club_id: int | None, *, dry_run: bool, out: TextIO) -> int:
     """This week's `outputs-discovery` run now (`clubbot outputs discover`); the exit status."""
     return outputs.discover_by_hand(runtime, club_id, dry_run=dry_run, out=out)
+
+
+def run_jobs_at(
+    runtime: Runtime, at: datetime, *, owner: str, skip: frozenset[str] = frozenset()
+) -> dict[str, dict[str, int]]:
+    """Every scheduled job's runs owed at `at` (but those named in `skip`), through the same once-per-period
+    claims as the clock (the console's `:clock`, which moves time forward): outcomes by job name, for the jobs
+    that had any."""
+    outcomes = {}
+    for job in SCHEDULE:
+        if isinstance(job, PeriodicJob) and job.name not in skip:
+            counts = clock.run_due(runtime, job, owner=owner, at=at)
+            if counts:
+                outcomes[job.name] = counts
+    return outcomes

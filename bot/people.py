@@ -3,7 +3,7 @@ bot remembers of Slack users between requests, processes and restarts (locale, n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -92,11 +92,16 @@ class Timing:
     hours: WorkingHours
     default_tz: str
     not_before: datetime
+    #: The zone this process last saw in the person's Slack profile, when it has (fresher than the table).
+    known_zone: Callable[[str], str | None] | None = None
 
     def at(
         self, session: Session, user_id: str, *, deadline: datetime | None = None, default_tz: str | None = None
     ) -> datetime:
         """When the message should reach this person."""
+        seen = self.known_zone(user_id) if self.known_zone is not None else None
+        if seen:
+            return reader_hour(self.not_before, time.zone(seen, self.default_tz), self.hours, deadline=deadline)
         return reach_at(
             session,
             user_id,

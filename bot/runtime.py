@@ -107,6 +107,12 @@ class Runtime:
         self._background.submit(self._remember, profile)
         return language_for_locale(profile.locale, default=self.settings.language)
 
+    def known_zone(self, user_id: str) -> str | None:
+        """The person's Slack time zone as this process last saw it in `users.info` (None when it has not asked
+        lately): fresher than the `slack_users` table, which learns it aside (`bot.people.Timing`)."""
+        profile = self.slack.cached_profile(user_id)
+        return profile.tz if profile is not None else None
+
     def _fetch_profile(self, user_id: str, *, quick: bool = False) -> SlackProfile | None:
         try:
             return self.slack.profile(user_id, quick=quick)

@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 def dm_timing(runtime: Runtime) -> Timing:
     """How a job's direct messages are timed: each at its reader's own working hour, from now on (so a run
     the clock catches up at night still waits for each reader's morning)."""
-    return Timing(runtime.settings.working_hours, runtime.settings.timezone, time.now())
+    return Timing(runtime.settings.working_hours, runtime.settings.timezone, time.now(), runtime.known_zone)
 
 
 @dataclass(frozen=True)

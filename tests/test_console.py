@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.domain import Quarter
+from bot.reports.timing import NARRATIVE_STEPS, narrative_step_time
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -220,3 +225,53 @@ def test_clean_turns_half_characters_into_replacement_marks():
 
     assert clean("가\udceb\udcb0") == "가\ufffd"
     assert clean("plain") == "plain"
+
+
+def _next_narrative_request() -> datetime:
+    """When the leaders are next asked for the quarter's narrative (10:00 in Seoul, two weeks before its end)."""
+    seoul = ZoneInfo("Asia/Seoul")
+    now = datetime.now(UTC)
+    quarter = Quarter.of_instant(now, seoul)
+    for candidate in (quarter, quarter.next()):
+        at = narrative_step_time(candidate, NARRATIVE_STEPS[0][1], seoul).astimezone(seoul)
+        if at > now + timedelta(hours=2):
+            return at
+    raise AssertionError("no request ahead")
+
+
+def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_path):
+    request = _next_narrative_request()  # Seoyeon (Seoul) is away then; David is in New York
+    back = (request + timedelta(days=3)).date()
+    later = (request + timedelta(days=1)).replace(hour=1, minute=0)  # 01:00 in Seoul the day after
+    script = (
+        ":as seoyeon\n:home\n:click home_away\n"
+        f":submit until={back.isoformat()}\n"
+        ":people\n:clock yesterday\n"
+        f":clock {later:%Y-%m-%d %H:%M}\n"
+        ":as david\n:people\n:quit\n"
+    )
+    result = run_console(tmp_path, script, "--demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    people = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> :people")
+    seoyeon = next(line for line in people.splitlines() if "@seoyeon" in line)
+    assert "Asia/Seoul" in seoyeon and f"away until {back.isoformat()}" in seoyeon
+    david = next(line for line in people.splitlines() if "@david" in line)
+    assert "America/New_York" in david and "away" not in david
+    assert "(cannot move the clock: 'yesterday'" in out
+
+    moved = _after(out, f"[seoyeon in #xlab-quantum-hardware-club]> :clock {later:%Y-%m-%d %H:%M}")
+    # David's request arrives at 09:00 in New York, that is 22:00 or 23:00 in Seoul; Seoyeon, away, gets none
+    ny_nine = datetime.combine(request.date(), datetime.min.time().replace(hour=9), tzinfo=ZoneInfo("America/New_York"))
+    seoul_time = ny_nine.astimezone(ZoneInfo("Asia/Seoul"))
+    header = f"── {seoul_time:%a %Y-%m-%d %H:%M} Asia/Seoul ──"
+    assert header in moved, moved
+    assert moved.index("@clubbot → @david (direct message)") > moved.index(header)
+    assert "It is time for *Quantum Hardware Club*'s" in moved
+    assert "@clubbot → @seoyeon" not in moved and "운영 보고서" not in moved
+    assert f"It is now {later:%a %Y-%m-%d %H:%M} Asia/Seoul" in moved
+
+    after = _after(out, "[david in #xlab-quantum-hardware-club]> :people")
+    david_now = later.astimezone(ZoneInfo("America/New_York"))
+    assert f"{david_now:%a %H:%M} America/New_York" in next(line for line in after.splitlines() if "@david" in line)
+    assert "Traceback" not in out + result.stderr

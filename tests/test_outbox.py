@@ -146,3 +146,45 @@ def test_a_post_waiting_out_a_rate_limit_is_not_taken_for_stale_and_sent_twice(s
     sender.join()
     dispatch_until_done(slack)
     assert posted_outbox_ids(slack, channel) == [row_id]
+
+
+def enqueue_thread(world, channel: str, replies: int) -> tuple[int, list[int]]:
+    with world.db.session() as session:
+        head = outbox.enqueue_thread(
+            session, channel, Message(text="summary"), [Message(text=f"line {n}") for n in range(replies)]
+        )
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id != head.id).order_by(OutboxMessage.id))
+        return head.id, [r.id for r in rows]
+
+
+def thread_of(world, channel: str) -> tuple[list[str], list[str]]:
+    """(top-level texts, reply texts in the first post's thread, in order)."""
+    messages = world.standin.messages(channel)
+    top = [m for m in messages if not m.is_reply]
+    replies = [m.text for m in messages if m.is_reply and top and m.thread_ts == top[0].ts]
+    return [m.text for m in top], replies
+
+
+def test_a_thread_goes_as_one_parent_and_its_replies_in_order_exactly_once_through_faults(slack):
+    channel = slack.channel("club", [slack.person("kim")])
+    head, replies = enqueue_thread(slack, channel, replies=8)
+    for kind in ("ratelimited", "server_error", "drop_before", "drop_after"):
+        slack.standin.inject(FaultPlan(kind=kind, rate=0.1, methods={"chat.postMessage"}, retry_after=1))
+    dispatch_until_done(slack)
+    top, in_thread = thread_of(slack, channel)
+    assert top == ["summary"]
+    assert in_thread == [f"line {n}" for n in range(8)]  # none lost, none twice, in order
+    assert sorted(posted_outbox_ids(slack, channel)) == sorted([head, *replies])
+
+
+def test_a_reply_waits_for_its_parent_and_a_lost_answer_is_found_in_the_thread(slack):
+    channel = slack.channel("club", [slack.person("kim")])
+    _, [first, second] = enqueue_thread(slack, channel, replies=2)
+    dispatcher = slack.runtime.outbox.dispatcher
+    dispatcher.dispatch([second, first])  # the replies alone, before their parent: neither may go
+    assert slack.standin.messages(channel) == []
+    slack.standin.inject(FaultPlan(kind="drop_after", rate=1.0, methods={"chat.postMessage"}, count=2))
+    dispatch_until_done(slack)  # the parent's and the first reply's answers are lost: both found, not resent
+    top, in_thread = thread_of(slack, channel)
+    assert top == ["summary"] and in_thread == ["line 0", "line 1"]
+    assert len([c for c in slack.standin.calls_to("chat.postMessage") if c.ok]) == 3

@@ -224,6 +224,8 @@ CASES: dict[str, str | Case | NotASurface] = {
     "bot.scholarly.form.filled_form": _filled_form,
     # digests
     "bot.digests.views.digest_post": AUTO,
+    "bot.digests.views.digest_parent": AUTO,
+    "bot.digests.views.digest_reply": AUTO,
     "bot.digests.views.preview_preparing": AUTO,
     "bot.digests.views.digest_preview": AUTO,
     "bot.digests.views.feed_list": AUTO,

@@ -33,6 +33,8 @@ class DemoPerson:
     in_workspace: bool = True
     leader: bool = False
     orcid: str | None = None
+    #: Their Slack time zone (people abroad get messages at their own hour).
+    tz: str = "Asia/Seoul"
 
 
 DEMO_MEETING = {
@@ -65,13 +67,14 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
                CareerStage.SENIOR, MeetingRole.ORGANIZER, "ko-KR", leader=True, orcid="0000-0002-1825-0097"),
     DemoPerson("david", "박데이비드", "David Park", "dpark@mit.example", "MIT", "US",
                CareerStage.SENIOR, MeetingRole.ORGANIZER, "en-US", overseas_korean=True, leader=True,
-               orcid="0000-0002-0004-2425"),
+               orcid="0000-0002-0004-2425", tz="America/New_York"),
     DemoPerson("hiroshi", None, "Hiroshi Tanaka", "tanaka@riken.example", "RIKEN", "JP",
-               CareerStage.SENIOR, MeetingRole.SPEAKER, "en-US"),
+               CareerStage.SENIOR, MeetingRole.SPEAKER, "en-US", tz="Asia/Tokyo"),
     DemoPerson("anna", None, "Anna Schmidt", "anna.schmidt@mpq.example", "Max Planck Institute of Quantum Optics",
-               "DE", CareerStage.MID_CAREER, MeetingRole.SPEAKER, "en-US"),
+               "DE", CareerStage.MID_CAREER, MeetingRole.SPEAKER, "en-US", tz="Europe/Berlin"),
     DemoPerson("jiwoo", "이지우", "Jiwoo Lee", "jiwoo.lee@ethz.example", "ETH Zurich", "CH",
-               CareerStage.EARLY_CAREER, MeetingRole.SPEAKER, "ko-KR", overseas_korean=True),
+               CareerStage.EARLY_CAREER, MeetingRole.SPEAKER, "ko-KR", overseas_korean=True,
+               tz="Europe/Zurich"),
     DemoPerson("minho", "정민호", "Minho Jung", "minho.jung@kriss.example", "KRISS", "KR",
                CareerStage.MID_CAREER, MeetingRole.RESEARCHER, "ko-KR"),
     DemoPerson("hyejin", "최혜진", "Hyejin Choi", "hyejin.choi@snu.example", "Seoul National University", "KR",

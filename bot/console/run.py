@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from bot.app import create_app, discover_outputs
 from bot.clubs.provisioning import provision_club
+from bot.console.clock import ConsoleClock
 from bot.console.demo import DEMO_ADMIN, DEMO_PEOPLE, demo_club_request, seed_database, seed_scholarly
 from bot.console.editor import PlainInput, TerminalInput, completion_words
 from bot.console.place import console_database_url, console_dir
@@ -78,6 +79,7 @@ def run_console(settings: Settings, *, demo: bool, fresh: bool, stdin: TextIO, s
                 None if interactive else stdout,
                 user_id=world.admin_id,
                 channel_id=world.start_channel_id,
+                clock=ConsoleClock(runtime),
             )
             console.say(f"clubbot console: local Slack at {standin.api_url}, app at {server.url}/slack/events")
             console.say(f"Data folder: {folder}")
@@ -142,7 +144,11 @@ def _prepare_workspace(standin: Any, *, demo: bool) -> _World:
             if not person.in_workspace:
                 continue
             people[person.handle] = by_name.get(person.handle) or standin.add_user(
-                person.handle, real_name=person.name_ko or person.name_en, email=person.email, locale=person.locale
+                person.handle,
+                real_name=person.name_ko or person.name_en,
+                email=person.email,
+                locale=person.locale,
+                tz=person.tz,
             )
     return _World(admin_id=admin_id, secretariat_channel_id=secretariat, start_channel_id=secretariat, people=people)
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from bot.console import forms
+from bot.console.clock import ClockError, ConsoleClock, parse_target
 from bot.console.editor import clean
 from bot.console.watch import Watcher, indent
 from bot.settings import Settings
-from bot.slack.text import render_message
+from bot.slack.text import render_message, render_view
 from bot.standin import StandInUsageError
 
 CONSOLE_HELP = """Console commands:
@@ -35,7 +36,12 @@ CONSOLE_HELP = """Console commands:
   :close                 close the modal (Cancel)
   :click ACTION [VALUE]  press a button in the modal or the latest bot message of the channel
   :history               the channel's latest messages
-  :people  :channels  :help  :quit
+  :home                  open your App Home tab and show it (its buttons work with :click, e.g. home_away)
+  :clock [+3h | +2d | 2026-12-08 09:00]
+                         the console's time; move it forward (an hour at a time: the clock's jobs run and
+                         each message shows under the hour it reaches its reader)
+  :people                everyone, with their own local time and zone, and whether they are away
+  :channels  :help  :quit
 Tab completes commands; ↑/↓ recall earlier lines; a pasted block of lines runs line by line."""
 
 COMMANDS = (
@@ -54,6 +60,8 @@ COMMANDS = (
     "close",
     "click",
     "history",
+    "clock",
+    "home",
 )
 
 
@@ -74,8 +82,10 @@ class Console:
         *,
         user_id: str,
         channel_id: str,
+        clock: ConsoleClock | None = None,
     ) -> None:
         self.standin = standin
+        self.clock = clock
         self.settings = settings
         self._out = stdout  # None: whatever sys.stdout is when printing (the line editor patches it)
         self.state = ConsoleState(user_id=user_id, channel_id=channel_id)
@@ -159,6 +169,8 @@ class Console:
             "close": self.close,
             "click": lambda: self.click(rest),
             "history": self.history,
+            "clock": lambda: self.move_clock(rest),
+            "home": self.show_home,
         }
         if command not in handler:
             self.say(f"Unknown console command :{command}. Type :help.")
@@ -170,11 +182,45 @@ class Console:
         return True
 
     def list_people(self) -> None:
-        for user in sorted(self.standin.ws.users.values(), key=lambda u: u.name):
-            if user.is_bot:
-                continue
+        users = [u for u in sorted(self.standin.ws.users.values(), key=lambda u: u.name) if not u.is_bot]
+        clocks = self.clock.people((u.id, u.tz) for u in users) if self.clock is not None else {}
+        for user in users:
             admin = "  (secretariat admin)" if self.settings.is_admin(user.id) else ""
-            self.say(f"  @{user.name:<12} {user.real_name or '':<20} {user.locale or '':<6} {user.id}{admin}")
+            when = away = ""
+            if (clock := clocks.get(user.id)) is not None:
+                when = f" {clock.local:%a %H:%M} {clock.zone:<20}"
+                away = f"  away until {clock.away_until.isoformat()}" if clock.away_until else ""
+            self.say(
+                f"  @{user.name:<12} {user.real_name or '':<20} {user.locale or '':<6}{when} {user.id}{admin}{away}"
+            )
+
+    def show_home(self) -> None:
+        self.standin.open_home(self.state.user_id)
+        self.watcher.settle()
+        home = self.standin.home(self.state.user_id)
+        if home is None:
+            self.say("  (the app has not published a Home tab for you)")
+            return
+        self.say(
+            f"App Home of @{self.name_of(self.state.user_id)}:\n{indent(render_view(_as_dict(home), self.names()))}"
+        )
+
+    def move_clock(self, text: str) -> None:
+        if self.clock is None:
+            self.say("This console has no clock.")
+            return
+        now = self.clock.now()
+        if not text:
+            self.say(f"  The console's clock: {self.clock.label(now)} ({now:%Y-%m-%d %H:%M} UTC)")
+            return
+        try:
+            target = parse_target(text, now, self.clock.zone)
+        except ClockError as error:
+            self.say(f"  (cannot move the clock: {error})")
+            return
+        self.say(f"  Moving the clock from {self.clock.label(now)} to {self.clock.label(target)} …")
+        sent = self.clock.advance(target, say=self.say, settle=self.watcher.settle)
+        self.say(f"  It is now {self.clock.label(target)}; {sent} message(s) went out on the way.")
 
     def list_channels(self) -> None:
         for channel in sorted(self.standin.ws.channels.values(), key=lambda c: c.name or ""):

@@ -35,7 +35,7 @@ from bot.digests.feeds.rank import split_keywords
 from bot.digests.feeds.types import FetchOptions
 from bot.digests.types import AddFeedResult, DigestSchedule, FeedView, PostedDigest, Preview
 from bot.digests.upkeep import FeedsUnreadable, refresh_stale_club_feeds, unreadable_feeds
-from bot.digests.views import digest_post
+from bot.digests.views import digest_thread
 from bot.domain import ClubStatus, FieldKey, Language, LanguageOf
 from bot.errors import UserError
 from bot.slack import outbox
@@ -249,10 +249,12 @@ def post_digest(session: Session, club_id: int, period: str, now: datetime, *, d
     if not recorded.created:
         return None
     schedule = schedule_of(club, default_tz)
-    row = outbox.enqueue(
+    parent, replies = digest_thread(schedule, draft.items, now)
+    row = outbox.enqueue_thread(
         session,
         club.channel_id,
-        digest_post(schedule, draft.items, now),
+        parent,
+        replies,
         ref=f"digest:{recorded.digest_id}",
         dedupe_key=f"digest:{club_id}:{period}",
     )

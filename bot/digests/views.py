@@ -118,6 +118,53 @@ def digest_post(schedule: DigestSchedule, items: Sequence[DraftItem], now: datet
     return Message(text=text, blocks=_digest_blocks(schedule, items, now))
 
 
+#: A digest with more items than this goes as one short parent post, its items in the parent's thread.
+THREAD_AFTER_ITEMS = 3
+#: Items per reply in a digest's thread.
+ITEMS_PER_REPLY = 5
+
+
+def digest_parent(schedule: DigestSchedule, items: Sequence[DraftItem], now: datetime) -> Message:
+    """The short post in the club's channel that a digest with many items starts with: title, count, and that
+    the items are in its thread."""
+    lang, tz = schedule.language, schedule.tz
+    intro = t(
+        lang,
+        "digests.post.intro",
+        count=len(items),
+        field=t(lang, f"field.{schedule.field.value}"),
+        date=_day(lang, now, tz),
+    )
+    blocks = [
+        header(t(lang, "digests.post.title", club=escape(schedule.club_name))),
+        context(intro + " · " + t(lang, "digests.post.in_thread", count=len(items))),
+    ]
+    text = t(lang, "digests.post.text", club=escape(schedule.club_name), count=len(items))
+    return Message(text=text, blocks=blocks)
+
+
+def digest_reply(schedule: DigestSchedule, items: Sequence[DraftItem], *, last: bool) -> Message:
+    """Some of a digest's items, as one reply in the parent's thread; the last reply ends with the footer."""
+    lang, tz = schedule.language, schedule.tz
+    blocks = [section(_item_text(lang, item, tz)) for item in items[: MAX_BLOCKS - 1]]
+    if last:
+        blocks.append(context(t(lang, "digests.post.footer")))
+    first = items[0].title if items else ""
+    return Message(
+        text=shorten(first, 300) or t(lang, "digests.post.title", club=escape(schedule.club_name)), blocks=blocks
+    )
+
+
+def digest_thread(schedule: DigestSchedule, items: Sequence[DraftItem], now: datetime) -> tuple[Message, list[Message]]:
+    """The digest as it goes to the channel: one post when it is short; else a short parent post and its items
+    in the thread, `ITEMS_PER_REPLY` a reply (low noise in the channel)."""
+    if len(items) <= THREAD_AFTER_ITEMS:
+        return digest_post(schedule, items, now), []
+    chunks = [items[i : i + ITEMS_PER_REPLY] for i in range(0, len(items), ITEMS_PER_REPLY)]
+    replies = [digest_reply(schedule, chunk, last=n == len(chunks) - 1) for n, chunk in enumerate(chunks)]
+    return digest_parent(schedule, items, now), replies
+
+
 def preview_preparing(lang: Language, club_name: str) -> Message:
     text = t(lang, "digests.preview.preparing", club=escape(club_name))
     return Message(text=text, blocks=[section(":hourglass_flowing_sand: " + text)])

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import due
+from bot import due, time
 from bot.domain import ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus, Quarter
 from bot.errors import UserError
 from bot.i18n import t
-from bot.people import Timing, display_name
+from bot.people import Timing, display_name, is_away
 from bot.reports import views
 from bot.reports.timing import NARRATIVE_STEPS, default_narrative_quarter, narrative_step_time
 from bot.reports.types import (
@@ -90,9 +90,14 @@ def ask_leaders(
     timing: Timing | None = None,
 ) -> int:
     """Enqueue a step's DMs for one club, each in the leader's own language (deduplicated per leader); with
-    `timing`, each at the leader's own hour before the quarter's last working day ends."""
+    `timing`, each at the leader's own hour before the quarter's last working day ends, and none to a leader
+    away that day (`bot.people.is_away`; the next step reaches them once back)."""
     asks = narrative_asks(session, club_id, quarter, step)
     club = session.get(Club, club_id)
+    if timing is not None:  # a leader who said they are away is asked at the next step once back
+        zone_name = club.timezone if club is not None else None
+        today = timing.not_before.astimezone(time.zone(zone_name, timing.default_tz)).date()
+        asks = [a for a in asks if (p := participant_of(session, a.user_id)) is None or not is_away(p, today)]
     for ask in asks:
         ask = replace(ask, lang=language_of(ask.user_id))
         at = None

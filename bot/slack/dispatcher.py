@@ -44,15 +44,19 @@ from bot.i18n import t
 from bot.slack.blocks import Message
 from bot.slack.gateway import SlackGateway
 from bot.slack.outbox import (
+    AFTER,
     EVENT_TYPE,
+    FOLLOWED,
     KIND_ALERT,
     KIND_DM,
     KIND_FILE,
     KIND_MESSAGE,
     KIND_PIN,
     KIND_UPDATE,
+    THREAD_OF,
     OutboxRow,
     enqueue,
+    follower_key,
 )
 from bot.slack.types import OutcomeUnknown, SlackRefused
 from storage import files
@@ -145,17 +149,18 @@ class Dispatcher:
                 .order_by(OutboxMessage.id)
                 .limit(limit)
             ).all()
-        return report + self.dispatch(ids)
+        return report + self.dispatch(ids, now=now)
 
-    def dispatch(self, ids: Iterable[int]) -> DispatchReport:
+    def dispatch(self, ids: Iterable[int], *, now: datetime | None = None) -> DispatchReport:
+        """Send these rows (each only if it is pending and due at `now`, default the machine's clock)."""
         report = DispatchReport()
         for row_id in ids:
             queue = [row_id]
-            while queue:  # a post's follow-up (its pin) goes out right after it
-                row = self._claim(queue.pop(0))
+            while queue:  # a post's follow-ups (its pin, its next reply in a thread) go out right after it
+                row = self._claim(queue.pop(0), now=now)
                 if row is not None:
                     report = report + self._send(row)
-                    if row.payload.get("pin"):  # only a post to pin has a follow-up
+                    if row.payload.get("pin") or row.payload.get(FOLLOWED):  # only those have follow-ups
                         queue.extend(self._follow_ups(row.id))
         return report
 
@@ -163,9 +168,12 @@ class Dispatcher:
         with self.db.read() as session:
             return list(
                 session.scalars(
-                    select(OutboxMessage.id).where(
-                        OutboxMessage.dedupe_key == f"pin:{row_id}", OutboxMessage.status == OutboxStatus.PENDING
+                    select(OutboxMessage.id)
+                    .where(
+                        OutboxMessage.dedupe_key.in_((f"pin:{row_id}", follower_key(row_id))),
+                        OutboxMessage.status == OutboxStatus.PENDING,
                     )
+                    .order_by(OutboxMessage.id)
                 )
             )
 
@@ -191,8 +199,8 @@ class Dispatcher:
 
     # --- one row -------------------------------------------------------------------------------
 
-    def _claim(self, row_id: int) -> OutboxRow | None:
-        now = utcnow()
+    def _claim(self, row_id: int, *, now: datetime | None = None) -> OutboxRow | None:
+        now = now or utcnow()
         with self.db.session() as session:
             row = session.scalar(  # one statement: claimed and read back, or None when another sender has it
                 update(OutboxMessage)
@@ -229,7 +237,7 @@ class Dispatcher:
                     channel,
                     text=row.payload.get("text") or "",
                     blocks=row.payload.get("blocks"),
-                    thread_ts=row.payload.get("thread_ts"),
+                    thread_ts=row.payload.get("thread_ts") or self._thread_ts(row),
                     metadata={"event_type": EVENT_TYPE, "event_payload": {"outbox_id": row.id}},
                 )
         except SlackRefused as refused:
@@ -254,6 +262,20 @@ class Dispatcher:
         assert target_channel is not None
         channel = self.gateway.dm_channel(target_channel) if target_kind == KIND_DM else target_channel
         return channel, target_ts
+
+    def _thread_ts(self, row: OutboxRow) -> str | None:
+        """The `ts` of the thread a reply goes in (`thread_of`), once the row it waits for (`after`) is sent;
+        `_NotReady` before. None for a post that is no reply."""
+        if row.payload.get(THREAD_OF) is None:
+            return None
+        with self.db.read() as session:
+            after = session.get(OutboxMessage, int(row.payload.get(AFTER) or row.payload[THREAD_OF]))
+            parent = session.get(OutboxMessage, int(row.payload[THREAD_OF]))
+            ready = after is not None and after.status == OutboxStatus.SENT
+            parent_ts = parent.ts if parent is not None else None
+        if not ready or parent_ts is None:
+            raise _NotReady("the post before this reply in its thread is not posted yet")
+        return parent_ts
 
     def _send_update(self, row: OutboxRow) -> str:
         channel, ts = self._target(row, "update")
@@ -358,8 +380,9 @@ class Dispatcher:
                 key="outbox_id",
                 key_value=row.id,
                 oldest=row.created_at.timestamp() - 5,
+                thread_ts=self._thread_ts(row),  # a reply is looked for in its thread
             )
-        except (SlackRefused, OutcomeUnknown) as error:
+        except (SlackRefused, OutcomeUnknown, _NotReady) as error:
             log.warning("outbox %s: cannot check the channel yet (%s); will look again", row.id, error)
             return DispatchReport(errors=[f"{row.id}: {error}"])  # stays `sending`; resolve_stale retries
         if ts is not None:

@@ -238,18 +238,30 @@ class SlackGateway:
             if refused.error != "already_pinned":
                 raise
 
-    def find_post(self, channel: str, *, event_type: str, key: str, key_value: object, oldest: float) -> str | None:
-        """The `ts` of a bot post in `channel` since `oldest` whose metadata carries `key == key_value`."""
+    def find_post(
+        self,
+        channel: str,
+        *,
+        event_type: str,
+        key: str,
+        key_value: object,
+        oldest: float,
+        thread_ts: str | None = None,
+    ) -> str | None:
+        """The `ts` of a bot post in `channel` since `oldest` whose metadata carries `key == key_value`; with
+        `thread_ts`, among the replies in that thread (`conversations.replies`)."""
         cursor = None
         while True:
+            where: dict[str, Any] = {"ts": thread_ts} if thread_ts else {}
             response = self._call(
                 self.client,
-                "conversations_history",
+                "conversations_replies" if thread_ts else "conversations_history",
                 channel=channel,
                 oldest=f"{oldest:.6f}",
                 include_all_metadata=True,
                 limit=200,
                 cursor=cursor,
+                **where,
             )
             for message in response.get("messages") or []:
                 meta = message.get("metadata") or {}

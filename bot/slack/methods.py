@@ -42,6 +42,7 @@ METHODS: dict[str, MethodInfo] = {
     "conversations.archive": _m(2, "channels:manage", "groups:write"),
     "conversations.open": _m(3, "im:write"),
     "conversations.history": _m(3, "channels:history", "groups:history", "im:history"),
+    "conversations.replies": _m(3, "channels:history", "groups:history", "im:history"),
     "chat.postMessage": _m(None, "chat:write"),
     "chat.update": _m(3, "chat:write"),
     "pins.add": _m(2, "pins:write"),

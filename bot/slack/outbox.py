@@ -1,12 +1,13 @@
 """The outbox: posts the bot decided to make reach Slack eventually, exactly once.
 
 A post is a row written in the same transaction as the record it announces (`enqueue`, `enqueue_dm`,
-`enqueue_update`, `enqueue_file`); `bot.slack.dispatcher` sends due rows, and `bot.slack.worker` runs it in
-the background. `undelivered` and `retry_dead` are the operator's view (`clubbot outbox`).
+`enqueue_update`, `enqueue_file`, `enqueue_thread`); `bot.slack.dispatcher` sends due rows, and
+`bot.slack.worker` runs it in the background. `undelivered` and `retry_dead` are the operator's view (`clubbot outbox`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,6 +58,52 @@ def enqueue(
     session.add(row)
     session.flush()
     return row
+
+
+#: A row whose payload names another row with `after` is sent only once that one is sent; `thread_of` names
+#: the post whose `ts` becomes its `thread_ts`. A row that has such a follower says so with `followed`.
+AFTER = "after"
+THREAD_OF = "thread_of"
+FOLLOWED = "followed"
+
+
+def follower_key(row_id: int) -> str:
+    """The dedupe key of the one row that follows row `row_id` (each row has at most one follower)."""
+    return f"after:{row_id}"
+
+
+def enqueue_thread(
+    session: Session,
+    channel: str,
+    parent: Message,
+    replies: Sequence[Message],
+    *,
+    ref: str | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """A short parent post in a channel and its lines as replies in its thread, in the caller's transaction.
+    Each reply waits for the one before it (the first for the parent) and is posted with the parent's `ts` as
+    its `thread_ts`, so the thread reads in order whatever process sends it; each row is sent exactly once, as
+    any post. With a `dedupe_key` (the parent's), a second call is a no-op. Returns the parent's row."""
+    if dedupe_key is not None:
+        existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
+    head = enqueue(session, channel, parent, ref=ref, dedupe_key=dedupe_key)
+    previous = head
+    for reply in replies:
+        previous.payload = {**previous.payload, FOLLOWED: True}
+        row = OutboxMessage(
+            kind=KIND_MESSAGE,
+            channel=channel,
+            payload={**reply.as_post(), THREAD_OF: head.id, AFTER: previous.id},
+            ref=ref,
+            dedupe_key=follower_key(previous.id),
+        )
+        session.add(row)
+        session.flush()
+        previous = row
+    return head
 
 
 def enqueue_dm(

@@ -80,12 +80,18 @@ def run_digest(world: World, *, at: datetime | None = None, owner: str = "clock:
 
 
 def posts(world: World, channel: str) -> list[str]:
-    """The bot's posts in a channel, oldest first, as a person reads them."""
+    """The bot's posts in a channel, oldest first, as a person reads them: each with the bot's replies in its
+    thread after it (a long digest is a short post and its items in the thread)."""
     bot = world.standin.bot_user_id
+    messages = world.standin.messages(channel)
+    replies: dict[str, list[str]] = {}
+    for m in messages:
+        if m.user == bot and m.is_reply and m.thread_ts:
+            replies.setdefault(m.thread_ts, []).append(render_message(m.text, m.blocks))
     return [
-        render_message(m.text, m.blocks)
-        for m in world.standin.messages(channel)
-        if m.user == bot and not m.subtype and not m.thread_ts
+        "\n".join([render_message(m.text, m.blocks), *replies.get(m.ts, [])])
+        for m in messages
+        if m.user == bot and not m.subtype and not m.is_reply
     ]
 
 

@@ -319,3 +319,31 @@ def test_an_operator_can_run_a_weeks_digest_by_hand_and_it_still_posts_once(slac
     print_schedule(slack.runtime, out=listing)
     assert "digest: post each club's weekly news digest" in listing.getvalue()
     assert f"last: {due.period} club:{club.ref.id} done" in listing.getvalue()
+
+
+def test_a_long_digest_is_one_short_post_with_its_items_in_the_thread(slack, club, feed_server):
+    many = [
+        {"title": f"Superconducting qubit result number {n}", "link": f"https://journal.example/q/{n}"}
+        for n in range(12)
+    ]
+    follow(slack, club, feed_server.route("/many.xml", body=rss("Quantum Journal", many)), "Quantum Journal")
+    assert run_digest(slack) == {"done": 1}
+    deliver(slack)
+    bot = slack.standin.bot_user_id
+    messages = [m for m in slack.standin.messages(club.channel) if m.user == bot and not m.subtype]
+    top = [m for m in messages if not m.is_reply and "이번 주 소식" in (m.text or "")]
+    assert len(top) == 1  # one parent post for the week
+    [parent] = top
+    shown = str(parent.blocks)
+    assert "스레드에 있습니다" in shown and "result number" not in shown  # short: the items are not in it
+    replies = [m for m in messages if m.is_reply and m.thread_ts == parent.ts]
+    assert 2 <= len(replies) <= 4  # five items a reply
+    titles = [line for m in replies for line in str(m.blocks).split("*") if "result number" in line]
+    with slack.db.session() as session:
+        count = session.scalar(select(func.count()).select_from(DigestEntry))
+    assert len(titles) == count and len(set(titles)) == count  # every item of the digest, once
+    assert "/club share" in str(replies[-1].blocks)  # the footer closes the thread
+    before = len(slack.standin.messages(club.channel))
+    assert run_digest(slack) == {"skipped": 1}  # the same week again: nothing more in the channel
+    deliver(slack)
+    assert len(slack.standin.messages(club.channel)) == before
