@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.casebook import make, service, writing
 from bot.casebook.types import Listing
+from bot.casebook.views import counted
 from bot.cli.help import help_texts
 from bot.domain import Language
 from bot.errors import UserError
@@ -140,7 +141,8 @@ def _run(args: argparse.Namespace, settings: Settings, database: Database, lang:
                     for chunk in files.iter_chunks(session, file.file_id):
                         out.write(chunk)
                 written.append(target)
-    print(t(lang, "cases.cli.built", year=year, chapters=len(casebook.chapters), count=len(stored.files)))
+    chapters = counted(lang, "cases.doc.cover_chapters", len(casebook.chapters))
+    print(t(lang, "cases.cli.built", year=year, chapters=chapters, count=len(stored.files)))
     for target in written:
         print(f"  {target}")
     if not any(file.kind == "pdf" for file in stored.files):
