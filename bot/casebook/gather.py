@@ -152,4 +152,10 @@ def gather(session: Session, year: int, tz: ZoneInfo, settings: ReportSettings, 
         )
         for f in sorted(figures, key=lambda f: f.club.name.casefold())
     )
-    return Casebook(year, tuple(chapters), appendix, forewords(session, year), now.astimezone(tz))
+    return Casebook(
+        year,
+        tuple(chapters),
+        appendix,
+        {lang: clean(text) or "" for lang, text in forewords(session, year).items()},
+        now.astimezone(tz),
+    )
