@@ -43,8 +43,9 @@ def test_pick_list_and_build_from_the_command_line(database, tmp_path):
     foreword = tmp_path / "foreword.txt"
     foreword.write_text("A year of clubs.", encoding="utf-8")
     out = tmp_path / "out"
-    built = run(database, tmp_path, "build", "--year", "2026", "--lang", "en", "--foreword", str(foreword),
-                "--out", str(out))  # fmt: skip
+    built = run(
+        database, tmp_path, "build", "--year", "2026", "--lang", "en", "--foreword", str(foreword), "--out", str(out)
+    )
     assert built.returncode == 0, built.stderr
     assert "Built the 2026 casebook (1 exemplary club)" in built.stdout
     document = Document(str(out / "2026" / "casebook" / "casebook-2026-en.docx"))
@@ -57,3 +58,39 @@ def test_pick_list_and_build_from_the_command_line(database, tmp_path):
         assert session.scalar(select(CasebookConsent.answer)) == "pending"
         stored = sorted(session.scalars(select(ReportFile.name).where(ReportFile.scope == "casebook")))
     assert "casebook-2026-en.docx" in stored and "casebook-2026-ko.docx" in stored
+
+
+def test_the_december_briefs_one_page_per_club(database, tmp_path):
+    with database.session() as session:
+        for name in ("Quantum Hardware Club", "Hydrogen Club"):
+            club = Club(name=name, field=FieldKey.QUANTUM, language="en")
+            leader = Participant(name_en=f"{name} Leader", email=f"{name.split()[0].lower()}@example.org")
+            session.add_all([club, leader])
+            session.add(Membership(club=club, participant=leader, role=ClubRole.LEADER, status=MembershipStatus.ACTIVE))
+    out = tmp_path / "out"
+    done = run(database, tmp_path, "brief", "--year", "2026", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Wrote the 2026 briefs of 2 clubs." in done.stdout
+    english = Document(str(out / "2026" / "briefs" / "briefs-2026-en.docx"))
+    headings = [p.text for p in english.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Hydrogen Club", "Quantum Hardware Club"]
+    text = "\n".join(p.text for p in english.paragraphs)
+    assert "Plan a first joint paper among members." in text and "Rank 1 of 2 clubs" in text
+    korean = Document(str(out / "2026" / "briefs" / "briefs-2026-ko.docx"))
+    assert "다음 단계 제안" in "\n".join(p.text for p in korean.paragraphs)
+    one = run(
+        database,
+        tmp_path,
+        "brief",
+        "--year",
+        "2026",
+        "--club",
+        "Hydrogen Club",
+        "--lang",
+        "ko",
+        "--out",
+        str(tmp_path / "one"),
+    )
+    assert one.returncode == 0, one.stderr
+    only = Document(str(tmp_path / "one" / "2026" / "briefs" / "briefs-2026-ko.docx"))
+    assert [p.text for p in only.paragraphs if p.style.name == "Heading 1"] == ["Hydrogen Club"]
