@@ -2,14 +2,16 @@
 
     clubbot casebook pick NAME [--year 2026]
     clubbot casebook list [--year 2026]
-    clubbot casebook build [--year 2026] [--lang ko|en] [--out DIR] [--foreword FILE] [--send]
+    clubbot casebook build [--year 2026] [--lang ko|en] [--out DIR] [--foreword FILE] [--send] [--draft]
     clubbot casebook brief [--club NAME] [--year 2026] [--lang ko|en] --out DIR
 
 `build` stores both editions in the database (a report of the year with scope `casebook`: no process needs
 another's disk), writes them under DIR when asked (`DIR/2026/casebook/casebook-2026-ko.docx`, `.pdf`) and, with
 `--send`, posts them to the secretariat's channel through the outbox. `--foreword FILE` stores the foreword of the
-`--lang` edition (Korean by default) first. `brief` writes the December briefs, one page per club (or the one
-club), as `DIR/2026/briefs/briefs-2026-ko.docx` (and `-en`).
+`--lang` edition (Korean by default) first. `--draft --out DIR` only writes the editions as they would print now:
+nothing is stored, and people may still change their answers (a stored build makes them final).
+`brief` writes the December briefs, one page per club (or the one club), as `DIR/2026/briefs/briefs-2026-ko.docx`
+(and `-en`).
 Exit status: 0 done, 1 refused (unknown club), 2 settings or database.
 """
 
@@ -22,12 +24,14 @@ from typing import Any
 
 from bot.casebook import brief, make, service, writing
 from bot.casebook.brief_document import briefs_docx
+from bot.casebook.gather import gather
 from bot.casebook.types import Listing
 from bot.casebook.views import counted
 from bot.cli.help import help_texts
 from bot.domain import Language
 from bot.errors import UserError
 from bot.i18n import t
+from bot.reports.build import FolderSink
 from bot.reports.settings import load_report_settings
 from bot.settings import Settings, SettingsError, load_settings
 from bot.standing import find_club
@@ -51,6 +55,7 @@ def add_commands(subparsers: Any) -> None:
     build.add_argument("--out", type=Path, metavar="DIR", help=h("cases.cli.out"))
     build.add_argument("--foreword", type=Path, metavar="FILE", help=h("cases.cli.foreword"))
     build.add_argument("--send", action="store_true", help=h("cases.cli.send"))
+    build.add_argument("--draft", action="store_true", help=h("cases.cli.draft"))
     brief = actions.add_parser("brief", help=h("cases.cli.brief"))
     brief.add_argument("--club", metavar="NAME", help=h("cases.cli.club"))
     brief.add_argument("--lang", choices=["ko", "en"], help=h("cases.cli.lang"))
@@ -128,6 +133,8 @@ def _run(args: argparse.Namespace, settings: Settings, database: Database, lang:
             listing = service.listing(session, settings, year=year, now=now)
         print("\n".join(_listing_lines(listing, lang)))
         return 0
+    if args.draft:
+        return _draft(args, settings, database, lang, year)
     with database.session() as session:
         if args.foreword is not None:
             text = args.foreword.read_text(encoding="utf-8")
@@ -184,4 +191,19 @@ def _briefs(args: argparse.Namespace, settings: Settings, database: Database, la
     print(counted(lang, "cases.cli.briefs", len(briefs), year=year))
     for target in written:
         print(f"  {target}")
+    return 0
+
+
+def _draft(args: argparse.Namespace, settings: Settings, database: Database, lang: str, year: int) -> int:
+    """The editions as a build would print them now, into `--out` only: nothing stored, answers stay open."""
+    if args.out is None:
+        fail(t(lang, "cases.cli.draft_needs_out"))
+    with database.read() as session:
+        casebook = gather(session, year, settings.tz, load_report_settings(settings.data_dir), now=utcnow())
+    langs = (Language(args.lang),) if args.lang else tuple(Language)
+    made = make.build_files(casebook, FolderSink(args.out), langs=langs)
+    chapters = counted(lang, "cases.doc.cover_chapters", len(casebook.chapters))
+    print(t(lang, "cases.cli.drafted", year=year, chapters=chapters))
+    for file in made:
+        print(f"  {args.out / file.path}")
     return 0

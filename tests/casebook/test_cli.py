@@ -40,6 +40,12 @@ def test_pick_list_and_build_from_the_command_line(database, tmp_path):
     listed = run(database, tmp_path, "list", "--year", "2026")
     assert "Quantum Hardware Club" in listed.stdout and "1 not answered" in listed.stdout
 
+    draft = run(database, tmp_path, "build", "--year", "2026", "--draft", "--lang", "ko", "--out", str(tmp_path / "d"))
+    assert draft.returncode == 0, draft.stderr
+    assert (tmp_path / "d" / "2026" / "casebook" / "casebook-2026-ko.docx").exists()
+    with database.session() as session:  # a draft stores nothing, so answers stay open
+        assert session.scalar(select(ReportFile.id)) is None
+
     foreword = tmp_path / "foreword.txt"
     foreword.write_text("A year of clubs.", encoding="utf-8")
     out = tmp_path / "out"
