@@ -96,6 +96,7 @@ SKIPPED = {
     "bot.slack.modals.notice",
     "bot.slack.modals.field_errors",
     "bot.reports.views.narrative_problem",
+    "bot.casebook.views.saved_modal",
 }
 
 

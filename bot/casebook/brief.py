@@ -17,7 +17,7 @@ from bot.errors import UserError
 from bot.refs import ClubRef
 from bot.reports.figures import program_figures
 from bot.reports.load import load_dataset
-from bot.reports.results import ClubFigures, OutputFigure
+from bot.reports.results import ClubFigures, OutputFigure, ProgramFigures
 from bot.reports.rows import Dataset
 from bot.reports.settings import ReportSettings
 from storage.models import ReportNarrative
@@ -61,6 +61,31 @@ def club_brief(
     figures = next((c for c in program.clubs if c.club.id == club.id), None)
     if figures is None:
         raise UserError("cases.error.club_not_in_year", club=club.name, year=year)
+    return _brief(session, program, dataset, figures, year, tz, now=now, lang=lang)
+
+
+def every_brief(
+    session: Session, year: int, tz: ZoneInfo, settings: ReportSettings, *, now: datetime, lang: str
+) -> list[Brief]:
+    """Every club's brief for the year, by club name (the figures computed once)."""
+    dataset = load_dataset(session, year_period(year), tz)
+    program = program_figures(dataset, settings)
+    ordered = sorted(program.clubs, key=lambda c: c.club.name.casefold())
+    return [_brief(session, program, dataset, figures, year, tz, now=now, lang=lang) for figures in ordered]
+
+
+def _brief(
+    session: Session,
+    program: ProgramFigures,
+    dataset: Dataset,
+    figures: ClubFigures,
+    year: int,
+    tz: ZoneInfo,
+    *,
+    now: datetime,
+    lang: str,
+) -> Brief:
+    club = figures.club
     quarter = str(Quarter.of_instant(now, tz))
     narrative_due = (
         session.scalar(

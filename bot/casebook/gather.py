@@ -84,7 +84,7 @@ def _chapter(session: Session, figures: ClubFigures, year: int, people: dict[int
             return Person(pid, None, None, None, Consent.PENDING)
         return found
 
-    chapter_people = [p for pid in people_of(session, club.id, year) if (p := person(pid)) is not None]
+    chapter_people = [p for pid in people_of(session, club.id, year, tz) if (p := person(pid)) is not None]
     chapter_people.sort(key=lambda p: (p.role != "leader", (p.name_en or p.name_ko or "").casefold()))
     events = [Event(m.held_on, "meeting", m.summary or "", author(m.filed_by_id)) for m in figures.meetings]
     events += [
@@ -134,7 +134,7 @@ def gather(session: Session, year: int, tz: ZoneInfo, settings: ReportSettings, 
     picked = [club_id for club_id in picked_ids(session, year) if club_id in by_id]
     ids: set[int] = set()
     for club_id in picked:
-        ids.update(people_of(session, club_id, year))
+        ids.update(people_of(session, club_id, year, tz))
     people = _persons(session, ids, year)
     chapters = sorted(
         (_chapter(session, by_id[club_id], year, people, tz) for club_id in picked),
@@ -152,4 +152,10 @@ def gather(session: Session, year: int, tz: ZoneInfo, settings: ReportSettings, 
         )
         for f in sorted(figures, key=lambda f: f.club.name.casefold())
     )
-    return Casebook(year, tuple(chapters), appendix, forewords(session, year), now.astimezone(tz))
+    return Casebook(
+        year,
+        tuple(chapters),
+        appendix,
+        {lang: clean(text) or "" for lang, text in forewords(session, year).items()},
+        now.astimezone(tz),
+    )

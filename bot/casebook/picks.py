@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot import audit
+from bot import audit, time
 from bot.casebook.types import (
     CASEBOOK_SCOPE,
     Consent,
@@ -29,7 +29,8 @@ from bot.casebook.types import (
     year_quarters,
 )
 from bot.casebook.views import consent_message
-from bot.domain import ClubRole, Language, LanguageOf, MembershipStatus
+from bot.domain import DEFAULT_TIMEZONE, ClubRole, Language, LanguageOf, MembershipStatus
+from bot.due import PROGRAM_ZONE
 from bot.people import Timing
 from bot.refs import ClubRef
 from bot.reports.figures import program_figures
@@ -70,10 +71,11 @@ def picked_ids(session: Session, year: int) -> list[int]:
     )
 
 
-def people_of(session: Session, club_id: int, year: int) -> list[int]:
-    """The participant ids whose name or words a club's chapter would print (erased people never)."""
+def people_of(session: Session, club_id: int, year: int, tz: ZoneInfo = PROGRAM_ZONE) -> list[int]:
+    """The participant ids whose name or words a club's chapter would print (erased people never): what was
+    recorded up to the end of the year in the program's time zone."""
     period = year_period(year)
-    end = period.end(ZoneInfo("UTC"))
+    end = period.end(tz)
     ids: set[int] = set()
     ids.update(
         session.scalars(
@@ -154,7 +156,7 @@ def ask(
     """Ask everyone of the club's chapter not yet asked this year; returns how many DMs were queued."""
     asked = set(session.scalars(select(CasebookConsent.participant_id).where(CasebookConsent.year == year)))
     sent = 0
-    for pid in people_of(session, club.id, year):
+    for pid in people_of(session, club.id, year, time.zone(club.timezone, DEFAULT_TIMEZONE)):
         if pid in asked:
             continue
         person = session.get(Participant, pid)
@@ -257,7 +259,7 @@ def listing(session: Session, year: int, tz: ZoneInfo, settings: ReportSettings)
             picked=club_id in picked,
             candidate=club_id in found,
             reasons=found.get(club_id, ()),
-            consents=consent_counts(session, people_of(session, club_id, year), year)
+            consents=consent_counts(session, people_of(session, club_id, year, tz), year)
             if club_id in picked
             else ConsentCounts(),
         )

@@ -27,7 +27,7 @@ from bot.casebook.types import (
 )
 from bot.domain import Language
 from bot.i18n import format_date, format_number, format_percent, t
-from bot.slack.blocks import Message, context, divider, escape, header, packed_sections, section, shorten
+from bot.slack.blocks import Message, context, divider, escape, escaped, header, packed_sections, section, shorten
 from bot.slack.modals import modal, text_input, users_input
 
 LISTED_REASONS = 3
@@ -249,7 +249,7 @@ def brief_message(lang: Language, brief: Brief) -> Message:
         divider(),
     ]
     due = [
-        f"• {format_date(item.due_on, lang)} · {escape(t(lang, item.text_key, **item.params))}"
+        f"• {format_date(item.due_on, lang)} — {t(lang, item.text_key, **escaped(item.params))}"
         for item in brief.due[:10]
     ]
     blocks.append(

@@ -11,6 +11,7 @@ from docx import Document
 from sqlalchemy import select
 
 from bot.casebook import make
+from bot.casebook.gather import gather
 from bot.casebook.types import CONSENT_AGREE, CONSENT_ANONYMISE, CONSENT_DECLINE, Consent
 from bot.reports.settings import load_report_settings
 from storage import files
@@ -150,3 +151,29 @@ def test_unpick_and_someone_elses_button(slack):
     assert "뺐습니다" in answer
     with slack.db.session() as session:
         assert session.scalar(select(CasebookPick.club_id)) is None
+
+
+def test_forgetting_someone_removes_the_stored_casebook_that_names_them(slack):
+    from bot.participants.erasure import forget_participant
+    from bot.reports.upkeep import rebuild_naming
+    from storage.models import Report
+
+    year = seed_year(slack)
+    slack.command(slack.admin, year.quantum.channel, "casebook pick")
+    deliver_all(slack)
+    press(slack, year.people["quantum-leader0"], CONSENT_AGREE)
+    assert slack.standin.wait_for(lambda: consent_of(slack, year.people["quantum-leader0"]) == "agree")
+    with slack.db.session() as session:
+        make.build_and_store(
+            session, YEAR, slack.runtime.settings.tz, load_report_settings(None), now=utcnow(), pdf=False
+        )
+        pid = session.scalar(select(Participant.id).where(Participant.slack_user_id == year.people["quantum-leader0"]))
+        forget_participant(session, pid)
+    done = rebuild_naming(slack.db, slack.runtime.settings, pid, now=utcnow())
+    assert any("casebook" in label for label in done.removed)
+    with slack.db.session() as session:
+        assert session.scalar(select(Report.id).where(Report.scope == "casebook")) is None
+        assert session.scalar(select(ReportFile.id).where(ReportFile.scope == "casebook")) is None
+        casebook = gather(session, YEAR, slack.runtime.settings.tz, load_report_settings(None), now=utcnow())
+    [quantum] = [c for c in casebook.chapters if c.club_name == "Quantum Hardware Club"]
+    assert all(p.id != pid for p in quantum.people)  # an erased person is never printed again
