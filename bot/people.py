@@ -95,6 +95,13 @@ class Timing:
     #: The zone this process last saw in the person's Slack profile, when it has (fresher than the table).
     known_zone: Callable[[str], str | None] | None = None
 
+    @classmethod
+    def from_now(
+        cls, hours: WorkingHours, default_tz: str, known_zone: Callable[[str], str | None] | None = None
+    ) -> Timing:
+        """Messages timed from this moment on (the one clock, `bot.time.now`)."""
+        return cls(hours, default_tz, time.now(), known_zone)
+
     def at(
         self, session: Session, user_id: str, *, deadline: datetime | None = None, default_tz: str | None = None
     ) -> datetime:

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot import time
 from bot.people import Timing
 from bot.periods import Due
 from bot.runtime import Runtime
@@ -17,7 +16,7 @@ from bot.runtime import Runtime
 def dm_timing(runtime: Runtime) -> Timing:
     """How a job's direct messages are timed: each at its reader's own working hour, from now on (so a run
     the clock catches up at night still waits for each reader's morning)."""
-    return Timing(runtime.settings.working_hours, runtime.settings.timezone, time.now(), runtime.known_zone)
+    return Timing.from_now(runtime.settings.working_hours, runtime.settings.timezone, runtime.known_zone)
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def test_every_plural_block_in_the_catalogs_is_well_formed() -> None:
 #: Counted nouns: a number placeholder right before one of them must sit in a plural block. Settings-like
 #: bounds (`{limit}`, `{max}`) are never one and keep the plain form.
 _COUNTED = re.compile(
-    r"\{(?!limit\}|max\})(\w+)\}\s+(?:new |more |active |unusable |progress |club |news |casebook )?"
+    r"\{(?!limit\}|max\}|year\})(\w+)\}\s+(?:new |more |active |unusable |progress |club |news |casebook )?"
     r"(?:items?|members?|clubs?|updates?|meetings?|outputs?|days|rows?|files?|attendees?|responses?|"
     r"attempts?|feeds?|participants?|values?|people|candidates?|papers?|messages?|keywords?|characters)\b"
     r"|\(s\)"

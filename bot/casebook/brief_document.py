@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from docx.enum.text import WD_BREAK
 
 from bot.casebook.types import Brief, Step
-from bot.casebook.views import counted
 from bot.domain import Language
 from bot.i18n import format_date, format_number, format_percent, t
 from bot.reports import docx as rdocx
@@ -41,16 +40,16 @@ def briefs_docx(briefs: Sequence[Brief], lang: Language) -> bytes:
                 ),
             ),
             (
-                counted(lang, "cases.brief.members", brief.members)
+                t(lang, "cases.brief.members", count=brief.members)
                 + " · "
                 + t(lang, "cases.brief.active", share=format_percent(brief.active_share, lang)),
             ),
             (
-                counted(lang, "cases.brief.updates", brief.updates)
+                t(lang, "cases.brief.updates", count=brief.updates)
                 + " · "
-                + counted(lang, "cases.brief.meetings", brief.meetings, attendees=n(brief.attendees)),
+                + t(lang, "cases.brief.meetings", count=brief.meetings, attendees=n(brief.attendees)),
             ),
-            (counted(lang, "cases.brief.outputs", brief.outputs_new, achieved=n(brief.outputs_achieved)),),
+            (t(lang, "cases.brief.outputs", count=brief.outputs_new, achieved=n(brief.outputs_achieved)),),
         ]
         for (line,) in rows:
             rdocx.paragraph(document, line, style="List Bullet")
@@ -66,7 +65,7 @@ def briefs_docx(briefs: Sequence[Brief], lang: Language) -> bytes:
         document.add_heading(t(lang, "cases.brief.h_steps"), level=2)
         for step in brief.steps:
             line = (
-                counted(lang, "cases.step.orcid", brief.facts.members_without_orcid)
+                t(lang, "cases.step.orcid", count=brief.facts.members_without_orcid)
                 if step is Step.ORCID
                 else t(lang, f"cases.step.{step.value}")
             )

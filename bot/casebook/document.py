@@ -24,10 +24,6 @@ TIMELINE_TEXT = 400
 WORDS_TEXT = 3000
 
 
-def _counted(lang: Language, key: str, count: int) -> str:
-    return text.counted(lang, key, count)
-
-
 def _page_break(document: DocxDocument) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -79,9 +75,9 @@ def _people(document: DocxDocument, chapter: Chapter, lang: Language) -> None:
     declined, silent = withheld(chapter)
     notes = []
     if declined:
-        notes.append(_counted(lang, "cases.doc.declined", declined))
+        notes.append(t(lang, "cases.doc.declined", count=declined))
     if silent:
-        notes.append(_counted(lang, "cases.doc.no_answer", silent))
+        notes.append(t(lang, "cases.doc.no_answer", count=silent))
     if notes:
         rdocx.paragraph(document, " ".join(notes) + " " + t(lang, "cases.doc.withheld"))
 
@@ -105,7 +101,7 @@ def _timeline(document: DocxDocument, chapter: Chapter, lang: Language) -> None:
     for line in lines:
         rdocx.paragraph(document, line, style="List Bullet")
     if left_out:
-        rdocx.paragraph(document, _counted(lang, "cases.doc.timeline_left_out", left_out))
+        rdocx.paragraph(document, t(lang, "cases.doc.timeline_left_out", count=left_out))
 
 
 def _outputs(document: DocxDocument, chapter: Chapter, lang: Language) -> None:
@@ -149,7 +145,7 @@ def _words(document: DocxDocument, chapter: Chapter, lang: Language) -> None:
             rdocx.paragraph(document, t(lang, "cases.doc.plans") + " " + _short(words.plans, WORDS_TEXT))
     left_out = sum(1 for w in chapter.words if not words_printable(w.author))
     if left_out:
-        rdocx.paragraph(document, _counted(lang, "cases.doc.words_left_out", left_out))
+        rdocx.paragraph(document, t(lang, "cases.doc.words_left_out", count=left_out))
 
 
 def _quarter_period(key: str) -> Period:
@@ -219,7 +215,7 @@ def casebook_docx(casebook: Casebook, lang: Language) -> bytes:
     built = format_date(casebook.built_at.date(), lang)
     lines = [
         t(lang, "reports.doc.cover_program"),
-        _counted(lang, "cases.doc.cover_chapters", len(casebook.chapters)),
+        t(lang, "cases.doc.cover_chapters", count=len(casebook.chapters)),
         t(lang, "reports.doc.cover_built", built=built),
     ]
     layout.cover(document, title, lines, None)

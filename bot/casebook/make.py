@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from bot.casebook.document import casebook_docx
 from bot.casebook.gather import gather
 from bot.casebook.types import CASEBOOK_SCOPE, Casebook, year_period
-from bot.casebook.views import counted
 from bot.domain import Language
+from bot.i18n import t
 from bot.reports.build import LANGUAGES, FileSink, pdf_editions
 from bot.reports.delivery import enqueue_delivery, uploads
 from bot.reports.settings import ReportSettings
@@ -73,7 +73,7 @@ def send_to_secretariat(session: Session, report: StoredReport, channel: str, la
     """The casebook's files to the secretariat's channel, through the outbox (sent again on a new build)."""
     year = report.period.first.year
     chapters = int(report.summary.get("chapters") or 0)
-    message = Message(text=counted(lang, "cases.built.message", chapters, year=year))
+    message = Message(text=t(lang, "cases.built.message", count=chapters, year=year))
     files = uploads(report, kinds=("pdf", "docx"), langs=tuple(code.value for code in LANGUAGES))
     return enqueue_delivery(
         session,

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import time
 from bot.casebook import brief, consents, picks, writing
 from bot.casebook.types import (
     Brief,
@@ -30,8 +29,9 @@ from bot.settings import Settings
 
 
 def dm_timing(settings: Settings) -> Timing:
-    """Consent DMs reach each person at their own working hour, from now on (as the jobs' DMs, `jobs.base`)."""
-    return Timing(settings.working_hours, settings.timezone, time.now())
+    """Consent requests timed like the jobs' direct messages (`jobs.base.dm_timing`), from the settings alone:
+    the CLI has no running process to ask for the zone it last saw."""
+    return Timing.from_now(settings.working_hours, settings.timezone)
 
 
 def current_year(settings: Settings, now: datetime) -> int:

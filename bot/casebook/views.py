@@ -33,11 +33,6 @@ from bot.slack.modals import modal, text_input, users_input
 LISTED_REASONS = 3
 
 
-def counted(lang: Language | str, key: str, count: int, **params: object) -> str:
-    """`key` with `{count}`, in its singular form (`key.one`) for one: "1 person", "2 people"."""
-    return t(lang, f"{key}.one" if count == 1 else key, count=format_number(count, lang), **params)
-
-
 def listing_message(lang: Language, listing: Listing) -> Message:
     """`/club casebook list`: the year's candidates and picks, with each pick's consents so far."""
     title = t(lang, "cases.list.title", year=listing.year)
@@ -70,7 +65,7 @@ def listing_message(lang: Language, listing: Listing) -> Message:
     forewords = ", ".join(t(lang, f"cases.lang.{code.value}") for code in listing.forewords) or t(lang, "cases.none")
     blocks.append(
         context(
-            counted(lang, "cases.list.interviews", listing.interviews)
+            t(lang, "cases.list.interviews", count=listing.interviews)
             + " · "
             + t(lang, "cases.list.forewords", languages=forewords)
         )
@@ -85,7 +80,7 @@ def pick_answer(lang: Language, result: PickResult) -> Message:
         text = t(lang, "cases.pick.already", club=club, year=result.year)
     else:
         key = "cases.pick.done" if result.candidate else "cases.pick.done_added"
-        text = t(lang, key, club=club, year=result.year) + " " + counted(lang, "cases.pick.asked", result.asked)
+        text = t(lang, key, club=club, year=result.year) + " " + t(lang, "cases.pick.asked", count=result.asked)
     return Message(text=text)
 
 
@@ -227,13 +222,13 @@ def brief_message(lang: Language, brief: Brief) -> Message:
             clubs=n(brief.clubs),
             score=format_number(brief.score, lang, digits=1),
         ),
-        counted(lang, "cases.brief.members", brief.members)
+        t(lang, "cases.brief.members", count=brief.members)
         + " · "
         + t(lang, "cases.brief.active", share=format_percent(brief.active_share, lang)),
-        counted(lang, "cases.brief.updates", brief.updates)
+        t(lang, "cases.brief.updates", count=brief.updates)
         + " · "
-        + counted(lang, "cases.brief.meetings", brief.meetings, attendees=n(brief.attendees)),
-        counted(lang, "cases.brief.outputs", brief.outputs_new, achieved=n(brief.outputs_achieved)),
+        + t(lang, "cases.brief.meetings", count=brief.meetings, attendees=n(brief.attendees)),
+        t(lang, "cases.brief.outputs", count=brief.outputs_new, achieved=n(brief.outputs_achieved)),
     ]
     if brief.by_type:
         figures.append(
@@ -259,7 +254,7 @@ def brief_message(lang: Language, brief: Brief) -> Message:
     steps = [
         "• "
         + (
-            counted(lang, "cases.step.orcid", facts.members_without_orcid)
+            t(lang, "cases.step.orcid", count=facts.members_without_orcid)
             if step is Step.ORCID
             else t(lang, f"cases.step.{step.value}")
         )

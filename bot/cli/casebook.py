@@ -26,7 +26,6 @@ from bot.casebook import brief, make, service, writing
 from bot.casebook.brief_document import briefs_docx
 from bot.casebook.gather import gather
 from bot.casebook.types import Listing
-from bot.casebook.views import counted
 from bot.cli.help import help_texts
 from bot.domain import Language
 from bot.errors import UserError
@@ -158,7 +157,7 @@ def _run(args: argparse.Namespace, settings: Settings, database: Database, lang:
                     for chunk in files.iter_chunks(session, file.file_id):
                         out.write(chunk)
                 written.append(target)
-    chapters = counted(lang, "cases.doc.cover_chapters", len(casebook.chapters))
+    chapters = t(lang, "cases.doc.cover_chapters", count=len(casebook.chapters))
     print(t(lang, "cases.cli.built", year=year, chapters=chapters, count=len(stored.files)))
     for target in written:
         print(f"  {target}")
@@ -188,7 +187,7 @@ def _briefs(args: argparse.Namespace, settings: Settings, database: Database, la
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(briefs_docx(briefs, edition))
         written.append(target)
-    print(counted(lang, "cases.cli.briefs", len(briefs), year=year))
+    print(t(lang, "cases.cli.briefs", count=len(briefs), year=year))
     for target in written:
         print(f"  {target}")
     return 0
@@ -202,7 +201,7 @@ def _draft(args: argparse.Namespace, settings: Settings, database: Database, lan
         casebook = gather(session, year, settings.tz, load_report_settings(settings.data_dir), now=utcnow())
     langs = (Language(args.lang),) if args.lang else tuple(Language)
     made = make.build_files(casebook, FolderSink(args.out), langs=langs)
-    chapters = counted(lang, "cases.doc.cover_chapters", len(casebook.chapters))
+    chapters = t(lang, "cases.doc.cover_chapters", count=len(casebook.chapters))
     print(t(lang, "cases.cli.drafted", year=year, chapters=chapters))
     for file in made:
         print(f"  {args.out / file.path}")
