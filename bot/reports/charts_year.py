@@ -37,7 +37,7 @@ def indicators_chart(figures: YearFigures, lang: Language) -> bytes:
     indicators = figures.indicators
     columns = 3
     rows = (len(indicators) + columns - 1) // columns
-    figure = _figure(7.2, 2.15 * rows + 0.3)
+    figure = _figure(7.2, 1.85 * rows + 0.25)
     labels = quarter_labels(lang)
     for index, indicator in enumerate(indicators):
         axes = figure.add_subplot(rows, columns, index + 1)

@@ -99,10 +99,10 @@ def year_document(
         ],
         t(lang, "reports.year.t_targets", year=period.year),
     )
-    if "indicators" in charts:
-        docx.picture(d, charts["indicators"], t(lang, "reports.year.chart.indicators"), width_cm=16.0)
     met = [t(lang, f"reports.year.ind.{i.key}") for i in figures.indicators if i.met]
     d.add_paragraph(t(lang, "reports.year.met", items=", ".join(met) or t(lang, "reports.doc.none")))
+    if "indicators" in charts:
+        docx.picture(d, charts["indicators"], t(lang, "reports.year.chart.indicators"), width_cm=15.0)
 
     _trajectories(d, figures, lang, charts)
     _outputs_and_papers(d, figures, dataset, lang)

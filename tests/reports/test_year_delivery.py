@@ -14,12 +14,15 @@ from sqlalchemy import select
 from bot.slack.text import render_message
 from jobs import clock
 from jobs.reports import YEAR_JOB
-from storage.models import Report
+from storage.models import Participant, Report
+from tests.reports import test_stored_files
 from tests.reports.data import seoul
 from tests.reports.test_cli import run, title_of
 from tests.reports.year_data import seed_year
 from tests.support import deliver_all as deliver
 
+cli = test_stored_files.cli  # the `clubbot` command in this process (a fixture)
+texts = test_stored_files.texts
 JANUARY_FIRST_WORKING_DAY = seoul(2027, 1, 4, 9, 5)  # 1 January 2027 is a holiday, then a weekend
 
 
@@ -93,3 +96,30 @@ def test_clubbot_jobs_lists_the_annual_report(database, tmp_path):
         "year-report: build the annual program report of the year just ended and post it to the secretariat channel"
         in listing.stdout
     )
+
+
+def test_forget_rebuilds_the_stored_annual_report_without_the_person(slack, cli, tmp_path):
+    with slack.db.session() as session:
+        seed_year(session)
+        leader = session.scalar(select(Participant).where(Participant.name_en == "Haneul Kim"))
+        leader.email = "haneul@erasure.example"
+    assert clock.run_due(slack.runtime, YEAR_JOB, owner="test", at=JANUARY_FIRST_WORKING_DAY) == {"done": 1}
+    with slack.db.session() as session:
+        before = session.scalar(select(Report).where(Report.period == "2026"))
+        session.expunge(before)
+    assert "Haneul Kim" in texts(slack, before) and "김하늘" in texts(slack, before)  # on the paper, the meetings
+
+    code, out = cli("forget", "haneul@erasure.example", "--yes")
+    assert code == 0, out
+    assert "Stored reports rebuilt without them: 2026 program" in out
+    with slack.db.session() as session:
+        after = session.scalar(select(Report).where(Report.period == "2026"))
+        session.expunge(after)
+    everything = texts(slack, after)
+    assert "Haneul Kim" not in everything and "김하늘" not in everything
+    assert "Spin qubit coherence" in everything  # the club's outcome is still reported, without the person
+
+    # `clubbot report --year` fetches the stored (rebuilt) files
+    code, out = cli("report", "--year", "2026", "--out", str(tmp_path / "out"))
+    assert code == 0, out
+    assert "the stored files" in out
