@@ -327,7 +327,7 @@ def _outstanding(
     for rank, club in enumerate(figures.outstanding, start=1):
         d.add_heading(club.club.name, level=2)
         chosen = ", ".join(quarters[i - 1] for i in club.outstanding_quarters) or t(lang, "reports.doc.none")
-        d.add_paragraph(
+        line = d.add_paragraph(
             t(
                 lang,
                 "reports.year.outstanding_line",
@@ -338,6 +338,7 @@ def _outstanding(
                 quarters=chosen,
             )
         )
+        line.paragraph_format.keep_with_next = True  # with its table, on one page
         docx.table(
             d,
             [t(lang, "reports.col.figure"), *quarters],

@@ -41,7 +41,7 @@ def test_the_annual_report_is_built_in_january_stored_and_posted_once(slack):
     ]
     [summary] = [p for p in posts if "2026년 연간 프로그램 보고서" in p]  # the secretariat's language: Korean
     assert "연말 기준 클럽 3개, 회원 7명" in summary
-    assert "진행 보고 25건, 클럽 모임 8회, 달성 성과 3건" in summary
+    assert "진행 소식 25건, 클럽 모임 8회, 달성 성과 3건" in summary
     assert "공동 논문 2편(국제 공동 1편)" in summary
     assert "계획 목표를 달성한 지표: 2/9개" in summary and "올해의 우수 클럽: Quantum Hardware Club (60.4)" in summary
     titles = sorted(f.title for f in slack.standin.files(slack.secretariat) if f.completed)
