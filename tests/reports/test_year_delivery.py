@@ -15,11 +15,14 @@ from bot.slack.text import render_message
 from jobs import clock
 from jobs.reports import YEAR_JOB
 from storage.models import Participant, Report
+from tests.factories import make_club
 from tests.reports import test_stored_files
 from tests.reports.data import seoul
 from tests.reports.test_cli import run, title_of
+from tests.reports.test_end_to_end import final_response
 from tests.reports.year_data import seed_year
 from tests.support import deliver_all as deliver
+from tests.support import seen_by_user
 
 cli = test_stored_files.cli  # the `clubbot` command in this process (a fixture)
 texts = test_stored_files.texts
@@ -123,3 +126,28 @@ def test_forget_rebuilds_the_stored_annual_report_without_the_person(slack, cli,
     code, out = cli("report", "--year", "2026", "--out", str(tmp_path / "out"))
     assert code == 0, out
     assert "the stored files" in out
+
+
+def test_the_secretariat_asks_for_the_annual_report_in_its_channel_and_a_leader_is_told_it_is_the_programs(slack):
+    with slack.db.session() as session:
+        seed_year(session)
+    asked = slack.command(slack.admin, slack.secretariat, "보고서 2026")
+    assert asked.acked_in_time
+    answer = final_response(asked, "연간 프로그램 보고서")
+    assert "진행 소식 25건" in answer and "파일은 #CSECRET001 채널에 올라옵니다." in answer
+    deliver(slack)
+    files = sorted(f.title for f in slack.standin.files(slack.secretariat) if f.completed)
+    assert files == sorted(
+        [
+            "2026년 연간 프로그램 보고서 (한국어)",
+            "Annual program report 2026 (English)",
+            "2026년 연간 보고서 데이터 (엑셀)",
+            "2026년 지표별 분기 추이",
+        ]
+    )
+
+    quantum = make_club(slack, "Nanophotonics Club", leaders=1, members=0)
+    [leader] = quantum.leaders
+    refused = seen_by_user(slack.command(leader, quantum.channel, "report 2026"))
+    assert "The annual report is the whole program's. For a club's report, ask for a quarter" in refused
+    assert "a year" in seen_by_user(slack.command(leader, quantum.channel, "report 20266"))
