@@ -90,6 +90,18 @@ def auto(name: str, **overrides: Callable[[Maker], Any]) -> Case:
     return case
 
 
+def _year_summary(maker: Maker) -> list[Surface]:
+    """The annual report's summary (a year's period), with every outstanding club's name at its longest."""
+    from bot.reports.period import Period
+    from bot.reports.types import StoredReport
+
+    summary = {"clubs": 16, "members": 640, "updates": 250, "meetings": 48, "outputs_achieved": 41, "papers": 17,
+               "papers_international": 9, "share_active": 0.6123, "met": ["clubs", "updates"], "targets": 9,
+               "outstanding": [[maker.string("name"), 71.25] for _ in range(maker.items)]}  # fmt: skip
+    report = StoredReport(Period.of_year(2026), "program", None, None, (), summary)
+    return [Surface(bot.reports.views.report_summary(report, maker.lang))]
+
+
 def _long_blocks(maker: Maker) -> list[dict[str, Any]]:
     return [bot.slack.blocks.section(maker.string("text")) for _ in range(maker.items)]
 
@@ -245,7 +257,10 @@ CASES: dict[str, str | Case | NotASurface] = {
     "bot.reports.views.narrative_problem": AUTO,
     "bot.reports.views.narrative_status": AUTO,
     "bot.reports.views.report_progress": AUTO,
-    "bot.reports.views.report_summary": AUTO,
+    "bot.reports.views.report_summary": lambda maker: [
+        *auto("bot.reports.views.report_summary")(maker),
+        *_year_summary(maker),
+    ],
     "bot.reports.views.report_ready": AUTO,
     # tracking
     "bot.tracking.views.answers.filed": auto("bot.tracking.views.answers.filed", duplicate=lambda m: False),

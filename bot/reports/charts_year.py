@@ -3,6 +3,7 @@ indicator with its four quarters and the plan's target, and one per club with it
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from bot.domain import Language
@@ -37,7 +38,7 @@ def indicators_chart(figures: YearFigures, lang: Language) -> bytes:
     indicators = figures.indicators
     columns = 3
     rows = (len(indicators) + columns - 1) // columns
-    figure = _figure(7.2, 2.15 * rows + 0.3)
+    figure = _figure(7.2, 1.85 * rows + 0.25)
     labels = quarter_labels(lang)
     for index, indicator in enumerate(indicators):
         axes = figure.add_subplot(rows, columns, index + 1)
@@ -74,6 +75,17 @@ def indicators_chart(figures: YearFigures, lang: Language) -> bytes:
     return render(figure)
 
 
+def panel_title(name: str, width: int = 26) -> str:
+    """A club's name over its panel: on at most two lines, the end kept (where names differ: "… Group 10");
+    Hangul is twice as wide as Latin letters."""
+    if text.display_width(name) > len(name):
+        width //= 2
+    lines = textwrap.wrap(name, width) or [""]
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    return lines[0] + "\n…" + name[-(width - 1) :].lstrip()
+
+
 def trajectory_worth_drawing(figures: YearFigures) -> bool:
     return len(figures.clubs) >= 2 and any(s for c in figures.clubs for s in c.scores if s)
 
@@ -96,6 +108,5 @@ def trajectories_chart(figures: YearFigures, lang: Language) -> bytes:
         axes.set_xticks(range(4), labels, fontsize=TEXT_PT - 4)
         axes.tick_params(axis="y", labelsize=TEXT_PT - 4)
         axes.spines[["top", "right"]].set_visible(False)
-        name = club.club.name if len(club.club.name) <= 22 else club.club.name[:21] + "…"
-        axes.set_title(name, fontsize=TEXT_PT - 3)
+        axes.set_title(panel_title(club.club.name), fontsize=TEXT_PT - 3)
     return render(figure)

@@ -99,10 +99,10 @@ def year_document(
         ],
         t(lang, "reports.year.t_targets", year=period.year),
     )
-    if "indicators" in charts:
-        docx.picture(d, charts["indicators"], t(lang, "reports.year.chart.indicators"), width_cm=16.0)
     met = [t(lang, f"reports.year.ind.{i.key}") for i in figures.indicators if i.met]
     d.add_paragraph(t(lang, "reports.year.met", items=", ".join(met) or t(lang, "reports.doc.none")))
+    if "indicators" in charts:
+        docx.picture(d, charts["indicators"], t(lang, "reports.year.chart.indicators"), width_cm=15.0)
 
     _trajectories(d, figures, lang, charts)
     _outputs_and_papers(d, figures, dataset, lang)
@@ -327,7 +327,7 @@ def _outstanding(
     for rank, club in enumerate(figures.outstanding, start=1):
         d.add_heading(club.club.name, level=2)
         chosen = ", ".join(quarters[i - 1] for i in club.outstanding_quarters) or t(lang, "reports.doc.none")
-        d.add_paragraph(
+        line = d.add_paragraph(
             t(
                 lang,
                 "reports.year.outstanding_line",
@@ -338,6 +338,7 @@ def _outstanding(
                 quarters=chosen,
             )
         )
+        line.paragraph_format.keep_with_next = True  # with its table, on one page
         docx.table(
             d,
             [t(lang, "reports.col.figure"), *quarters],

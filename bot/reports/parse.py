@@ -1,4 +1,4 @@
-"""`/club report [QUARTER | FROM..TO] [club:NAME]` and `/club report status [QUARTER]`. Pure parsing.
+"""`/club report [QUARTER | YEAR | FROM..TO] [club:NAME]` and `/club report status [QUARTER]`. Pure parsing.
 
 `report` is open to anyone at the router because what it gives depends on where and who asks (a
 club's leaders get their club's report, the secretariat the program's): the service decides, and
@@ -27,7 +27,7 @@ class ReportStatusRequest(Request):
 
 def _parse_period(args: Args, text: str) -> Period:
     try:
-        return Period.parse(text)
+        return Period.of_key(text)  # a quarter, a year (the annual report) or a date range
     except ValueError:
         raise args.fail("reports.error.bad_period", text=text[:40]) from None
 

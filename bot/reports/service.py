@@ -6,6 +6,7 @@ its one loader); the narrative is in `bot.reports.narrative`, storage in `store`
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -32,6 +33,9 @@ from storage.db import Database
 from storage.models import Club
 
 log = logging.getLogger(__name__)
+#: The one chart posted with a report asked for in the secretariat channel: the scores (a quarter), the
+#: indicators (a year).
+CHART_SENT = re.compile(r"-(scores|indicators)-")
 
 
 # --- which report ----------------------------------------------------------------------------------------------
@@ -57,6 +61,8 @@ def resolve_target(
     if club_name and club is None:
         raise UserError("clubs.error.no_such_club", name=club_name)
     finished = period.is_finished(now, tz)
+    if club is not None and period.year:
+        raise UserError("reports.year.error.club")
     if club is not None:
         if not is_admin and role_in(session, club.id, user_id) is not ClubRole.LEADER:
             raise UserError("reports.error.not_leader", club=club.name)
@@ -168,7 +174,7 @@ def request_report(
                 channel=channel_id,
                 dm=False,
                 summary=views.report_summary(report, Language(settings.language)),
-                files=[f for f in files if "-scores-" in f.filename or not f.filename.endswith(".png")],
+                files=[f for f in files if CHART_SENT.search(f.filename) or not f.filename.endswith(".png")],
                 key=None,
             )
         else:

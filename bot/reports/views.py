@@ -273,6 +273,7 @@ def report_summary(report: StoredReport, lang: Language) -> Message:
 def _year_summary(s: dict[str, Any], year: int, lang: Language) -> Message:
     """The annual report's summary (`bot.reports.build_year.year_summary`)."""
     title = t(lang, "reports.year.summary_title", year=year)
+    met = s.get("met")
     lines = [
         t(lang, "reports.year.summary_clubs", clubs=_num(s.get("clubs"), lang), members=_num(s.get("members"), lang)),
         t(
@@ -292,7 +293,7 @@ def _year_summary(s: dict[str, Any], year: int, lang: Language) -> Message:
         t(
             lang,
             "reports.year.summary_targets",
-            met=_num(len(s.get("met") or []), lang),
+            met=_num(len(met) if isinstance(met, list) else None, lang),
             targets=_num(s.get("targets"), lang),
         ),
     ]

@@ -18,6 +18,7 @@ def test_the_shipped_settings_are_valid_and_weights_cover_every_type_and_status(
     assert settings.weights["outputs"] == 0.35 and sum(settings.weights.values()) == pytest.approx(1.0)
     assert settings.outstanding_top_n == 3 and settings.outstanding_min_score == 50
     assert settings.leaders_delivery == "dm"
+    assert settings.annual_targets["clubs"] == 16 and settings.annual_targets["share_active"] == 0.5
 
 
 def test_a_copy_in_the_data_folder_is_used_instead(tmp_path):
@@ -60,6 +61,11 @@ def broken(path: str, value: object) -> dict:
         ("outstanding.top_n", 0, "reports.settings.bad_value", "outstanding.top_n"),
         ("casebook.statuses.paper", ["printed"], "reports.settings.bad_value", "casebook.statuses.paper"),
         ("delivery.leaders", "email", "reports.settings.bad_value", "delivery.leaders"),
+        ("annual", KeyError, "reports.settings.missing_key", "annual"),
+        ("annual.targets.joint_papers", KeyError, "reports.settings.missing_key", "annual.targets.joint_papers"),
+        ("annual.targets.clubs", 0, "reports.settings.bad_value", "annual.targets.clubs"),
+        ("annual.targets.share_active", 1.5, "reports.settings.bad_value", "annual.targets.share_active"),
+        ("annual.targets.satisfaction", 6, "reports.settings.bad_value", "annual.targets.satisfaction"),
     ],
 )
 def test_a_mistake_in_the_settings_is_refused_naming_the_key(path, value, key, named):

@@ -8,7 +8,13 @@ from bot.domain import Quarter
 from bot.periods import latest_quarter_report
 from bot.reports.parse import ReportRequest, ReportStatusRequest
 from bot.reports.period import Period
-from bot.reports.timing import default_narrative_quarter, korean_holidays, latest_narrative_step, narrative_step_time
+from bot.reports.timing import (
+    default_narrative_quarter,
+    korean_holidays,
+    latest_narrative_step,
+    narrative_step_time,
+    year_report_due,
+)
 from bot.subcommands import CommandError, parse_command
 from tests.reports.data import SEOUL, seoul
 
@@ -51,12 +57,26 @@ def test_the_quarterly_report_is_due_on_the_first_working_day_after_the_quarter(
 
 
 @pytest.mark.parametrize(
+    ("now", "year", "due"),
+    [
+        (seoul(2027, 1, 4, 9, 0), "2026", seoul(2027, 1, 4, 9)),  # 1 January a holiday, then a weekend
+        (seoul(2027, 1, 4, 8, 59), "2025", seoul(2026, 1, 2, 9)),  # not yet: the year before's is the latest
+        (seoul(2026, 12, 31, 23, 59), "2025", seoul(2026, 1, 2, 9)),
+        (seoul(2028, 1, 3, 9, 30), "2027", seoul(2028, 1, 3, 9)),
+    ],
+)
+def test_the_annual_report_is_due_on_the_first_working_day_of_january(now, year, due):
+    assert year_report_due(now, SEOUL) == (year, due)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("report", ReportRequest()),
         ("report 2026Q4", ReportRequest(period=Period.parse("2026Q4"))),
         ("보고서 2026-q3", ReportRequest(period=Period.parse("2026Q3"))),
         ("report 2026-01-01..2026-02-15", ReportRequest(period=Period.parse("2026-01-01..2026-02-15"))),
+        ("보고서 2026", ReportRequest(period=Period.of_year(2026))),  # the annual report
         (
             'report 2026Q4 club:"Quantum Hardware Club"',
             ReportRequest(period=Period.parse("2026Q4"), club="Quantum Hardware Club"),
@@ -73,6 +93,7 @@ def test_report_commands_are_read(text, expected):
     ("text", "key"),
     [
         ("report 2026Q5", "reports.error.bad_period"),
+        ("report 26", "reports.error.bad_period"),
         ("report 2026-02-15..2026-01-01", "reports.error.bad_period"),
         ("report last quarter", "reports.error.bad_period"),
         ("report status Q4", "reports.error.bad_quarter"),

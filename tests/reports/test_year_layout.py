@@ -15,18 +15,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain import ClubRole, ClubStatus, FieldKey, MembershipStatus
 from bot.i18n import t
 from bot.reports.build import FolderSink
 from bot.reports.build_year import build_year
 from bot.reports.docx_layout import MARGIN_CM
 from bot.reports.load import load_year
 from bot.reports.settings import load_report_settings
-from storage.models import Club, Membership, Participant
 from tests.conftest import empty_all_tables
-from tests.reports.data import SEOUL, seoul
-from tests.reports.test_layout import NAMES, SOFFICE, to_pdf, words_of_cells
-from tests.reports.year_data import seed_year
+from tests.reports.data import SEOUL
+from tests.reports.test_layout import SOFFICE, to_pdf, words_of_cells
+from tests.reports.year_data import seed_quiet_clubs, seed_year
 
 pdfplumber = pytest.importorskip("pdfplumber")
 
@@ -37,21 +35,8 @@ if SOFFICE is None:
 
 SETTINGS = load_report_settings()
 BUILT_AT = datetime(2027, 1, 4, 1, tzinfo=UTC)
-QUIET_CLUBS = 40
 LANGS = ["ko", "en"]
 POINTS_PER_CM = 72 / 2.54
-
-
-def seed_quiet_clubs(session) -> None:
-    fields = list(FieldKey)
-    for i in range(QUIET_CLUBS):
-        club = Club(name=f"{NAMES[i % 4]} {i}", field=fields[i % len(fields)], created_at=seoul(2026, 3, 1),
-                    status=ClubStatus.ACTIVE)  # fmt: skip
-        person = Participant(name_en=f"Member {i}", country="KR", slack_user_id=f"UQ{i}")
-        session.add_all([club, person])
-        session.add(Membership(club=club, participant=person, role=ClubRole.LEADER, status=MembershipStatus.ACTIVE,
-                               joined_at=seoul(2026, 3, 1)))  # fmt: skip
-    session.flush()
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,13 @@ QUANTUM_UPDATES = {1: 2, 2: 3, 3: 6, 4: 4}
 AI_UPDATES = {2: 1, 4: 2}
 BATTERY_UPDATES = {3: 2, 4: 3}
 QUARTER_MONTH = {1: 2, 2: 5, 3: 8, 4: 11}
+QUIET_CLUBS = 40
+NAMES = (
+    "Quantum Hardware Club",
+    "자원·환경·건설·에너지 연구회",
+    "Neuromorphic Computing Working Group",
+    "기초과학 교류 모임",
+)
 
 
 def _club(
@@ -276,3 +283,16 @@ def seed_year(session: Session) -> dict[str, Club]:
         )
     session.flush()
     return {"quantum": quantum, "ai": ai, "battery": battery, "robot": robot}
+
+
+def seed_quiet_clubs(session: Session, count: int = QUIET_CLUBS) -> None:
+    """Quiet clubs more (one leader each, nothing filed), with long names, so the tables run over pages."""
+    fields = list(FieldKey)
+    for i in range(count):
+        club = Club(name=f"{NAMES[i % 4]} {i}", field=fields[i % len(fields)], created_at=seoul(2026, 3, 1),
+                    status=ClubStatus.ACTIVE)  # fmt: skip
+        person = Participant(name_en=f"Member {i}", country="KR", slack_user_id=f"UQ{i}")
+        session.add_all([club, person])
+        session.add(Membership(club=club, participant=person, role=ClubRole.LEADER, status=MembershipStatus.ACTIVE,
+                               joined_at=seoul(2026, 3, 1)))  # fmt: skip
+    session.flush()
