@@ -156,12 +156,15 @@ class Dispatcher:
         report = DispatchReport()
         for row_id in ids:
             queue = [row_id]
+            at = now
             while queue:  # a post's follow-ups (its pin, its next reply in a thread) go out right after it
-                row = self._claim(queue.pop(0), now=now)
+                row = self._claim(queue.pop(0), now=at)
                 if row is not None:
                     report = report + self._send(row)
                     if row.payload.get("pin") or row.payload.get(FOLLOWED):  # only those have follow-ups
                         queue.extend(self._follow_ups(row.id))
+                        # a follow-up may be written while its post is sent (a pin is): due from now on
+                        at = max(now, utcnow()) if now is not None else None
         return report
 
     def _follow_ups(self, row_id: int) -> list[int]:
