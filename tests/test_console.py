@@ -50,7 +50,7 @@ def test_console_demo_seeds_people_and_a_club_once(tmp_path):
     first = run_console(tmp_path, ":people\n:channels\n:quit\n", "--demo")
     assert first.returncode == 0, first.stderr
     assert "@seoyeon" in first.stdout and "@hiroshi" in first.stdout
-    assert "(secretariat admin)" in first.stdout
+    assert "(사무국 관리자)" in first.stdout  # the secretariat reads Korean
     assert "#xlab-quantum-hardware-club" in first.stdout
     # the workspace and database persist; seeding again changes nothing
     second = run_console(tmp_path, ":channels\n:quit\n", "--demo")
@@ -60,8 +60,10 @@ def test_console_demo_seeds_people_and_a_club_once(tmp_path):
 
 
 def test_console_explains_unknown_input(tmp_path):
-    result = run_console(tmp_path, "hello\n:frob\n:quit\n")
-    assert "Type /club ... or a console command (:help)." in result.stdout
+    result = run_console(tmp_path, "hello\n:frob\n:as david\n:frob\n:quit\n", "--demo")
+    # the console speaks the language of the person it acts as: the secretariat's Korean, then David's English
+    assert "/club ... 명령어나 콘솔 명령어를 입력하세요(:help)." in result.stdout
+    assert "없는 콘솔 명령어입니다: :frob. :help 로 목록을 보세요." in result.stdout
     assert "Unknown console command :frob. Type :help." in result.stdout
 
 
@@ -69,7 +71,7 @@ def test_console_demo_discovers_the_leaders_joint_paper(tmp_path):
     result = run_console(tmp_path, ":quit\n", "--demo")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Joint papers discovered (OpenAlex stand-in):" in out
+    assert "찾아낸 공동 논문(OpenAlex 대역):" in out  # said to the secretariat, in Korean
     assert "10.5555/xlab.demo.2026.001" in out and "Error-corrected superconducting qubits" in out
     assert "[international: KR, US]" in out and "1 suggestion(s) stored, 2 DM(s) to leaders queued" in out
     assert "xlab.demo.2026.002" not in out  # a single-author paper is not the club's
@@ -133,18 +135,18 @@ def test_each_roles_story_in_the_console(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in out + result.stderr
-    assert f"Database: sqlite:///{tmp_path}/data/console/clubbot.db" in out
+    assert f"데이터베이스: sqlite:///{tmp_path}/data/console/clubbot.db" in out
 
     # the secretariat: the answer that comes later (the summary), the channel, the welcome post
     new = _after(out, '> /club new "수소 에너지 클럽" field:hydrogen members:@minho')
     assert "“수소 에너지 클럽”을 만드는 중입니다" in new and "클럽 클럽" not in new
-    assert "(channel #xlab-suso-eneoji-keulleob created)" in new
+    assert "(#xlab-suso-eneoji-keulleob 채널을 만들었습니다)" in new
     assert "*수소 에너지 클럽*이 #xlab-suso-eneoji-keulleob 채널에 준비되었습니다." in new
     assert "#xlab-suso-eneoji-keulleob  clubbot:" in new and "수소 에너지 클럽에 오신 것을 환영합니다" in new
     archive = _after(out, '> /club archive club:"수소 에너지 클럽"')
     assert "보관할까요?" in archive and "[종료하고 보관] (clubs:archive_confirm" in archive
     confirmed = _after(out, "> :click clubs:archive_confirm")
-    assert "(#xlab-suso-eneoji-keulleob archived)" in confirmed
+    assert "(#xlab-suso-eneoji-keulleob 채널을 보관했습니다)" in confirmed
     assert "수소 에너지 클럽을 종료하고 채널을 보관했습니다" in confirmed
     assert "*수소 에너지 클럽* #xlab-suso-eneoji-keulleob" in _after(out, "> /club clubs")
     assert "_보관됨_" in _after(out, "> /club clubs")
@@ -217,7 +219,7 @@ def test_a_line_cut_in_the_middle_of_a_character_does_not_end_the_console(tmp_pa
     out = result.stdout.decode("utf-8", "replace")
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert "Traceback" not in out + result.stderr.decode("utf-8", "replace")
-    assert "Console commands:" in out  # the next line was read and answered
+    assert "콘솔 명령어:" in out  # the next line was read and answered (in the secretariat's Korean)
 
 
 def test_clean_turns_half_characters_into_replacement_marks():
@@ -255,10 +257,10 @@ def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_p
     out = result.stdout
     people = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> :people")
     seoyeon = next(line for line in people.splitlines() if "@seoyeon" in line)
-    assert "Asia/Seoul" in seoyeon and f"away until {back.isoformat()}" in seoyeon
+    assert "Asia/Seoul" in seoyeon and f"{back.isoformat()}까지 부재" in seoyeon  # Seoyeon reads Korean
     david = next(line for line in people.splitlines() if "@david" in line)
-    assert "America/New_York" in david and "away" not in david
-    assert "(cannot move the clock: 'yesterday'" in out
+    assert "America/New_York" in david and "부재" not in david
+    assert "(시계를 옮길 수 없습니다: 'yesterday': 2026-12-08 09:00처럼 날짜와 시각을 쓰세요" in out
 
     moved = _after(out, f"[seoyeon in #xlab-quantum-hardware-club]> :clock {later:%Y-%m-%d %H:%M}")
     # David's request arrives at 09:00 in New York, that is 22:00 or 23:00 in Seoul; Seoyeon, away, gets none
@@ -266,10 +268,10 @@ def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_p
     seoul_time = ny_nine.astimezone(ZoneInfo("Asia/Seoul"))
     header = f"── {seoul_time:%a %Y-%m-%d %H:%M} Asia/Seoul ──"
     assert header in moved, moved
-    assert moved.index("@clubbot → @david (direct message)") > moved.index(header)
+    assert moved.index("@clubbot → @david (DM)") > moved.index(header)
     assert "It is time for *Quantum Hardware Club*'s" in moved
     assert "@clubbot → @seoyeon" not in moved and "운영 보고서" not in moved
-    assert f"It is now {later:%a %Y-%m-%d %H:%M} Asia/Seoul" in moved
+    assert f"이제 {later:%a %Y-%m-%d %H:%M} Asia/Seoul입니다." in moved
 
     after = _after(out, "[david in #xlab-quantum-hardware-club]> :people")
     david_now = later.astimezone(ZoneInfo("America/New_York"))
