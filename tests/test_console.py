@@ -277,3 +277,72 @@ def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_p
     david_now = later.astimezone(ZoneInfo("America/New_York"))
     assert f"{david_now:%a %H:%M} America/New_York" in next(line for line in after.splitlines() if "@david" in line)
     assert "Traceback" not in out + result.stderr
+
+
+KOREAN_STORY = """\
+/club casebook pick "Quantum Hardware Club"
+:as seoyeon
+:help
+/club output
+:type doi=10.5555/xlab.demo.2026.001
+:submit date=2026-02-30
+:submit
+:clock +2x
+:clock +4d
+:dm
+:click casebook_consent_agree
+:as secretariat
+/club casebook list
+/club casebook foreword
+:close
+/club report brief club:"Quantum Hardware Club"
+:quit
+"""
+
+
+def test_a_korean_leaders_story_reads_korean_throughout(tmp_path):
+    """Seoyeon (a leader whose Slack is in Korean) and the secretariat read the console's own texts in Korean as
+    well as the bot's: the help, the output form filled from its DOI, a date Slack would not send, the clock, the
+    casebook's consent DM and its button, the casebook list, the foreword form and the December brief."""
+    result = run_console(tmp_path, KOREAN_STORY, "--demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Traceback" not in out + result.stderr
+    assert "/club help 로 시작하세요. 콘솔 명령어는 :help, 끝내려면 :quit." in out
+    assert "2026년 우수사례집에 선정했습니다" in _after(out, '> /club casebook pick "Quantum Hardware Club"')
+    assert "이제 @seoyeon(으)로 입력합니다." in out
+    console_help = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> :help")
+    assert "콘솔 명령어:" in console_help and ":submit 이름=값 ..     입력 창을 채워 제출합니다" in console_help
+    assert "Console commands" not in console_help
+
+    form = _after(out, "> /club output")
+    assert "(입력 창이 열렸습니다)" in form and "┌ 성과 기록" in form
+    assert "[type] 유형 (하나 선택, 필수) = (비어 있음)" in form
+    assert '└ [저장]  :submit 이름=값 ...  (여러 값: a,b / 띄어쓰기가 있는 값: "따옴표 안에")' in form
+    filled = _after(out, "> :type doi=10.5555/xlab.demo.2026.001")
+    assert "(입력 창이 바뀌었습니다)" in filled and "[date] 날짜 (날짜 YYYY-MM-DD, 선택) = 2026-11-02" in filled
+    assert "(봇이 바꾼 입력 창은 :view 로 볼 수 있습니다)" in filled
+    refused = _after(out, "> :submit date=2026-02-30")
+    assert "! [date] '2026-02-30': 달력에 없는 날짜입니다(YYYY-MM-DD)" in refused
+    assert "아무것도 제출하지 않았습니다" in refused
+    assert "*o1*(으)로 저장하고" in _after(out, "> :submit\n")
+
+    assert "(시계를 옮길 수 없습니다: '+2x': +3h, +2d, +30m, +1d6h처럼 쓰세요)" in out
+    moved = _after(out, "> :clock +4d")
+    assert "시계를 " in moved and "(으)로 옮깁니다…" in moved
+    asked = moved[moved.index("@clubbot → @seoyeon (DM)") :]
+    assert "게재해도 될까요?" in asked and "[네, 이름과 함께 실어 주세요] (casebook_consent_agree" in asked
+    assert "(활동 소식, 리더 서술, 인터뷰)" in asked
+    assert "그사이 메시지 2개가 나갔습니다." in moved  # the two leaders' consent requests
+    agreed = _after(out, "[seoyeon in @clubbot]> :click casebook_consent_agree")
+    assert "(메시지 수정)" in agreed and "응답: 이름과 글을 실어도 됩니다." in agreed
+
+    listed = _after(out, "> /club casebook list")
+    assert "(나에게만 보임)" in listed and "게재 동의: 동의 1 · 익명 0 · 거절 0 · 미응답 1" in listed
+    assert "작성한 인터뷰 0건" in listed
+    foreword = _after(out, "> /club casebook foreword")
+    assert "┌ 사례집 머리말" in foreword and "[ko] 머리말(한국어) (글, 선택) = (비어 있음)" in foreword
+    assert "(입력 창이 닫혔습니다)" in _after(out, "[secretariat in @clubbot]> :close")
+    brief = _after(out, '> /club report brief club:"Quantum Hardware Club"')
+    assert "12월 클럽 운영 회의 브리핑" in brief and "클럽 회의 0회(참석 0명)" in brief
+    assert "새 성과 1건" in brief
