@@ -241,6 +241,9 @@ def _next_narrative_request() -> datetime:
     raise AssertionError("no request ahead")
 
 
+_KO_DAYS = "월화수목금토일"
+
+
 def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_path):
     request = _next_narrative_request()  # Seoyeon (Seoul) is away then; David is in New York
     back = (request + timedelta(days=3)).date()
@@ -266,12 +269,12 @@ def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_p
     # David's request arrives at 09:00 in New York, that is 22:00 or 23:00 in Seoul; Seoyeon, away, gets none
     ny_nine = datetime.combine(request.date(), datetime.min.time().replace(hour=9), tzinfo=ZoneInfo("America/New_York"))
     seoul_time = ny_nine.astimezone(ZoneInfo("Asia/Seoul"))
-    header = f"── {seoul_time:%a %Y-%m-%d %H:%M} Asia/Seoul ──"
+    header = f"── {seoul_time:%Y-%m-%d}({_KO_DAYS[seoul_time.weekday()]}) {seoul_time:%H:%M} Asia/Seoul ──"  # in Korean
     assert header in moved, moved
     assert moved.index("@clubbot → @david (DM)") > moved.index(header)
     assert "It is time for *Quantum Hardware Club*'s" in moved
     assert "@clubbot → @seoyeon" not in moved and "운영 보고서" not in moved
-    assert f"이제 {later:%a %Y-%m-%d %H:%M} Asia/Seoul입니다." in moved
+    assert f"이제 {later:%Y-%m-%d}({_KO_DAYS[later.weekday()]}) {later:%H:%M} Asia/Seoul입니다." in moved
 
     after = _after(out, "[david in #xlab-quantum-hardware-club]> :people")
     david_now = later.astimezone(ZoneInfo("America/New_York"))
@@ -329,7 +332,7 @@ def test_a_korean_leaders_story_reads_korean_throughout(tmp_path):
 
     assert "(시계를 옮길 수 없습니다: '+2x': +3h, +2d, +30m, +1d6h처럼 쓰세요)" in out
     moved = _after(out, "> :clock +4d")
-    assert "시계를 " in moved and "(으)로 옮깁니다…" in moved
+    assert "시계를 " in moved and "(으)로 옮깁니다…" in moved and "Asia/Seoul ──" in moved
     asked = moved[moved.index("@clubbot → @seoyeon (DM)") :]
     assert "게재해도 될까요?" in asked and "[네, 이름과 함께 실어 주세요] (casebook_consent_agree" in asked
     assert "(활동 소식, 리더 서술, 인터뷰)" in asked

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from bot import time
 from bot.app import run_jobs_at
 from bot.domain import Language, OutboxStatus
-from bot.i18n import t
+from bot.i18n import format_datetime, t
 from bot.runtime import Runtime
 from storage.models import OutboxMessage, Participant
 
@@ -78,6 +78,11 @@ def steps(now: datetime, target: datetime, step: timedelta = STEP) -> list[datet
     return [*moments, target]
 
 
+def weekday(local: datetime, lang: Language) -> str:
+    """The short name of the day in the reader's language: `Mon` / `월`."""
+    return format_datetime(local, lang, tz=local.tzinfo, style="EEE")
+
+
 @dataclass(frozen=True)
 class PersonClock:
     """What `:people` shows of a person besides their name."""
@@ -100,7 +105,14 @@ class ConsoleClock:
     def now(self) -> datetime:
         return time.now()
 
-    def advance(self, target: datetime, *, say: Callable[[str], None], settle: Callable[[], None]) -> int:
+    def advance(
+        self,
+        target: datetime,
+        *,
+        say: Callable[[str], None],
+        settle: Callable[[], None],
+        lang: Language = Language.EN,
+    ) -> int:
         """Walk to `target` (see the module's doc); returns how many posts went out on the way."""
         sent = 0
         previous = self.now()
@@ -109,7 +121,7 @@ class ConsoleClock:
             run_jobs_at(self.runtime, moment, owner="console:clock", skip=SKIPPED_JOBS)
             first = self._first_due(moment)
             if first is not None:  # said at the moment the first of them is due (within this step)
-                say(f"── {self.label(max(first, previous))} ──")
+                say(f"── {self.label(max(first, previous), lang)} ──")
                 report = self.runtime.outbox.dispatcher.dispatch_due(now=moment)
                 sent += report.sent
                 settle()
@@ -126,9 +138,17 @@ class ConsoleClock:
             )
             return first
 
-    def label(self, moment: datetime) -> str:
+    def label(self, moment: datetime, lang: Language = Language.EN) -> str:
+        """`Mon 2026-12-07 09:00 Asia/Seoul` / `2026-12-07(월) 09:00 Asia/Seoul`: the moment in the program's zone."""
         local = moment.astimezone(self.zone)
-        return f"{local:%a %Y-%m-%d %H:%M} {self.zone.key}"
+        return t(
+            lang,
+            "console.clock.label",
+            weekday=weekday(local, lang),
+            day=f"{local:%Y-%m-%d}",
+            time=f"{local:%H:%M}",
+            zone=self.zone.key,
+        )
 
     def people(self, users: Iterable[tuple[str, str | None]]) -> dict[str, PersonClock]:
         """Each (Slack user id, Slack `tz`): their zone (the program's when Slack has none), local time now,

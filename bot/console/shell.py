@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from bot.console import forms
-from bot.console.clock import ClockError, ConsoleClock, parse_target
+from bot.console.clock import ClockError, ConsoleClock, parse_target, weekday
 from bot.console.editor import clean
 from bot.console.watch import Watcher, indent
 from bot.domain import Language, language_for_locale
@@ -183,7 +183,7 @@ class Console:
             admin = self.text("console.people.admin") if self.settings.is_admin(user.id) else ""
             when = away = ""
             if (clock := clocks.get(user.id)) is not None:
-                when = f" {clock.local:%a %H:%M} {clock.zone:<20}"
+                when = f" {_pad(weekday(clock.local, self.lang), 3)} {clock.local:%H:%M} {clock.zone:<20}"
                 away = self.text("console.people.away", day=clock.away_until.isoformat()) if clock.away_until else ""
             real_name = _pad(user.real_name or "", 20)
             self.say(f"  @{user.name:<12} {real_name} {user.locale or '':<6}{when} {user.id}{admin}{away}")
@@ -207,16 +207,22 @@ class Console:
             return
         now = self.clock.now()
         if not text:
-            self.say(self.text("console.clock.now", label=self.clock.label(now), utc=f"{now:%Y-%m-%d %H:%M}"))
+            self.say(
+                self.text("console.clock.now", label=self.clock.label(now, self.lang), utc=f"{now:%Y-%m-%d %H:%M}")
+            )
             return
         try:
             target = parse_target(text, now, self.clock.zone, self.lang)
         except ClockError as error:
             self.say(self.text("console.clock.refused", error=error))
             return
-        self.say(self.text("console.clock.moving", start=self.clock.label(now), end=self.clock.label(target)))
-        sent = self.clock.advance(target, say=self.say, settle=self.watcher.settle)
-        self.say(self.text("console.clock.moved", label=self.clock.label(target), count=sent))
+        self.say(
+            self.text(
+                "console.clock.moving", start=self.clock.label(now, self.lang), end=self.clock.label(target, self.lang)
+            )
+        )
+        sent = self.clock.advance(target, say=self.say, settle=self.watcher.settle, lang=self.lang)
+        self.say(self.text("console.clock.moved", label=self.clock.label(target, self.lang), count=sent))
 
     def list_channels(self) -> None:
         for channel in sorted(self.standin.ws.channels.values(), key=lambda c: c.name or ""):
