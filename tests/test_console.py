@@ -285,6 +285,7 @@ def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_p
 KOREAN_STORY = """\
 /club casebook pick "Quantum Hardware Club"
 :as seoyeon
+/club status
 :help
 /club output
 :type doi=10.5555/xlab.demo.2026.001
@@ -307,13 +308,19 @@ def test_a_korean_leaders_story_reads_korean_throughout(tmp_path):
     """Seoyeon (a leader whose Slack is in Korean) and the secretariat read the console's own texts in Korean as
     well as the bot's: the help, the output form filled from its DOI, a date Slack would not send, the clock, the
     casebook's consent DM and its button, the casebook list, the foreword form and the December brief."""
+    seoul = ZoneInfo("Asia/Seoul")
+    days = {datetime.now(seoul).date()}
     result = run_console(tmp_path, KOREAN_STORY, "--demo")
+    days.add(datetime.now(seoul).date())
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in out + result.stderr
     assert "/club help 로 시작하세요. 콘솔 명령어는 :help, 끝내려면 :quit." in out
     assert "2026년 우수사례집에 선정했습니다" in _after(out, '> /club casebook pick "Quantum Hardware Club"')
     assert "이제 @seoyeon(으)로 입력합니다." in out
+    status = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> /club status")
+    assert "== Quantum Hardware Club " in status and " 현황 ==" in status
+    assert any(f"{day.year}. {day.month}. {day.day}. 기준" in status for day in days)  # Seoul's day, not UTC's
     console_help = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> :help")
     assert "콘솔 명령어:" in console_help and ":submit 이름=값 ..     입력 창을 채워 제출합니다" in console_help
     assert "Console commands" not in console_help
