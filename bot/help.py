@@ -11,16 +11,23 @@ from bot.i18n import has, t
 from bot.slack.blocks import Message, context, escape, escaped, header, section
 from bot.subcommands import CommandError, Subcommand
 
+#: The order of the help's groups: what everyone may do first, the secretariat's commands last.
+HELP_GROUPS: tuple[Rule, ...] = (Rule.ANYONE, Rule.MEMBER, Rule.LEADER, Rule.ADMIN)
+
 
 def help_index(lang: Language, subcommands: Sequence[Subcommand]) -> Message:
     """Every listed subcommand with its form and one line on what it does, grouped by who may use it."""
-    lines = []
-    for spec in subcommands:
-        lines.append(f"`{t(lang, spec.usage_key)}`\n{t(lang, spec.summary_key)}")
     blocks = [header(t(lang, "help.title")), section(t(lang, "help.intro"))]
-    # one section per few commands keeps each block under Slack's 3,000-character limit
-    for start in range(0, len(lines), 6):
-        blocks.append(section("\n\n".join(lines[start : start + 6])))
+    for rule in HELP_GROUPS:
+        lines = [
+            f"`{t(lang, spec.usage_key)}`\n{t(lang, spec.summary_key)}" for spec in subcommands if spec.rule is rule
+        ]
+        if not lines:
+            continue
+        blocks.append(section(t(lang, f"help.group.{rule.value}")))
+        # one section per few commands keeps each block under Slack's 3,000-character limit
+        for start in range(0, len(lines), 6):
+            blocks.append(section("\n\n".join(lines[start : start + 6])))
     blocks.append(context(t(lang, "help.more")))
     return Message(text=t(lang, "help.title"), blocks=blocks)
 

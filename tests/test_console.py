@@ -50,7 +50,7 @@ def test_console_demo_seeds_people_and_a_club_once(tmp_path):
     first = run_console(tmp_path, ":people\n:channels\n:quit\n", "--demo")
     assert first.returncode == 0, first.stderr
     assert "@seoyeon" in first.stdout and "@hiroshi" in first.stdout
-    assert "(secretariat admin)" in first.stdout
+    assert "(사무국 관리자)" in first.stdout  # the secretariat reads Korean
     assert "#xlab-quantum-hardware-club" in first.stdout
     # the workspace and database persist; seeding again changes nothing
     second = run_console(tmp_path, ":channels\n:quit\n", "--demo")
@@ -60,8 +60,10 @@ def test_console_demo_seeds_people_and_a_club_once(tmp_path):
 
 
 def test_console_explains_unknown_input(tmp_path):
-    result = run_console(tmp_path, "hello\n:frob\n:quit\n")
-    assert "Type /club ... or a console command (:help)." in result.stdout
+    result = run_console(tmp_path, "hello\n:frob\n:as david\n:frob\n:quit\n", "--demo")
+    # the console speaks the language of the person it acts as: the secretariat's Korean, then David's English
+    assert "/club ... 명령어나 콘솔 명령어를 입력하세요(:help)." in result.stdout
+    assert "없는 콘솔 명령어입니다: :frob. :help 로 목록을 보세요." in result.stdout
     assert "Unknown console command :frob. Type :help." in result.stdout
 
 
@@ -69,7 +71,7 @@ def test_console_demo_discovers_the_leaders_joint_paper(tmp_path):
     result = run_console(tmp_path, ":quit\n", "--demo")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Joint papers discovered (OpenAlex stand-in):" in out
+    assert "찾아낸 공동 논문(OpenAlex 대역):" in out  # said to the secretariat, in Korean
     assert "10.5555/xlab.demo.2026.001" in out and "Error-corrected superconducting qubits" in out
     assert "[international: KR, US]" in out and "1 suggestion(s) stored, 2 DM(s) to leaders queued" in out
     assert "xlab.demo.2026.002" not in out  # a single-author paper is not the club's
@@ -133,18 +135,18 @@ def test_each_roles_story_in_the_console(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in out + result.stderr
-    assert f"Database: sqlite:///{tmp_path}/data/console/clubbot.db" in out
+    assert f"데이터베이스: sqlite:///{tmp_path}/data/console/clubbot.db" in out
 
     # the secretariat: the answer that comes later (the summary), the channel, the welcome post
     new = _after(out, '> /club new "수소 에너지 클럽" field:hydrogen members:@minho')
     assert "“수소 에너지 클럽”을 만드는 중입니다" in new and "클럽 클럽" not in new
-    assert "(channel #xlab-suso-eneoji-keulleob created)" in new
+    assert "(#xlab-suso-eneoji-keulleob 채널을 만들었습니다)" in new
     assert "*수소 에너지 클럽*이 #xlab-suso-eneoji-keulleob 채널에 준비되었습니다." in new
     assert "#xlab-suso-eneoji-keulleob  clubbot:" in new and "수소 에너지 클럽에 오신 것을 환영합니다" in new
     archive = _after(out, '> /club archive club:"수소 에너지 클럽"')
     assert "보관할까요?" in archive and "[종료하고 보관] (clubs:archive_confirm" in archive
     confirmed = _after(out, "> :click clubs:archive_confirm")
-    assert "(#xlab-suso-eneoji-keulleob archived)" in confirmed
+    assert "(#xlab-suso-eneoji-keulleob 채널을 보관했습니다)" in confirmed
     assert "수소 에너지 클럽을 종료하고 채널을 보관했습니다" in confirmed
     assert "*수소 에너지 클럽* #xlab-suso-eneoji-keulleob" in _after(out, "> /club clubs")
     assert "_보관됨_" in _after(out, "> /club clubs")
@@ -217,7 +219,7 @@ def test_a_line_cut_in_the_middle_of_a_character_does_not_end_the_console(tmp_pa
     out = result.stdout.decode("utf-8", "replace")
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert "Traceback" not in out + result.stderr.decode("utf-8", "replace")
-    assert "Console commands:" in out  # the next line was read and answered
+    assert "콘솔 명령어:" in out  # the next line was read and answered (in the secretariat's Korean)
 
 
 def test_clean_turns_half_characters_into_replacement_marks():
@@ -239,6 +241,9 @@ def _next_narrative_request() -> datetime:
     raise AssertionError("no request ahead")
 
 
+_KO_DAYS = "월화수목금토일"
+
+
 def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_path):
     request = _next_narrative_request()  # Seoyeon (Seoul) is away then; David is in New York
     back = (request + timedelta(days=3)).date()
@@ -255,23 +260,99 @@ def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_p
     out = result.stdout
     people = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> :people")
     seoyeon = next(line for line in people.splitlines() if "@seoyeon" in line)
-    assert "Asia/Seoul" in seoyeon and f"away until {back.isoformat()}" in seoyeon
+    assert "Asia/Seoul" in seoyeon and f"{back.isoformat()}까지 부재" in seoyeon  # Seoyeon reads Korean
     david = next(line for line in people.splitlines() if "@david" in line)
-    assert "America/New_York" in david and "away" not in david
-    assert "(cannot move the clock: 'yesterday'" in out
+    assert "America/New_York" in david and "부재" not in david
+    assert "(시계를 옮길 수 없습니다: 'yesterday': 2026-12-08 09:00처럼 날짜와 시각을 쓰세요" in out
 
     moved = _after(out, f"[seoyeon in #xlab-quantum-hardware-club]> :clock {later:%Y-%m-%d %H:%M}")
     # David's request arrives at 09:00 in New York, that is 22:00 or 23:00 in Seoul; Seoyeon, away, gets none
     ny_nine = datetime.combine(request.date(), datetime.min.time().replace(hour=9), tzinfo=ZoneInfo("America/New_York"))
     seoul_time = ny_nine.astimezone(ZoneInfo("Asia/Seoul"))
-    header = f"── {seoul_time:%a %Y-%m-%d %H:%M} Asia/Seoul ──"
+    header = f"── {seoul_time:%Y-%m-%d}({_KO_DAYS[seoul_time.weekday()]}) {seoul_time:%H:%M} Asia/Seoul ──"  # in Korean
     assert header in moved, moved
-    assert moved.index("@clubbot → @david (direct message)") > moved.index(header)
+    assert moved.index("@clubbot → @david (DM)") > moved.index(header)
     assert "It is time for *Quantum Hardware Club*'s" in moved
     assert "@clubbot → @seoyeon" not in moved and "운영 보고서" not in moved
-    assert f"It is now {later:%a %Y-%m-%d %H:%M} Asia/Seoul" in moved
+    assert f"이제 {later:%Y-%m-%d}({_KO_DAYS[later.weekday()]}) {later:%H:%M} Asia/Seoul입니다." in moved
 
     after = _after(out, "[david in #xlab-quantum-hardware-club]> :people")
     david_now = later.astimezone(ZoneInfo("America/New_York"))
     assert f"{david_now:%a %H:%M} America/New_York" in next(line for line in after.splitlines() if "@david" in line)
     assert "Traceback" not in out + result.stderr
+
+
+KOREAN_STORY = """\
+/club casebook pick "Quantum Hardware Club"
+:as seoyeon
+/club status
+:help
+/club output
+:type doi=10.5555/xlab.demo.2026.001
+:submit date=2026-02-30
+:submit
+:clock +2x
+:clock +4d
+:dm
+:click casebook_consent_agree
+:as secretariat
+/club casebook list
+/club casebook foreword
+:close
+/club report brief club:"Quantum Hardware Club"
+:quit
+"""
+
+
+def test_a_korean_leaders_story_reads_korean_throughout(tmp_path):
+    """Seoyeon (a leader whose Slack is in Korean) and the secretariat read the console's own texts in Korean as
+    well as the bot's: the help, the output form filled from its DOI, a date Slack would not send, the clock, the
+    casebook's consent DM and its button, the casebook list, the foreword form and the December brief."""
+    seoul = ZoneInfo("Asia/Seoul")
+    days = {datetime.now(seoul).date()}
+    result = run_console(tmp_path, KOREAN_STORY, "--demo")
+    days.add(datetime.now(seoul).date())
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Traceback" not in out + result.stderr
+    assert "/club help 로 시작하세요. 콘솔 명령어는 :help, 끝내려면 :quit." in out
+    assert "2026년 우수사례집에 선정했습니다" in _after(out, '> /club casebook pick "Quantum Hardware Club"')
+    assert "이제 @seoyeon(으)로 입력합니다." in out
+    status = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> /club status")
+    assert "== Quantum Hardware Club " in status and " 현황 ==" in status
+    assert any(f"{day.year}. {day.month}. {day.day}. 기준" in status for day in days)  # Seoul's day, not UTC's
+    console_help = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> :help")
+    assert "콘솔 명령어:" in console_help and ":submit 이름=값 ..     입력 창을 채워 제출합니다" in console_help
+    assert "Console commands" not in console_help
+
+    form = _after(out, "> /club output")
+    assert "(입력 창이 열렸습니다)" in form and "┌ 성과 기록" in form
+    assert "[type] 유형 (하나 선택, 필수) = (비어 있음)" in form
+    assert '└ [저장]  :submit 이름=값 ...  (여러 값: a,b / 띄어쓰기가 있는 값: "따옴표 안에")' in form
+    filled = _after(out, "> :type doi=10.5555/xlab.demo.2026.001")
+    assert "(입력 창이 바뀌었습니다)" in filled and "[date] 날짜 (날짜 YYYY-MM-DD, 선택) = 2026-11-02" in filled
+    assert "(봇이 바꾼 입력 창은 :view 로 볼 수 있습니다)" in filled
+    refused = _after(out, "> :submit date=2026-02-30")
+    assert "! [date] '2026-02-30': 달력에 없는 날짜입니다(YYYY-MM-DD)" in refused
+    assert "아무것도 제출하지 않았습니다" in refused
+    assert "*o1*(으)로 저장하고" in _after(out, "> :submit\n")
+
+    assert "(시계를 옮길 수 없습니다: '+2x': +3h, +2d, +30m, +1d6h처럼 쓰세요)" in out
+    moved = _after(out, "> :clock +4d")
+    assert "시계를 " in moved and "(으)로 옮깁니다…" in moved and "Asia/Seoul ──" in moved
+    asked = moved[moved.index("@clubbot → @seoyeon (DM)") :]
+    assert "게재해도 될까요?" in asked and "[네, 이름과 함께 실어 주세요] (casebook_consent_agree" in asked
+    assert "(활동 소식, 리더 서술, 인터뷰)" in asked
+    assert "그사이 메시지 2개가 나갔습니다." in moved  # the two leaders' consent requests
+    agreed = _after(out, "[seoyeon in @clubbot]> :click casebook_consent_agree")
+    assert "(메시지 수정)" in agreed and "응답: 이름과 글을 실어도 됩니다." in agreed
+
+    listed = _after(out, "> /club casebook list")
+    assert "(나에게만 보임)" in listed and "게재 동의: 동의 1 · 익명 0 · 거절 0 · 미응답 1" in listed
+    assert "작성한 인터뷰 0건" in listed
+    foreword = _after(out, "> /club casebook foreword")
+    assert "┌ 사례집 머리말" in foreword and "[ko] 머리말(한국어) (글, 선택) = (비어 있음)" in foreword
+    assert "(입력 창이 닫혔습니다)" in _after(out, "[secretariat in @clubbot]> :close")
+    brief = _after(out, '> /club report brief club:"Quantum Hardware Club"')
+    assert "12월 클럽 운영 회의 브리핑" in brief and "클럽 회의 0회(참석 0명)" in brief
+    assert "새 성과 1건" in brief

@@ -100,6 +100,7 @@ def test_generated_keys_exist():
         assert f"area.{area.value}" in catalog(Language.KO)
     for rule in Rule:
         assert f"rule.{rule.value}" in catalog(Language.KO)
+        assert f"help.group.{rule.value}" in catalog(Language.KO)
     for spec in SUBCOMMANDS.values():
         assert spec.usage_key in catalog(Language.KO) and spec.summary_key in catalog(Language.KO)
 

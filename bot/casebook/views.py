@@ -233,7 +233,8 @@ def brief_message(lang: Language, brief: Brief) -> Message:
     if brief.by_type:
         figures.append(
             " · ".join(
-                f"{t(lang, f'output.type.{kind.value}')} {n(count)}" for kind, count in sorted(brief.by_type.items())
+                t(lang, "cases.brief.by_type", kind=t(lang, f"output.type.{kind.value}"), count=n(count))
+                for kind, count in sorted(brief.by_type.items())
             )
         )
     blocks: list[dict[str, Any]] = [

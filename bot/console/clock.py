@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 
 from bot import time
 from bot.app import run_jobs_at
-from bot.domain import OutboxStatus
+from bot.domain import Language, OutboxStatus
+from bot.i18n import format_datetime, t
 from bot.runtime import Runtime
 from storage.models import OutboxMessage, Participant
 
@@ -36,16 +37,16 @@ class ClockError(ValueError):
     """What is wrong with a `:clock` argument, said to the person."""
 
 
-def parse_target(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+def parse_target(text: str, now: datetime, zone: ZoneInfo, lang: Language = Language.EN) -> datetime:
     """The instant `:clock TEXT` means at `now`: `+3h`/`+2d`/`+1d6h30m` ahead, or a local date and time in
     `zone` (`2026-12-08 09:00`, `2026-12-08` = 00:00). Raises `ClockError` for anything else, for a moment
-    not ahead of now, or further than `AT_MOST`."""
+    not ahead of now, or further than `AT_MOST`, saying so in `lang`."""
     text = text.strip()
     if text.startswith("+"):
         rest = text[1:].replace(" ", "")
         parts = _STEP.findall(rest)
         if not parts or "".join(n + u for n, u in parts) != rest:
-            raise ClockError(f"{text!r}: write +3h, +2d, +30m or +1d6h")
+            raise ClockError(t(lang, "console.clock.bad_step", text=repr(text)))
         units = {"d": "days", "h": "hours", "m": "minutes"}
         target = now + sum((timedelta(**{units[u]: int(n)}) for n, u in parts), timedelta())
     else:
@@ -56,12 +57,12 @@ def parse_target(text: str, now: datetime, zone: ZoneInfo) -> datetime:
                 else datetime.combine(date.fromisoformat(text), datetime.min.time())
             )
         except ValueError as error:
-            raise ClockError(f"{text!r}: write a date and time such as 2026-12-08 09:00 ({zone.key})") from error
+            raise ClockError(t(lang, "console.clock.bad_date", text=repr(text), zone=zone.key)) from error
         target = local.replace(tzinfo=zone) if local.tzinfo is None else local
     if target <= now:
-        raise ClockError("the clock only moves forward")
+        raise ClockError(t(lang, "console.clock.backwards"))
     if target - now > AT_MOST:
-        raise ClockError(f"at most {AT_MOST.days} days at a time")
+        raise ClockError(t(lang, "console.clock.too_far", days=AT_MOST.days))
     return target
 
 
@@ -75,6 +76,11 @@ def steps(now: datetime, target: datetime, step: timedelta = STEP) -> list[datet
         moments.append(moment)
         moment += step
     return [*moments, target]
+
+
+def weekday(local: datetime, lang: Language) -> str:
+    """The short name of the day in the reader's language: `Mon` / `월`."""
+    return format_datetime(local, lang, tz=local.tzinfo, style="EEE")
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,14 @@ class ConsoleClock:
     def now(self) -> datetime:
         return time.now()
 
-    def advance(self, target: datetime, *, say: Callable[[str], None], settle: Callable[[], None]) -> int:
+    def advance(
+        self,
+        target: datetime,
+        *,
+        say: Callable[[str], None],
+        settle: Callable[[], None],
+        lang: Language = Language.EN,
+    ) -> int:
         """Walk to `target` (see the module's doc); returns how many posts went out on the way."""
         sent = 0
         previous = self.now()
@@ -108,7 +121,7 @@ class ConsoleClock:
             run_jobs_at(self.runtime, moment, owner="console:clock", skip=SKIPPED_JOBS)
             first = self._first_due(moment)
             if first is not None:  # said at the moment the first of them is due (within this step)
-                say(f"── {self.label(max(first, previous))} ──")
+                say(f"── {self.label(max(first, previous), lang)} ──")
                 report = self.runtime.outbox.dispatcher.dispatch_due(now=moment)
                 sent += report.sent
                 settle()
@@ -125,9 +138,17 @@ class ConsoleClock:
             )
             return first
 
-    def label(self, moment: datetime) -> str:
+    def label(self, moment: datetime, lang: Language = Language.EN) -> str:
+        """`Mon 2026-12-07 09:00 Asia/Seoul` / `2026-12-07(월) 09:00 Asia/Seoul`: the moment in the program's zone."""
         local = moment.astimezone(self.zone)
-        return f"{local:%a %Y-%m-%d %H:%M} {self.zone.key}"
+        return t(
+            lang,
+            "console.clock.label",
+            weekday=weekday(local, lang),
+            day=f"{local:%Y-%m-%d}",
+            time=f"{local:%H:%M}",
+            zone=self.zone.key,
+        )
 
     def people(self, users: Iterable[tuple[str, str | None]]) -> dict[str, PersonClock]:
         """Each (Slack user id, Slack `tz`): their zone (the program's when Slack has none), local time now,

@@ -18,16 +18,17 @@ def clean(line: str) -> str:
 class PlainInput:
     """Lines from a pipe or file (tests, scripts): each echoed after the prompt so the transcript reads well."""
 
-    def __init__(self, stdin: TextIO, echo: Callable[[str], None]) -> None:
+    def __init__(self, stdin: TextIO, echo: Callable[[str], None], unreadable: Callable[[], str]) -> None:
         self.stdin = stdin
         self.echo = echo
+        self.unreadable = unreadable  # what to say of a line that is not UTF-8, in the console's language
 
     def lines(self, prompt: Callable[[], str]) -> Iterator[str]:
         while True:
             try:
                 raw = self.stdin.readline()
             except UnicodeDecodeError:
-                self.echo("  (a line could not be read as UTF-8 and was skipped)")
+                self.echo(self.unreadable())
                 continue
             if not raw:
                 return

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
+from bot.domain import Language
+from bot.i18n import t
 from bot.slack.text import mrkdwn_to_text, render_blocks
 
 SINGLE_OPTION = {"static_select", "radio_buttons", "external_select"}
@@ -123,41 +125,41 @@ def find_field(view: dict[str, Any], key: str) -> Field | None:
     return None
 
 
-def check_value(item: Field, value: str) -> Any:
+def check_value(item: Field, value: str, lang: Language = Language.EN) -> Any:
     """The value as the stand-in takes it (a list for multi inputs), or FieldValueError saying why Slack's input
-    would not send it."""
+    would not send it (said in `lang`)."""
     parts = [part.strip() for part in value.split(",") if part.strip()] if item.multi else [value.strip()]
     if item.kind == "datepicker" and value.strip():
         try:
             date.fromisoformat(parts[0])
         except ValueError:
-            raise FieldValueError(f"{parts[0]!r} is not a date on the calendar (YYYY-MM-DD)") from None
+            raise FieldValueError(t(lang, "console.form.not_a_date", value=repr(parts[0]))) from None
         if len(parts[0]) != 10:
-            raise FieldValueError(f"{parts[0]!r}: a date picker sends YYYY-MM-DD")
+            raise FieldValueError(t(lang, "console.form.date_form", value=repr(parts[0])))
     if item.kind == "timepicker" and value.strip():
         try:
             time.fromisoformat(parts[0])
         except ValueError:
-            raise FieldValueError(f"{parts[0]!r} is not a time of day (HH:MM)") from None
+            raise FieldValueError(t(lang, "console.form.not_a_time", value=repr(parts[0]))) from None
     if item.kind == "number_input" and value.strip():
         try:
             float(parts[0])
         except ValueError:
-            raise FieldValueError(f"{parts[0]!r} is not a number") from None
+            raise FieldValueError(t(lang, "console.form.not_a_number", value=repr(parts[0]))) from None
     if item.options and (item.kind in SINGLE_OPTION or item.kind in MULTI_OPTION):
         known = {option for option, _label in item.options}
         unknown = [part for part in parts if part and part not in known]
         if unknown:
             choices = ", ".join(option for option, _label in item.options)
-            raise FieldValueError(f"{unknown[0]!r} is not one of the options ({choices})")
+            raise FieldValueError(t(lang, "console.form.not_an_option", value=repr(unknown[0]), choices=choices))
     if item.multi:
         return parts
     return value if item.kind in {"plain_text_input"} else value.strip()
 
 
-def describe(view: dict[str, Any], names: dict[str, str]) -> str:
+def describe(view: dict[str, Any], names: dict[str, str], lang: Language = Language.EN) -> str:
     """The modal as text: its title, non-input blocks as Slack shows them, and each input as
-    `NAME (kind, required): label = current` with its options and any error Slack shows under it."""
+    `NAME (kind, required): label = current` with its options and any error Slack shows under it, in `lang`."""
     errors = view.get("errors") or {}
     by_block = {item.block_id: item for item in fields(view, names)}
     lines = [f"┌ {_text(view.get('title'), names)}"]
@@ -167,9 +169,9 @@ def describe(view: dict[str, Any], names: dict[str, str]) -> str:
             rendered = render_blocks([block], names)
             lines.extend("│ " + line for line in rendered.splitlines())
             continue
-        need = "optional" if item.optional else "required"
-        current = item.current if item.current else "(empty)"
-        lines.append(f"│ [{item.name}] {item.label} ({_kind(item.kind)}, {need}) = {current}")
+        need = t(lang, "console.form.optional" if item.optional else "console.form.required")
+        current = item.current if item.current else t(lang, "console.form.empty")
+        lines.append(f"│ [{item.name}] {item.label} ({_kind(item.kind, lang)}, {need}) = {current}")
         for value, label in item.options:
             lines.append(f"│     {value:<16} {label}")
         if block.get("hint"):
@@ -178,24 +180,31 @@ def describe(view: dict[str, Any], names: dict[str, str]) -> str:
             lines.append(f"│   ! {mrkdwn_to_text(str(errors[item.block_id]), names)}")
     submit = _text(view.get("submit"), names)
     if submit:
-        lines.append(f'└ [{submit}]  :submit NAME=VALUE ...  (several values: a,b; a value with spaces: "in quotes")')
+        lines.append(f"└ [{submit}]  {t(lang, 'console.form.submit_hint')}")
     else:
         lines.append("└")
     return "\n".join(lines)
 
 
-def _kind(kind: str) -> str:
-    return {
-        "plain_text_input": "text",
-        "datepicker": "date YYYY-MM-DD",
-        "timepicker": "time HH:MM",
-        "number_input": "number",
-        "static_select": "one of",
-        "radio_buttons": "one of",
-        "multi_static_select": "any of, a,b",
-        "checkboxes": "any of, a,b",
-        "users_select": "a person's ID",
-        "multi_users_select": "people's IDs, a,b",
-        "email_text_input": "email",
-        "url_text_input": "URL",
-    }.get(kind, kind)
+def _kind(kind: str, lang: Language) -> str:
+    key = f"console.form.kind.{kind}"
+    return t(lang, key) if key in _KINDS else kind
+
+
+_KINDS = frozenset(
+    f"console.form.kind.{kind}"
+    for kind in (
+        "plain_text_input",
+        "datepicker",
+        "timepicker",
+        "number_input",
+        "static_select",
+        "radio_buttons",
+        "multi_static_select",
+        "checkboxes",
+        "users_select",
+        "multi_users_select",
+        "email_text_input",
+        "url_text_input",
+    )
+)

@@ -81,13 +81,14 @@ def run_console(settings: Settings, *, demo: bool, fresh: bool, stdin: TextIO, s
                 channel_id=world.start_channel_id,
                 clock=ConsoleClock(runtime),
             )
-            console.say(f"clubbot console: local Slack at {standin.api_url}, app at {server.url}/slack/events")
-            console.say(f"Data folder: {folder}")
-            console.say(f"Database: {runtime.db.engine.url.render_as_string(hide_password=True)}")
-            console.say("  (the offline tools use it with --console, e.g. `clubbot --console export participants`)")
+            console.say(console.text("console.start.where", slack=standin.api_url, app=f"{server.url}/slack/events"))
+            console.say(console.text("console.start.folder", folder=folder))
+            database = runtime.db.engine.url.render_as_string(hide_password=True)
+            console.say(console.text("console.start.database", url=database))
+            console.say(console.text("console.start.tools"))
             if demo:
-                console.say("Joint papers discovered (OpenAlex stand-in):\n" + found.getvalue().rstrip())
-            console.say("Type /club help to start, :help for console commands, :quit to leave.")
+                console.say(console.text("console.start.discovered") + "\n" + found.getvalue().rstrip())
+            console.say(console.text("console.start.ready"))
             _loop(console, stdin, folder, interactive=interactive)
         finally:
             server.stop()
@@ -102,7 +103,9 @@ def run_console(settings: Settings, *, demo: bool, fresh: bool, stdin: TextIO, s
 def _loop(console: Console, stdin: TextIO, folder: Path, *, interactive: bool) -> None:
     words = completion_words(SUBCOMMANDS, COMMANDS)
     reader: PlainInput | TerminalInput = (
-        TerminalInput(folder / "history.txt", lambda: words) if interactive else PlainInput(stdin, console.say)
+        TerminalInput(folder / "history.txt", lambda: words)
+        if interactive
+        else PlainInput(stdin, console.say, lambda: console.text("console.unreadable_line"))
     )
     with reader.output():
         console.watcher.start()

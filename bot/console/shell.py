@@ -16,33 +16,15 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from bot.console import forms
-from bot.console.clock import ClockError, ConsoleClock, parse_target
+from bot.console.clock import ClockError, ConsoleClock, parse_target, weekday
 from bot.console.editor import clean
 from bot.console.watch import Watcher, indent
+from bot.domain import Language, language_for_locale
+from bot.i18n import t
+from bot.reports.text import display_width
 from bot.settings import Settings
 from bot.slack.text import render_message, render_view
 from bot.standin import StandInUsageError
-
-CONSOLE_HELP = """Console commands:
-  /club ...              run the slash command as the current person in the current channel
-  :as NAME               act as another person (:people lists them)
-  :in CHANNEL            move to another channel (:channels lists them); :in @clubbot = :dm
-  :dm                    go to your direct messages with @clubbot (surveys and reminders arrive there)
-  :say TEXT              post a message in the current channel as the current person
-  :view                  show the modal open for you: each field's NAME, options and current value
-  :type NAME=VALUE       type (or paste) into a text field of that modal and press Enter; a field that
-                         reacts as it is filled (the output form's DOI) is answered at once (then :view)
-  :submit NAME=VALUE ..  fill in and submit that modal (NAME as :view shows it; a,b for several values)
-  :close                 close the modal (Cancel)
-  :click ACTION [VALUE]  press a button in the modal or the latest bot message of the channel
-  :history               the channel's latest messages
-  :home                  open your App Home tab and show it (its buttons work with :click, e.g. home_away)
-  :clock [+3h | +2d | 2026-12-08 09:00]
-                         the console's time; move it forward (an hour at a time: the clock's jobs run and
-                         each message shows under the hour it reaches its reader)
-  :people                everyone, with their own local time and zone, and whether they are away
-  :channels  :help  :quit
-Tab completes commands; ↑/↓ recall earlier lines; a pasted block of lines runs line by line."""
 
 COMMANDS = (
     "help",
@@ -90,7 +72,20 @@ class Console:
         self._out = stdout  # None: whatever sys.stdout is when printing (the line editor patches it)
         self.state = ConsoleState(user_id=user_id, channel_id=channel_id)
         self._lock = threading.Lock()
-        self.watcher = Watcher(standin, self.say, self.names)
+        self.watcher = Watcher(standin, self.say, self.names, lambda: self.lang)
+
+    @property
+    def lang(self) -> Language:
+        """The language of the person the console acts as (their Slack locale), which the console speaks too."""
+        user = self.standin.ws.users.get(self.state.user_id)
+        return language_for_locale(user.locale if user is not None else None, default=self.settings.language)
+
+    def text(self, key: str, **params: object) -> str:
+        """A console text in the language of the person it acts as."""
+        return t(self.lang, key, **params)
+
+    def help_text(self) -> str:
+        return self.text("console.help")
 
     # --- output ---------------------------------------------------------------------------------
 
@@ -133,9 +128,9 @@ class Console:
         try:
             return self._handle(clean(line))
         except StandInUsageError as error:
-            self.say(f"  (Slack would not allow that: {error})")
+            self.say(self.text("console.slack_refused", error=error))
         except Exception as error:  # noqa: BLE001 - a typo or a bot failure must not throw the person out
-            self.say(f"  (the console could not do that: {type(error).__name__}: {error})")
+            self.say(self.text("console.failed", error=f"{type(error).__name__}: {error}"))
         return True
 
     def _handle(self, line: str) -> bool:
@@ -149,12 +144,12 @@ class Console:
             self._after(delivery)
             return True
         if not line.startswith(":"):
-            self.say("Type /club ... or a console command (:help).")
+            self.say(self.text("console.not_a_command"))
             return True
         command, _, rest = line[1:].partition(" ")
         rest = rest.strip()
         handler = {
-            "help": lambda: self.say(CONSOLE_HELP),
+            "help": lambda: self.say(self.help_text()),
             "quit": None,
             "exit": None,
             "people": self.list_people,
@@ -173,7 +168,7 @@ class Console:
             "home": self.show_home,
         }
         if command not in handler:
-            self.say(f"Unknown console command :{command}. Type :help.")
+            self.say(self.text("console.unknown_command", command=command))
             return True
         action = handler[command]
         if action is None:
@@ -185,51 +180,59 @@ class Console:
         users = [u for u in sorted(self.standin.ws.users.values(), key=lambda u: u.name) if not u.is_bot]
         clocks = self.clock.people((u.id, u.tz) for u in users) if self.clock is not None else {}
         for user in users:
-            admin = "  (secretariat admin)" if self.settings.is_admin(user.id) else ""
+            admin = self.text("console.people.admin") if self.settings.is_admin(user.id) else ""
             when = away = ""
             if (clock := clocks.get(user.id)) is not None:
-                when = f" {clock.local:%a %H:%M} {clock.zone:<20}"
-                away = f"  away until {clock.away_until.isoformat()}" if clock.away_until else ""
-            self.say(
-                f"  @{user.name:<12} {user.real_name or '':<20} {user.locale or '':<6}{when} {user.id}{admin}{away}"
-            )
+                when = f" {_pad(weekday(clock.local, self.lang), 3)} {clock.local:%H:%M} {clock.zone:<20}"
+                away = self.text("console.people.away", day=clock.away_until.isoformat()) if clock.away_until else ""
+            real_name = _pad(user.real_name or "", 20)
+            self.say(f"  @{user.name:<12} {real_name} {user.locale or '':<6}{when} {user.id}{admin}{away}")
 
     def show_home(self) -> None:
         self.standin.open_home(self.state.user_id)
         self.watcher.settle()
         home = self.standin.home(self.state.user_id)
         if home is None:
-            self.say("  (the app has not published a Home tab for you)")
+            self.say(self.text("console.home.none"))
             return
         self.say(
-            f"App Home of @{self.name_of(self.state.user_id)}:\n{indent(render_view(_as_dict(home), self.names()))}"
+            self.text("console.home.title", name=self.name_of(self.state.user_id))
+            + "\n"
+            + indent(render_view(_as_dict(home), self.names()))
         )
 
     def move_clock(self, text: str) -> None:
         if self.clock is None:
-            self.say("This console has no clock.")
+            self.say(self.text("console.clock.none"))
             return
         now = self.clock.now()
         if not text:
-            self.say(f"  The console's clock: {self.clock.label(now)} ({now:%Y-%m-%d %H:%M} UTC)")
+            self.say(
+                self.text("console.clock.now", label=self.clock.label(now, self.lang), utc=f"{now:%Y-%m-%d %H:%M}")
+            )
             return
         try:
-            target = parse_target(text, now, self.clock.zone)
+            target = parse_target(text, now, self.clock.zone, self.lang)
         except ClockError as error:
-            self.say(f"  (cannot move the clock: {error})")
+            self.say(self.text("console.clock.refused", error=error))
             return
-        self.say(f"  Moving the clock from {self.clock.label(now)} to {self.clock.label(target)} …")
-        sent = self.clock.advance(target, say=self.say, settle=self.watcher.settle)
-        self.say(f"  It is now {self.clock.label(target)}; {sent} message(s) went out on the way.")
+        self.say(
+            self.text(
+                "console.clock.moving", start=self.clock.label(now, self.lang), end=self.clock.label(target, self.lang)
+            )
+        )
+        sent = self.clock.advance(target, say=self.say, settle=self.watcher.settle, lang=self.lang)
+        self.say(self.text("console.clock.moved", label=self.clock.label(target, self.lang), count=sent))
 
     def list_channels(self) -> None:
         for channel in sorted(self.standin.ws.channels.values(), key=lambda c: c.name or ""):
             if channel.is_im:
                 continue
-            kind = "private" if channel.is_private else "public"
-            archived = "  (archived)" if channel.is_archived else ""
-            self.say(f"  #{channel.name:<28} {kind:<8} {len(channel.members)} members  {channel.id}{archived}")
-        self.say("  @clubbot                      your direct messages with the bot (:dm)")
+            kind = self.text("console.channels.private" if channel.is_private else "console.channels.public")
+            archived = self.text("console.channels.archived") if channel.is_archived else ""
+            members = self.text("console.channels.members", count=len(channel.members))
+            self.say(f"  #{channel.name:<28} {kind:<8} {members}  {channel.id}{archived}")
+        self.say(f"  {'@clubbot':<29} {self.text('console.channels.dm')}")
 
     def _find_user(self, text: str) -> str | None:
         wanted = text.lstrip("@").lower()
@@ -241,19 +244,19 @@ class Console:
     def switch_user(self, text: str) -> None:
         user_id = self._find_user(text)
         if user_id is None or user_id == self.standin.bot_user_id:
-            self.say(f"No person called {text!r}; :people lists them.")
+            self.say(self.text("console.as.unknown", name=repr(text)))
             return
         was_dm = self.here() == "@clubbot"
         self.state.user_id = user_id
         if was_dm:
             self.to_dm(quiet=True)  # "in @clubbot" means one's own DM with the bot
-        self.say(f"You are now @{self.name_of(user_id)}.")
+        self.say(self.text("console.as.done", name=self.name_of(user_id)))
 
     def to_dm(self, quiet: bool = False) -> None:
         channel = self.standin.ws.im_with(self.state.user_id, self.standin.bot_user_id)
         self.state.channel_id = channel.id
         if not quiet:
-            self.say("You are now in your direct messages with @clubbot.")
+            self.say(self.text("console.dm.done"))
 
     def switch_channel(self, text: str) -> None:
         wanted = text.strip().lower()
@@ -266,13 +269,13 @@ class Console:
                 continue
             if wanted in {channel.id.lower(), (channel.name or "").lower()}:
                 self.state.channel_id = channel.id
-                self.say(f"You are now in #{channel.name}.")
+                self.say(self.text("console.in.done", name=channel.name))
                 return
-        self.say(f"No channel called {text!r}; :channels lists them (and :dm goes to @clubbot).")
+        self.say(self.text("console.in.unknown", name=repr(text)))
 
     def post(self, text: str) -> None:
         if not text:
-            self.say("Usage: :say TEXT")
+            self.say(self.text("console.say.usage"))
             return
         self.standin.post_message(self.state.user_id, self.state.channel_id, text)
         self.watcher.settle()
@@ -290,52 +293,52 @@ class Console:
     def show_view(self) -> None:
         view = self._open_view()
         if view is None:
-            self.say("No modal is open for you.")
+            self.say(self.text("console.view.none"))
             return
-        self.say(forms.describe(view, self.names()))
+        self.say(forms.describe(view, self.names(), self.lang))
 
     def close(self) -> None:
         view = self._open_view()
         if view is None:
-            self.say("No modal is open for you.")
+            self.say(self.text("console.view.none"))
             return
         delivery = self.standin.close_view(self.state.user_id, view["id"])
-        self.say("  (the modal closed)")
+        self.say(self.text("console.view.closed"))
         if delivery is not None:
             self._after(delivery)
 
     def submit(self, text: str) -> None:
         view = self._open_view()
         if view is None:
-            self.say("No modal is open for you.")
+            self.say(self.text("console.view.none"))
             return
         values: dict[str, dict[str, Any]] = {}
         try:
             pairs = shlex.split(text)
         except ValueError as error:
-            self.say(f"Could not read the values: {error}")
+            self.say(self.text("console.submit.unreadable", error=error))
             return
         for pair in pairs:
             key, sep, value = pair.partition("=")
             if not sep:
-                self.say(f"Expected NAME=VALUE, got {pair!r} (:view shows the names).")
+                self.say(self.text("console.submit.not_pair", pair=repr(pair)))
                 return
             item = forms.find_field(view, key)
             if item is None:
                 known = ", ".join(f.name for f in forms.fields(view))
-                self.say(f"The modal has no field {key!r}; its fields: {known}.")
+                self.say(self.text("console.submit.no_field", name=repr(key), known=known))
                 return
             try:
-                checked = forms.check_value(item, self._people_ids(item, value))
+                checked = forms.check_value(item, self._people_ids(item, value), self.lang)
             except forms.FieldValueError as problem:
-                self.say(f"  ! [{item.name}] {problem} — Slack's input would not send that; nothing was submitted.")
+                self.say(self.text("console.submit.refused", name=item.name, problem=problem))
                 return
             values.setdefault(item.block_id, {})[item.action_id] = checked
         missing = [f for f in forms.fields(view) if not f.optional and not f.current and not _given(values, f)]
         if missing:
             for item in missing:
-                self.say(f"  ! [{item.name}] {item.label}: this field is required (Slack shows this under the field)")
-            self.say("  (nothing was submitted; the modal is still open)")
+                self.say(self.text("console.submit.required", name=item.name, label=item.label))
+            self.say(self.text("console.submit.nothing"))
             return
         delivery = self.standin.submit_view(self.state.user_id, view["id"], values)
         self._after(delivery)
@@ -345,22 +348,22 @@ class Console:
         input with `dispatch_action` (the bot then updates the modal); other fields keep the text for :submit."""
         view = self._open_view()
         if view is None:
-            self.say("No modal is open for you.")
+            self.say(self.text("console.view.none"))
             return
         key, sep, value = text.strip().partition("=")
         item = forms.find_field(view, key.strip()) if sep else None
         if item is None or item.kind not in TEXT_FIELDS:
             known = ", ".join(f.name for f in forms.fields(view) if f.kind in TEXT_FIELDS)
-            self.say(f"Usage: :type NAME=VALUE, NAME one of the modal's text fields: {known}.")
+            self.say(self.text("console.type.usage", known=known))
             return
         delivery = self.standin.type_text(
             self.state.user_id, view["id"], item.block_id, value.strip(), action_id=item.action_id, press_enter=True
         )
         if delivery is None:
-            self.say(f"  (typed into [{item.name}]; Slack sends it with the form when you :submit)")
+            self.say(self.text("console.type.kept", name=item.name))
             return
         self._after(delivery)
-        self.say("  (:view shows the form as the bot left it)")
+        self.say(self.text("console.type.then_view"))
 
     def _people_ids(self, item: forms.Field, value: str) -> str:
         """`@name` for people pickers: the console knows people by name, Slack's pickers send IDs."""
@@ -375,7 +378,7 @@ class Console:
     def click(self, text: str) -> None:
         parts = text.split(maxsplit=1)
         if not parts:
-            self.say("Usage: :click ACTION [VALUE]")
+            self.say(self.text("console.click.usage"))
             return
         action_id = parts[0]
         value = parts[1] if len(parts) > 1 else None
@@ -395,7 +398,7 @@ class Console:
                 try:  # a button in a message only this person sees (an answer to a command)
                     delivery = self.standin.click(self.state.user_id, action_id=action_id, value=value)
                 except StandInUsageError:
-                    self.say(f"No button {action_id!r} in the modal or the channel's recent messages.")
+                    self.say(self.text("console.click.none", action=repr(action_id)))
                     return
                 self._after(delivery)
                 return
@@ -410,6 +413,11 @@ class Console:
 
 
 TEXT_FIELDS = frozenset({"plain_text_input", "email_text_input", "url_text_input", "number_input"})
+
+
+def _pad(text: str, columns: int) -> str:
+    """`text` padded to `columns` as a terminal shows it (a Korean character takes two columns)."""
+    return text + " " * max(0, columns - display_width(text))
 
 
 def _given(values: dict[str, dict[str, Any]], item: forms.Field) -> bool:

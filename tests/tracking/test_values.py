@@ -106,7 +106,7 @@ def test_impossible_or_ambiguous_dates_are_refused(text, key):
 def test_an_impossible_date_is_called_impossible_in_both_languages():
     from bot.i18n import t
 
-    assert "달력에 없습니다" in t("ko", "tracking.error.impossible_date", date="2026-13-45")
+    assert "`2026-13-45`은(는) 달력에 없는 날짜입니다" in t("ko", "tracking.error.impossible_date", date="2026-13-45")
     assert "날짜 형식이 아닙니다" not in t("ko", "tracking.error.impossible_date", date="2026-13-45")
     assert "no such day" in t("en", "tracking.error.impossible_date", date="2026-13-45")
 

@@ -144,7 +144,7 @@ def quarter_figures(
     return QuarterFigures(
         club=club,
         quarter=quarter,
-        as_of=end,
+        as_of=end.astimezone(tz),  # its date is the club's day ("as of Dec 7" in Seoul at 07:00 on Dec 7)
         updates=len(items.updates),
         plans=len(items.plans),
         meetings=items.meetings,
