@@ -444,12 +444,14 @@ class TrackingListeners:
     # --- events ---------------------------------------------------------------------------------------------
 
     def message_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        with self.runtime.db.session() as session:
-            engagement.record_message(session, body.get("event_id"), event, default_tz=self.default_tz)
+        db = self.runtime.db
+        with db.quick() as connection:
+            engagement.record_message_quick(db, connection, body.get("event_id"), event, default_tz=self.default_tz)
 
     def reaction_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        with self.runtime.db.session() as session:
-            engagement.record_reaction(session, body.get("event_id"), event, default_tz=self.default_tz)
+        db = self.runtime.db
+        with db.quick() as connection:
+            engagement.record_reaction_quick(db, connection, body.get("event_id"), event, default_tz=self.default_tz)
 
 
 #: Events API subscriptions these listeners need (message events for engagement counts).
