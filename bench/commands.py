@@ -426,7 +426,7 @@ def _ratio(a: float, b: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=600)  # every worker learns most people's language
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--paced-requests", type=int, default=400)
     parser.add_argument("--paced-clients", type=int, default=5)

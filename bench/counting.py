@@ -64,7 +64,7 @@ def _carry(submit: Any) -> Any:
             outer = getattr(_local, "kind", None)
             _local.kind = kind
             started = time.thread_time()
-            profile = cProfile.Profile() if _PROFILE and kind in _PROFILE else None
+            profile = cProfile.Profile(time.thread_time) if _PROFILE and kind in _PROFILE else None
             if profile is not None:
                 profile.enable()
             try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
@@ -160,6 +160,17 @@ class Standing:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Prefetch:
+    """What a subcommand needs read with the caller's standing: named columns (scalar subqueries that may refer to
+    the club's columns, with bound parameters) and the parameters' values. `name` names the set of columns (the
+    query is built once for each)."""
+
+    name: str
+    columns: Mapping[str, ColumnElement[Any]]
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
 _CLUB_COLUMNS = (
     "id",
     "name",
@@ -174,14 +185,16 @@ _CLUB_COLUMNS = (
 )
 
 
-def channel_standing(
-    connection: Connection, *, user_id: str, channel_id: str, extra: Mapping[str, ColumnElement[Any]] | None = None
-) -> Standing | None:
-    """The club of `channel_id` with the caller's participant id, role and name, and the `extra` columns (scalar
-    subqueries that may refer to the club's columns), in one Core query; None when the channel is no club's."""
-    extra = extra or {}
+_STANDING_QUERIES: dict[str | None, Any] = {}
+
+
+def _standing_query(prefetch: Prefetch | None) -> Any:
+    query = _STANDING_QUERIES.get(prefetch.name if prefetch else None)
+    if query is not None:
+        return query
     club = Club.__table__.c
-    row = connection.execute(
+    extra = prefetch.columns if prefetch else {}
+    query = (
         select(
             *(club[name] for name in _CLUB_COLUMNS),
             Participant.id.label("participant_id"),
@@ -192,15 +205,25 @@ def channel_standing(
             *(column.label(f"extra_{name}") for name, column in extra.items()),
         )
         .select_from(Club)
-        .outerjoin(Participant, Participant.slack_user_id == user_id)
+        .outerjoin(Participant, Participant.slack_user_id == bindparam("standing_user"))
         .outerjoin(
             Membership,
             (Membership.participant_id == Participant.id)
             & (Membership.club_id == Club.id)
             & (Membership.status == MembershipStatus.ACTIVE),
         )
-        .where(Club.channel_id == channel_id)
-    ).first()
+        .where(Club.channel_id == bindparam("standing_channel"))
+    )
+    return _STANDING_QUERIES.setdefault(prefetch.name if prefetch else None, query)
+
+
+def channel_standing(
+    connection: Connection, *, user_id: str, channel_id: str, prefetch: Prefetch | None = None
+) -> Standing | None:
+    """The club of `channel_id` with the caller's participant id, role and name, and the `prefetch` columns, in
+    one Core query (built once per prefetch); None when the channel is no club's."""
+    params = {"standing_user": user_id, "standing_channel": channel_id, **(prefetch.params if prefetch else {})}
+    row = connection.execute(_standing_query(prefetch), params).first()
     if row is None:
         return None
     return Standing(
@@ -210,7 +233,7 @@ def channel_standing(
         name_en=row.name_en,
         name_ko=row.name_ko,
         forgotten_at=row.forgotten_at,
-        extra={name: getattr(row, f"extra_{name}") for name in extra},
+        extra={name: getattr(row, f"extra_{name}") for name in (prefetch.columns if prefetch else {})},
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
-from sqlalchemy import ColumnElement, Connection
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from bot.access import Caller, allowed
@@ -25,6 +25,7 @@ from bot.help import command_error, refusal, try_again, user_error
 from bot.refs import ClubRef
 from bot.runtime import Runtime
 from bot.slack.blocks import Message
+from bot.standing import Prefetch as StandingPrefetch
 from bot.standing import Standing, channel_standing, resolve_standing
 from bot.subcommands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
 from storage.db import database_unavailable, describe_database_error, once_more_on_disconnect
@@ -100,9 +101,8 @@ class CommandContext:
 
 
 Handler = Callable[[CommandContext, Any], None]
-#: What a subcommand needs read with the caller's standing, in the same query: named scalar subqueries (they may
-#: refer to the club's columns), from the parsed request.
-Prefetch = Callable[[Any], dict[str, ColumnElement[Any]]]
+#: What a subcommand needs read with the caller's standing, in the same query, from the parsed request.
+Prefetch = Callable[[Any], StandingPrefetch | None]
 
 
 class CommandRouter:
@@ -165,11 +165,11 @@ class CommandRouter:
                 # subcommand needs read in one query
                 with self.runtime.db.quick() as connection:
                     prefetch = self._prefetch.get(spec.name)
-                    extra = prefetch(parsed.request) if prefetch else None
+                    wanted = prefetch(parsed.request) if prefetch else None
                     context.standing = once_more_on_disconnect(
                         connection,
                         lambda: channel_standing(
-                            connection, user_id=context.user_id, channel_id=context.channel_id, extra=extra
+                            connection, user_id=context.user_id, channel_id=context.channel_id, prefetch=wanted
                         ),
                     )
                     if context.standing is not None:

@@ -27,7 +27,7 @@ from bot.runtime import Runtime
 from bot.slack.forms import FieldErrors, FormValues, metadata
 from bot.slack.modals import field_errors
 from bot.slack.types import OutcomeUnknown, SlackRefused
-from bot.standing import club_by_channel
+from bot.standing import Prefetch, club_by_channel
 from bot.subcommands import readable_text
 from bot.time import zone
 from bot.tracking import engagement
@@ -85,7 +85,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _output_prefetch(request: OutputRequest | OutputChangeRequest) -> dict[str, Any]:
+def _output_prefetch(request: OutputRequest | OutputChangeRequest) -> Prefetch | None:
     """Read with the caller's standing for `/club output`: what filing its DOI needs to know."""
     return tracking.output_prefetch(request.doi if isinstance(request, OutputRequest) and request.title else None)
 

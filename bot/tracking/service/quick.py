@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, Table, cast, exists, func, insert, literal, select
+from sqlalchemy import ColumnElement, Connection, String, Table, bindparam, cast, exists, func, insert, select
 from sqlalchemy.sql.expression import Select
 
 from bot import audit
@@ -30,7 +30,7 @@ from bot.people import name_shown
 from bot.refs import ClubRef
 from bot.slack import outbox
 from bot.slack.forms import FieldErrors
-from bot.standing import Standing
+from bot.standing import Prefetch, Standing
 from bot.tracking.service.checks import Problem, output_problems, raise_problems
 from bot.tracking.service.permissions import require_member
 from bot.tracking.types import AnyItem, Filed, ItemKind, ItemRef, OutputDraft, OutputItem, StatusStep, UpdateItem
@@ -46,15 +46,19 @@ _AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
-def output_prefetch(doi: str | None) -> dict[str, ColumnElement[Any]]:
+_DOI = bindparam("prefetch_doi", type_=String)
+_DOI_CHECKS = {
+    "doi_in_club": exists().where(Output.club_id == Club.id, Output.doi == _DOI),
+    "doi_cached": exists().where(DoiMetadata.doi == _DOI),
+}
+
+
+def output_prefetch(doi: str | None) -> Prefetch | None:
     """What filing an output with `doi` needs read with the caller's standing: whether the club already has an
     output with that DOI (then it is the same output) and whether the DOI cache knows it (its card shows it)."""
     if not doi:
-        return {}
-    return {
-        "doi_in_club": exists().where(Output.club_id == Club.id, Output.doi == doi),
-        "doi_cached": exists().where(DoiMetadata.doi == doi),
-    }
+        return None
+    return Prefetch("output-doi", _DOI_CHECKS, {"prefetch_doi": doi})
 
 
 def _mark() -> int:
@@ -161,34 +165,42 @@ def file_output_quick(
     return Filed(replace(item, ref=ItemRef(ItemKind.OUTPUT, new_id)))
 
 
+@dataclass(frozen=True)
+class _ItemId:
+    """The new item's ID in a row (as text with `text=True`), known once the item is inserted."""
+
+    text: bool = False
+
+
+@dataclass(frozen=True)
+class _WithId:
+    """Text in which the mark stands for the new item's ID (the card's payload as JSON, `json=True`; its ref)."""
+
+    value: str
+    json: bool = False
+
+
 def _rows(
-    item_id: Any, *, club: ClubRef, caller: Caller, item: AnyItem, mark: int, now: datetime, history: dict | None
+    *, club: ClubRef, caller: Caller, item: AnyItem, mark: int, now: datetime, history: dict | None
 ) -> list[tuple[Table, dict[str, Any]]]:
-    """The rows written with the item: its first status, its audit entry and its card. `item_id` is the ID, or
-    the SQL expression of it (the CTE's column)."""
+    """The rows written with the item: its first status, its audit entry and its card; where the item's ID goes,
+    an `_ItemId` or a `_WithId`."""
     entity = item.kind.entity
-    as_text = str(item_id) if isinstance(item_id, int) else cast(item_id, String)
     rows: list[tuple[Table, dict[str, Any]]] = []
     if history is not None:
-        rows.append((_CHANGES, {"output_id": item_id, **history}))
+        rows.append((_CHANGES, {"output_id": _ItemId(), **history}))
     entry = audit.entry(actor=caller.user_id, action="item.filed", entity=entity, entity_id=0, club_id=club.id)
-    rows.append((_AUDIT, {**entry, "entity_id": as_text, "at": now}))
+    rows.append((_AUDIT, {**entry, "entity_id": _ItemId(text=True), "at": now}))
     if club.channel_id:
         card = outbox.post_columns(club.channel_id, item_card(club.language, item), ref=f"{entity}:{mark}")
-        payload_text = json.dumps(card["payload"], ensure_ascii=False)
-        if isinstance(item_id, int):
-            payload: Any = json.loads(payload_text.replace(str(mark), str(item_id)))
-            ref: Any = f"{entity}:{item_id}"
-        else:
-            payload = cast(func.replace(literal(payload_text), str(mark), as_text), _OUTBOX.c.payload.type)
-            ref = literal(f"{entity}:") + as_text
+        payload = _WithId(json.dumps(card["payload"], ensure_ascii=False), json=True)
         rows.append(
             (
                 _OUTBOX,
                 {
                     **card,
                     "payload": payload,
-                    "ref": ref,
+                    "ref": _WithId(f"{entity}:{mark}"),
                     "status": OutboxStatus.PENDING,
                     "attempts": 0,
                     "created_at": now,
@@ -199,9 +211,56 @@ def _rows(
     return rows
 
 
-def _typed(value: Any, type_: Any) -> ColumnElement[Any]:
+def _resolved(value: Any, item_id: int, mark: int) -> Any:
+    if isinstance(value, _ItemId):
+        return str(item_id) if value.text else item_id
+    if isinstance(value, _WithId):
+        text = value.value.replace(str(mark), str(item_id))
+        return json.loads(text) if value.json else text
+    return value
+
+
+#: The statements of the request path, built once per shape and executed with parameters (building a statement
+#: of this size costs more than running it).
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _typed(name: str, type_: Any) -> ColumnElement[Any]:
     """A parameter with its column's type, cast in SQL (a NULL in a SELECT list would be text to PostgreSQL)."""
-    return cast(literal(value, type_), type_)
+    return cast(bindparam(name, type_=type_), type_)
+
+
+def _chained(table: Table, keys: tuple[str, ...], doi: bool, rows: list[tuple[Table, dict[str, Any]]]) -> Any:
+    """PostgreSQL: the item's INSERT (none when `doi` and the club has that DOI), and each row's INSERT taking the
+    item's ID from it, as one statement."""
+    source: Select[Any] = select(*(_typed(f"i_{k}", table.c[k].type).label(k) for k in keys))
+    if doi:
+        source = source.where(
+            ~exists().where(
+                Output.club_id == bindparam("i_club_id", type_=table.c.club_id.type),
+                Output.doi == bindparam("i_doi", type_=table.c.doi.type),
+            )
+        )
+    written = insert(table).from_select(list(keys), source, include_defaults=False).returning(table.c.id).cte("item")
+    as_text = cast(written.c.id, String)
+    statement = select(written.c.id)
+    for n, (target, row) in enumerate(rows):
+        columns: list[ColumnElement[Any]] = []
+        for name, value in row.items():
+            if isinstance(value, _ItemId):
+                columns.append(as_text if value.text else written.c.id)
+            elif isinstance(value, _WithId):
+                text = func.replace(bindparam(f"r{n}_{name}", type_=String), bindparam("mark", type_=String), as_text)
+                columns.append(cast(text, target.c[name].type) if value.json else text)
+            else:
+                columns.append(_typed(f"r{n}_{name}", target.c[name].type))
+        chained = (
+            insert(target)
+            .from_select(list(row), select(*columns).select_from(written), include_defaults=False)
+            .cte(f"row{n}")
+        )
+        statement = statement.add_cte(chained)
+    return statement
 
 
 def _write(
@@ -218,33 +277,28 @@ def _write(
     history: dict | None = None,
 ) -> int | None:
     """Write the item and its rows in one transaction; the item's ID (None: an output whose DOI the club has)."""
-    parts = {"club": club, "caller": caller, "item": item, "mark": mark, "now": now, "history": history}
+    rows = _rows(club=club, caller=caller, item=item, mark=mark, now=now, history=history)
     doi = values.get("doi")
     if db.is_sqlite:
         with db.transaction(connection):
             if doi and connection.scalar(select(exists().where(Output.club_id == club.id, Output.doi == doi))):
                 return None
-            item_id = connection.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
-            for target, row in _rows(item_id, **parts):  # type: ignore[arg-type]
-                connection.execute(insert(target).values(row))
+            item_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
+            for target, row in rows:
+                connection.execute(insert(target), {k: _resolved(v, item_id, mark) for k, v in row.items()})
         return item_id
     # PostgreSQL: one statement, one implicit transaction (autocommit): the item, then everything else from it
-    source: Select[Any] = select(*(_typed(v, table.c[k].type).label(k) for k, v in values.items()))
-    if doi:
-        source = source.where(~exists().where(Output.club_id == club.id, Output.doi == doi))
-    written = (
-        insert(table).from_select(list(values), source, include_defaults=False).returning(table.c.id).cte("item")
-    )
-    statement = select(written.c.id)
-    for n, (target, row) in enumerate(_rows(written.c.id, **parts)):  # type: ignore[arg-type]
-        columns = [
-            value if isinstance(value, ColumnElement) else _typed(value, target.c[name].type)
-            for name, value in row.items()
-        ]
-        chained = (
-            insert(target)
-            .from_select(list(row), select(*columns).select_from(written), include_defaults=False)
-            .cte(f"row{n}")
-        )
-        statement = statement.add_cte(chained)
-    return connection.execute(statement).scalar()
+    keys = tuple(values)
+    shape = (table.name, keys, bool(doi), tuple((target.name, tuple(row)) for target, row in rows))
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        statement = _STATEMENTS.setdefault(shape, _chained(table, keys, bool(doi), rows))
+    params: dict[str, Any] = {f"i_{k}": v for k, v in values.items()}
+    params["mark"] = str(mark)
+    for n, (_target, row) in enumerate(rows):
+        for name, value in row.items():
+            if isinstance(value, _WithId):
+                params[f"r{n}_{name}"] = value.value
+            elif not isinstance(value, _ItemId):
+                params[f"r{n}_{name}"] = value
+    return connection.execute(statement, params).scalar()
