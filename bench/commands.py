@@ -2,7 +2,8 @@
 
 The app is served the way the Procfile serves it (gunicorn with threaded workers, `bot.gunicorn_config`), with the
 local Slack stand-in in this process and a fresh database. An asyncio client on loopback sends signed slash
-commands from the members of 50 clubs, 50 at a time, then 5 at a time at 20 requests per second. The floors are
+commands from the members of 50 clubs, 50 at a time, then 5 at a time at 20 requests per second (the DOI of each
+output is looked up after the ack in the loopback Crossref stand-in, which does not know it). The floors are
 Bolt apps on the same server configuration, driven by the same client in the same run: the *bare ack* only
 acknowledges the command; the *durable ack* acknowledges after one SQLAlchemy Core INSERT and COMMIT
 (`bench/floor_app.py`). Every server is wrapped by `bench/counting.py`, which counts the SQL statements, the
@@ -55,6 +56,7 @@ from sqlalchemy import func, select
 
 from bot.domain import FieldKey
 from bot.standin import SlackStandIn
+from bot.standin.scholarly import ScholarlyServer
 from storage import db as storage_db
 from storage.models import Club, Output, Update
 
@@ -359,6 +361,7 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[dict[str, Result], dic
     folder = Path(tempfile.mkdtemp(prefix="clubbot-bench-"))
     loaded: dict[str, Result] = {}
     paced: dict[str, Result] = {}
+    scholarly = ScholarlyServer().start()  # Crossref for the DOI looked up after each output is filed (not found)
     with (
         scratch_database(None if kind == "sqlite" else POSTGRES, folder) as url,
         manifest_standin(SECRET, TOKEN) as standin,
@@ -366,6 +369,7 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[dict[str, Result], dic
         storage_db.upgrade(url)
         members = seed(standin, url, args.clubs)
         env = app_env(url, standin, folder, secret=SECRET, token=TOKEN, workers=args.workers, threads=args.threads)
+        env |= {"CLUBBOT_CROSSREF_URL": scholarly.crossref_url, "CLUBBOT_ALLOW_PRIVATE_FEEDS": "1"}
         told = 0
         for name, target in SERVERS:
             counts = folder / f"counts-{name.replace(' ', '-')}"
@@ -416,7 +420,8 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[dict[str, Result], dic
                 loaded[name].confirmed_late = confirmed_late(standin)
                 told += loaded[name].confirmed_late
         stored = records(url)
-        return loaded, paced, stored - told
+    scholarly.stop()
+    return loaded, paced, stored - told
 
 
 def _ratio(a: float, b: float) -> str:
@@ -528,7 +533,8 @@ def main() -> int:
             + "\n\nCost per request, counted in the server (`bench/counting.py`: SQLAlchemy's engine events and the "
             "driver's transaction state; a round trip is a statement, a BEGIN, a COMMIT/ROLLBACK or a pre-ping). "
             "*server CPU per request*: the gunicorn processes' CPU over the timed run divided by its requests (for "
-            "clubbot it includes the heavy commands and the outbox posting the cards); *serving thread CPU per "
+            "clubbot it includes what runs after the ack: the outbox posting each card, the DOI of each output "
+            "looked up and its card updated); *serving thread CPU per "
             "filing*: the CPU time of the thread that served each filing, measured around the request. The clients "
             "send their next request as soon as the last is answered, so by Little's law the mean latency is at least "
             f"{args.concurrency} clients × total CPU per request / {cores} cores:\n\n"

@@ -36,6 +36,10 @@ _local = threading.local()
 #: profile-<pid>.prof next to the counts.
 _PROFILE = {k for k in os.environ.get("CLUBBOT_BENCH_PROFILE", "").split(",") if k}
 _profiles: list[Any] = []
+#: CLUBBOT_BENCH_PROFILE_SKIP=N: leave the first N profiled requests of each worker out (the warm-up: catalogs
+#: parsed, statements compiled once).
+_PROFILE_SKIP = int(os.environ.get("CLUBBOT_BENCH_PROFILE_SKIP", "0"))
+_profiled = [0]
 _lock = threading.Lock()
 #: kind -> [requests, statements, round trips, thread CPU seconds]
 _totals: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0])
@@ -64,7 +68,12 @@ def _carry(submit: Any) -> Any:
             outer = getattr(_local, "kind", None)
             _local.kind = kind
             started = time.thread_time()
-            profile = cProfile.Profile(time.thread_time) if _PROFILE and kind in _PROFILE else None
+            profile = None
+            if _PROFILE and kind in _PROFILE:
+                with _lock:
+                    _profiled[0] += 1
+                    if _profiled[0] > _PROFILE_SKIP:
+                        profile = cProfile.Profile(time.thread_time)
             if profile is not None:
                 profile.enable()
             try:
