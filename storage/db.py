@@ -226,6 +226,11 @@ def once_more_on_disconnect(connection: Connection, work: Callable[[], T]) -> T:
             raise
         log.info("database connection lost (%s); trying once more on a new one", describe_database_error(error))
         connection.rollback()
+        # the new DBAPI connection the retry runs on does not inherit the isolation level set when `connection` was
+        # checked out: without this, a `quick()` connection would no longer be in autocommit mode
+        isolation = connection.get_execution_options().get("isolation_level")
+        if isolation is not None:
+            connection.execution_options(isolation_level=isolation)
         return work()
 
 

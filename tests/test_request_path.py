@@ -6,13 +6,15 @@ ORM are still filed right, and on PostgreSQL the filing costs the database at mo
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select, text
 
+from storage.db import once_more_on_disconnect
 from storage.models import (
     AuditEntry,
     DoiMetadata,
@@ -20,6 +22,7 @@ from storage.models import (
     Output,
     OutputStatusChange,
     Participant,
+    SeenSignature,
     Update,
 )
 from tests.factories import make_club
@@ -130,9 +133,9 @@ def test_a_filing_costs_postgresql_at_most_three_round_trips(slack):
     club = make_club(slack)
     member = club.members[0]
     seen_by_user(slack.command(member, club.channel, "update Warming up"))  # the person's language is learnt once
-    for text in ("update Shared the draft", 'output paper "Counted" status:submitted doi:10.5555/rp.counted'):
+    for command in ("update Shared the draft", 'output paper "Counted" status:submitted doi:10.5555/rp.counted'):
         with statements(slack) as seen:
-            assert "Saved as" in seen_by_user(slack.command(member, club.channel, text))
+            assert "Saved as" in seen_by_user(slack.command(member, club.channel, command))
         # the command's: those of the thread that took the request and of the listener's up to its write (the card's
         # post may bring the app a message event meanwhile, a request of its own)
         writer = next(thread for thread, verb in seen if verb == "WITH")
@@ -141,3 +144,21 @@ def test_a_filing_costs_postgresql_at_most_three_round_trips(slack):
         # the replay check, the standing (with the club, the name and the DOI checks), the write: no BEGIN, no
         # COMMIT, no pre-ping
         assert sent == ["INSERT", "SELECT", "WITH"], seen
+
+
+def test_a_write_retried_on_a_new_connection_after_the_old_one_was_lost_is_committed(slack):
+    """The request path retries once on a new connection when the server dropped the old one after checkout; the
+    new connection is in autocommit mode too, so the write is committed (not rolled back when returned)."""
+    if slack.db.is_sqlite:
+        pytest.skip("PostgreSQL behaviour: an SQLite file has no server connections to lose")
+    db = slack.db
+    row = insert(SeenSignature).values(signature="v0=retried", request_ts=1)
+    with db.quick() as connection:
+        victim = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with db.engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": victim})
+        time.sleep(0.2)  # the backend is gone (not a timed assertion: waiting for the server to act)
+        once_more_on_disconnect(connection, lambda: connection.execute(row))
+    db.engine.dispose()  # a rolled-back write would be gone now
+    with db.session() as session:
+        assert session.scalar(select(SeenSignature.request_ts).where(SeenSignature.signature == "v0=retried")) == 1

@@ -92,6 +92,7 @@ class SeenSignatures:
                     connection.exec_driver_sql(f"PRAGMA busy_timeout={int(self.db.lock_timeout * 1000)}")
             else:
                 inserted = once_more_on_disconnect(connection, insert_once)
+            connection.commit()  # autocommit: already committed, and no round trip
         self._prune_if_due(time.time() if now is None else now)
         return inserted
 

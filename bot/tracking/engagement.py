@@ -179,7 +179,9 @@ def _record_quick(
         index_elements=["club_id", "slack_user_id", "day"],
         set_={name: table.c[name] + upsert.excluded[name] for name in counts},
     ).returning(table.c.id)
-    return connection.execute(statement).first() is not None
+    counted = connection.execute(statement).first() is not None
+    connection.commit()  # autocommit: already committed, and no round trip; anything else: committed here
+    return counted
 
 
 def _record(session: Session, event_id: str | None, channel: object, activity: Activity, default_tz: str) -> bool:

@@ -301,4 +301,6 @@ def _write(
                 params[f"r{n}_{name}"] = value.value
             elif not isinstance(value, _ItemId):
                 params[f"r{n}_{name}"] = value
-    return connection.execute(statement, params).scalar()
+    item_id = connection.execute(statement, params).scalar()
+    connection.commit()  # autocommit: already committed, and no round trip; anything else: committed here
+    return item_id
