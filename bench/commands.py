@@ -1,12 +1,17 @@
-"""Load: `/club update` and `/club output` under 50 concurrent clients, against the floor of a bare Bolt app.
+"""Load: `/club update` and `/club output` under 50 concurrent clients and at a paced load, against two floors.
 
 The app is served the way the Procfile serves it (gunicorn with threaded workers, `bot.gunicorn_config`), with the
 local Slack stand-in in this process and a fresh database. An asyncio client on loopback sends signed slash
-commands from the members of 50 clubs, 50 at a time. The floor is a Bolt app on the same server configuration
-that only acknowledges the command, driven by the same client in the same run. After each run the records in
-the database are counted against the requests the app acknowledged as saved.
+commands from the members of 50 clubs, 50 at a time, then 5 at a time at 20 requests per second (the DOI of each
+output is looked up after the ack in the loopback Crossref stand-in, which does not know it). The floors are
+Bolt apps on the same server configuration, driven by the same client in the same run: the *bare ack* only
+acknowledges the command; the *durable ack* acknowledges after one SQLAlchemy Core INSERT and COMMIT
+(`bench/floor_app.py`). Every server is wrapped by `bench/counting.py`, which counts the SQL statements, the
+database round trips and the serving thread's CPU time of each request. After each run the records in the
+database are counted against the requests the app acknowledged as saved.
 
-    .venv/bin/python bench/commands.py [--requests 5000] [--concurrency 50] [--clubs 50]
+    .venv/bin/python bench/commands.py [--requests 2000] [--concurrency 50] [--clubs 50]
+                                       [--paced-requests 400] [--paced-clients 5] [--rate 20]
                                        [--databases sqlite,postgres] [--write-docs]
 """
 
@@ -46,14 +51,21 @@ from _common import (
     stop_server,
     write_section,
 )
+from counting import difference, totals
 from sqlalchemy import func, select
 
 from bot.domain import FieldKey
 from bot.standin import SlackStandIn
+from bot.standin.scholarly import ScholarlyServer
 from storage import db as storage_db
 from storage.models import Club, Output, Update
 
-FLOOR_TARGET = "floor_app:create()"
+SERVERS = (
+    ("bare ack", "counting:wrap('floor_app:create')"),
+    ("durable ack", "counting:wrap('floor_app:create', True)"),
+    ("clubbot", "counting:wrap('bot.web:create_wsgi_app')"),
+)
+FILINGS = ("/club update", "/club output")
 SAVED = re.compile(r"\*[uo]\d+\*")
 POSTGRES = os.environ.get("CLUBBOT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = secrets.token_hex(16)
@@ -73,6 +85,21 @@ class Result:
     heavy: dict[str, list[float]] = field(default_factory=dict)
     #: CPU seconds spent during the timed run, by part: the server, PostgreSQL, the stand-in, the load client.
     cpu: dict[str, float] = field(default_factory=dict)
+    #: What the server counted during the timed run, by kind of request: [requests, statements, round trips,
+    #: CPU seconds of the serving thread] (bench/counting.py).
+    counted: dict[str, list[float]] = field(default_factory=dict)
+
+    def per_filing(self) -> tuple[float, float, float]:
+        """Statements, round trips and serving-thread CPU milliseconds per filing (update or output)."""
+        rows = [self.counted[k] for k in FILINGS if k in self.counted]
+        n = max(1, sum(r[0] for r in rows))
+        return sum(r[1] for r in rows) / n, sum(r[2] for r in rows) / n, sum(r[3] for r in rows) * 1000 / n
+
+    def per_kind(self, kind: str) -> tuple[float, float]:
+        row = self.counted.get(kind)
+        if not row or not row[0]:
+            return 0.0, 0.0
+        return row[1] / row[0], row[2] / row[0]
 
     def cpu_per_request(self) -> dict[str, float]:
         """CPU milliseconds per request, by part."""
@@ -227,8 +254,11 @@ async def drive(
     response_urls: list[str],
     every_member_first: bool = False,
     heavy: bool = False,
+    rate: float | None = None,
 ) -> Result:
-    """Send `requests` commands over `concurrency` keep-alive connections; time each from send to answer."""
+    """Send `requests` commands over `concurrency` keep-alive connections; time each from send to answer. With a
+    `rate` (requests per second, all clients together) each request is sent at its planned time (or as soon as its
+    client is free), not as soon as the last is answered."""
     result = Result("")
     queue: asyncio.Queue[tuple[Member, str, str]] = asyncio.Queue()
     generator = texts()
@@ -241,6 +271,9 @@ async def drive(
         else:
             queue.put_nowait((member, next(generator), response_urls[n]))
 
+    planned = itertools.count()
+    begun = 0.0
+
     async def worker() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
@@ -249,6 +282,10 @@ async def drive(
                     member, text_, response_url = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
+                if rate:
+                    wait = begun + next(planned) / rate - time.perf_counter()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
                 body = command_body(member, text_, response_url)
                 started = time.perf_counter()
                 try:
@@ -273,7 +310,7 @@ async def drive(
         finally:
             writer.close()
 
-    started = time.perf_counter()
+    started = begun = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     result.elapsed = time.perf_counter() - started
     return result
@@ -319,8 +356,12 @@ def records(url: str) -> int:
     return count
 
 
-def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
+def run_one(kind: str, args: argparse.Namespace) -> tuple[dict[str, Result], dict[str, Result], int]:
+    """Every server under the 50 clients, then at the paced load; and the records stored minus those confirmed."""
     folder = Path(tempfile.mkdtemp(prefix="clubbot-bench-"))
+    loaded: dict[str, Result] = {}
+    paced: dict[str, Result] = {}
+    scholarly = ScholarlyServer().start()  # Crossref for the DOI looked up after each output is filed (not found)
     with (
         scratch_database(None if kind == "sqlite" else POSTGRES, folder) as url,
         manifest_standin(SECRET, TOKEN) as standin,
@@ -328,142 +369,180 @@ def run_one(kind: str, args: argparse.Namespace) -> tuple[Result, Result, int]:
         storage_db.upgrade(url)
         members = seed(standin, url, args.clubs)
         env = app_env(url, standin, folder, secret=SECRET, token=TOKEN, workers=args.workers, threads=args.threads)
-        results = []
-        late = 0
-        for name, target in (("floor: bare Bolt ack", FLOOR_TARGET), ("clubbot", "bot.web:create_wsgi_app()")):
+        env |= {"CLUBBOT_CROSSREF_URL": scholarly.crossref_url, "CLUBBOT_ALLOW_PRIVATE_FEEDS": "1"}
+        told = 0
+        for name, target in SERVERS:
+            counts = folder / f"counts-{name.replace(' ', '-')}"
+            counts.mkdir()
             port = free_port()
-            server = start_server(target, port, env)
+            server = start_server(target, port, {**env, "CLUBBOT_BENCH_COUNTS_DIR": str(counts)})
+            clubbot = name == "clubbot"
             try:
-                common = {"concurrency": args.concurrency}
                 warm = load(
                     port,
                     members,
                     requests=args.warmup,
                     every_member_first=True,
                     response_urls=response_urls(standin, members, max(args.warmup, len(members))),
-                    **common,
+                    concurrency=args.concurrency,
                 )
-                urls = response_urls(standin, members, args.requests)
-                before = cpu_snapshot(server.pid)
-                result = load(
-                    port, members, requests=args.requests, heavy=target != FLOOR_TARGET, response_urls=urls, **common
-                )
-                after = cpu_snapshot(server.pid)
-                result.cpu = {part: after[part] - before[part] for part in before} | result.cpu
-                if kind == "sqlite":
-                    result.cpu.pop("PostgreSQL")
-                result.name = warm.name = name
-                results.append((result, warm))
+                for label, options in (
+                    (
+                        "loaded",
+                        {"requests": args.requests, "concurrency": args.concurrency, "heavy": clubbot and args.heavy},
+                    ),
+                    (
+                        "paced",
+                        {"requests": args.paced_requests, "concurrency": args.paced_clients, "rate": args.rate},
+                    ),
+                ):
+                    time.sleep(0.6)  # the workers write their counts every 0.25 s
+                    counted_before = totals(counts)
+                    before = cpu_snapshot(server.pid)
+                    result = load(
+                        port, members, response_urls=response_urls(standin, members, options["requests"]), **options
+                    )
+                    after = cpu_snapshot(server.pid)
+                    time.sleep(0.6)
+                    result.counted = difference(totals(counts), counted_before)
+                    result.cpu = {part: after[part] - before[part] for part in before} | result.cpu
+                    if kind == "sqlite":
+                        result.cpu.pop("PostgreSQL")
+                    result.name = name
+                    (loaded if label == "loaded" else paced)[name] = result
+                    if clubbot:
+                        told += result.saved
+                if clubbot:
+                    told += warm.saved
             finally:
                 stop_server(server)
-            if target != FLOOR_TARGET:  # filings confirmed through the response URL (answer ready after 2.5 s)
-                late = confirmed_late(standin)
-        floor, app = results[0][0], results[1][0]
-        app.confirmed_late = late
-        app_saved_total = app.saved + results[1][1].saved + late
+            if clubbot:  # filings confirmed through the response URL (answer ready after 2.5 s)
+                loaded[name].confirmed_late = confirmed_late(standin)
+                told += loaded[name].confirmed_late
         stored = records(url)
-        return floor, app, stored - app_saved_total
+    scholarly.stop()
+    return loaded, paced, stored - told
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "—"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=5000)
-    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--warmup", type=int, default=600)  # every worker learns most people's language
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--paced-requests", type=int, default=400)
+    parser.add_argument("--paced-clients", type=int, default=5)
+    parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--clubs", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument(
+        "--heavy", action="store_true", help="every 50th request of the 50 clients a leader's report or digest now"
+    )
+    parser.add_argument("--note", default="", help="what else the machine was doing (goes into the docs)")
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
     random.seed(7)
-    rows = []
-    for kind in args.databases.split(","):
-        floor, app, unaccounted = run_one(kind, args)
-        label = "SQLite" if kind == "sqlite" else postgres_version(POSTGRES)
-        ratio = app.p(99) / floor.p(99) if floor.p(99) else float("inf")
-        for result in (floor, app):
-            print(
-                f"{label:<16} {result.name:<22} n={len(result.latencies):>5} "
-                f"p50={result.p(50):7.1f} ms p95={result.p(95):7.1f} ms p99={result.p(99):7.1f} ms "
-                f"errors={result.errors} rate={len(result.latencies) / result.elapsed:7.0f}/s"
-            )
-        for result in (floor, app):
-            per = result.cpu_per_request()
-            print(
-                f"{label:<16} {result.name:<22} CPU per request: "
-                + ", ".join(f"{part} {ms:.2f} ms" for part, ms in per.items())
-                + f"; total {sum(per.values()):.2f} ms"
-            )
-        print(
-            f"{label:<16} p99 ratio to the floor: {ratio:.2f}; saved and told in the ack: {app.saved}, told later "
-            f"through the response URL: {app.confirmed_late}; records stored minus confirmed: {unaccounted}"
-        )
-        print(f"{label:<16} HTTP statuses: floor {floor.statuses}, clubbot {app.statuses}")
-        for command, times in sorted(app.heavy.items()):
-            print(
-                f"{label:<16} /club {command} under the load: n={len(times)} max ack {max(times) * 1000:.0f} ms "
-                f"(Slack's limit 3000 ms)"
-            )
-        rows.append((label, floor, app, ratio, unaccounted))
-    table = [
-        "| database | server | requests | p50 | p95 | p99 | errors | throughput | p99 / floor | told saved "
-        "| stored − confirmed |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for label, floor, app, ratio, unaccounted in rows:
-        told = f"{app.saved + app.confirmed_late} of {len(app.latencies)}"
-        for result, extra in ((floor, ("", "", "")), (app, (f"{ratio:.2f}", told, str(unaccounted)))):
-            table.append(
-                f"| {label} | {result.name} | {len(result.latencies)} | {result.p(50):.1f} ms | "
-                f"{result.p(95):.1f} ms | "
-                f"{result.p(99):.1f} ms | {result.errors} | {len(result.latencies) / result.elapsed:.0f}/s | "
-                f"{extra[0]} | {extra[1]} | {extra[2]} |"
-            )
     cores = os.cpu_count() or 1
-    cpu_table = [
-        "| database | server | server CPU | PostgreSQL CPU | stand-in CPU | load client CPU | total CPU | "
-        f"ceiling on {cores} cores | mean latency at least | mean latency measured |",
+    latency = [
+        "| database | load | server | requests | p50 | p99 | p50 / bare | p50 / durable | p99 / bare | p99 / durable "
+        "| errors | throughput |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    cost = [
+        "| database | server | server CPU per request | PostgreSQL CPU per request | serving thread CPU per filing "
+        "| statements per filing | round trips per filing | total CPU per request | mean latency at least "
+        "| mean latency measured |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for label, floor, app, _, _ in rows:
-        for result in (floor, app):
+    others = [
+        "| database | request | requests | statements each | round trips each |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    outcome = []
+    for kind in args.databases.split(","):
+        loaded, paced, unaccounted = run_one(kind, args)
+        label = "SQLite" if kind == "sqlite" else postgres_version(POSTGRES)
+        for load_label, results in (
+            (f"{args.concurrency} clients", loaded),
+            (f"paced: {args.paced_clients} clients, {args.rate:g}/s", paced),
+        ):
+            bare, durable = results["bare ack"], results["durable ack"]
+            for name, result in results.items():
+                line = (
+                    f"| {label} | {load_label} | {name} | {len(result.latencies)} | {result.p(50):.1f} ms | "
+                    f"{result.p(99):.1f} ms | {_ratio(result.p(50), bare.p(50))} | "
+                    f"{_ratio(result.p(50), durable.p(50))} | {_ratio(result.p(99), bare.p(99))} | "
+                    f"{_ratio(result.p(99), durable.p(99))} | {result.errors} | "
+                    f"{len(result.latencies) / result.elapsed:.0f}/s |"
+                )
+                latency.append(line)
+                print(line)
+        for name, result in loaded.items():
             per = result.cpu_per_request()
+            statements, trips, thread_cpu = result.per_filing()
+            if name != "clubbot":  # the floors' one request kind: the command
+                statements, trips = result.per_kind("/club update")
             total = sum(per.values())
-            cpu_table.append(
-                f"| {label} | {result.name} | {per.get('server', 0):.2f} ms | "
+            line = (
+                f"| {label} | {name} | {per.get('server', 0):.2f} ms | "
                 + (f"{per['PostgreSQL']:.2f} ms" if "PostgreSQL" in per else "—")
-                + f" | {per.get('stand-in', 0):.2f} ms | {per.get('load client', 0):.2f} ms | {total:.2f} ms | "
-                f"{cores * 1000 / total if total else 0:.0f}/s | "
+                + f" | {thread_cpu:.2f} ms | {statements:.1f} | {trips:.1f} | {total:.2f} ms | "
                 f"{latency_bound(total, args.concurrency, cores):.0f} ms | "
                 f"{statistics.fmean(result.latencies) * 1000:.0f} ms |"
             )
-    heavy_lines = [
-        f"- {label}: `/club {command}` sent by leaders during the load: {len(times)} commands, slowest "
-        f"acknowledgment {max(times) * 1000:.0f} ms (Slack's limit: 3,000 ms)."
-        for label, _, app, _, _ in rows
-        for command, times in sorted(app.heavy.items())
-    ]
-    print("\n".join(table))
-    print("\n".join(cpu_table))
-    print("\n".join(heavy_lines))
+            cost.append(line)
+            print(line)
+        app = loaded["clubbot"]
+        for request_kind, row in sorted(app.counted.items()):
+            if row[0]:
+                others.append(
+                    f"| {label} | {request_kind} | {row[0]:.0f} | {row[1] / row[0]:.1f} | {row[2] / row[0]:.1f} |"
+                    if request_kind != "(background)"
+                    else f"| {label} | (other threads: the outbox) | — | {row[1]:.0f} in all | {row[2]:.0f} in all |"
+                )
+        outcome.append(
+            f"- {label}: told saved {app.saved + app.confirmed_late} of {len(app.latencies)} filings under the "
+            f"{args.concurrency} clients ({app.confirmed_late} through the response URL), errors {app.errors}, HTTP "
+            f"statuses {app.statuses}; records stored minus confirmed: {unaccounted}."
+        )
+        outcome += [
+            f"- {label}: `/club {command}` sent by leaders during the load: {len(times)} commands, slowest "
+            f"acknowledgment {max(times) * 1000:.0f} ms (Slack's limit: 3,000 ms)."
+            for command, times in sorted(app.heavy.items())
+        ]
+    print("\n".join(others))
+    print("\n".join(outcome))
     if args.write_docs:
         body = (
-            f"### Commands under load\n\n{args.requests} signed `/club update` / `/club output` requests from "
-            f"{args.clubs} clubs, {args.concurrency} concurrent clients, gunicorn {args.workers} workers × "
-            f"{args.threads} threads, after {args.warmup} warm-up requests. "
-            "*errors*: HTTP errors and dropped connections; *told saved*: filings the person was told were saved with "
-            "their ID (in the ack or, when ready after 2.5 s, through the response URL) — the others were answered "
-            "with the polite try-again (on SQLite, the write lock not obtained within 2 s); *stored − confirmed*: "
-            "records in the database minus filings confirmed (0: nothing confirmed is missing, nothing stored "
-            "unconfirmed).\n\n"
-            + "\n".join(table)
-            + "\n\nCPU per request during the timed run, by process (the stand-in answers the bot's Web API calls and "
-            "would be Slack's cost in production; the ceiling is the throughput the machine's cores allow at that "
-            "cost). The clients send their next request as soon as the last is answered, so the server is always "
-            f"saturated and, by Little's law, the mean latency is at least {args.concurrency} clients × total CPU per "
-            f"request / {cores} cores, whatever the code does with its time; the p99 ratio to the floor follows the "
-            "ratio of total CPU per request:\n\n" + "\n".join(cpu_table) + "\n\n" + "\n".join(heavy_lines)
+            f"### Commands under load, against the bare and the durable ack\n\n{args.requests} signed `/club update` / "
+            f"`/club output` requests from {args.clubs} clubs by {args.concurrency} concurrent clients"
+            + (f" (every {HEAVY_EVERY}th a leader's `report` or `digest now` for clubbot)" if args.heavy else "")
+            + f", then {args.paced_requests} at "
+            f"{args.rate:g} requests per second from {args.paced_clients} clients; gunicorn {args.workers} workers × "
+            f"{args.threads} threads, after {args.warmup} warm-up requests. *bare ack*: a Bolt app that only "
+            "acknowledges; *durable ack*: one that acknowledges after one Core INSERT + COMMIT "
+            "(`bench/floor_app.py`). All three in the same run, so the ratios hold when the machine is busy"
+            + (f" ({args.note})" if args.note else "")
+            + ".\n\n"
+            + "\n".join(latency)
+            + "\n\nCost per request, counted in the server (`bench/counting.py`: SQLAlchemy's engine events and the "
+            "driver's transaction state; a round trip is a statement, a BEGIN, a COMMIT/ROLLBACK or a pre-ping). "
+            "*server CPU per request*: the gunicorn processes' CPU over the timed run divided by its requests (for "
+            "clubbot it includes what runs after the ack: the outbox posting each card, the DOI of each output "
+            "looked up and its card updated); *serving thread CPU per "
+            "filing*: the CPU time of the thread that served each filing, measured around the request. The clients "
+            "send their next request as soon as the last is answered, so by Little's law the mean latency is at least "
+            f"{args.concurrency} clients × total CPU per request / {cores} cores:\n\n"
+            + "\n".join(cost)
+            + "\n\nclubbot's requests during the 50-client run, by kind:\n\n"
+            + "\n".join(others)
+            + "\n\n"
+            + "\n".join(outcome)
         )
         write_section("benchmarks.md", "commands", body, command="python bench/commands.py --write-docs")
     print(machine())

@@ -13,6 +13,7 @@ from typing import TextIO
 from slack_bolt import App
 
 from bot.runtime import Runtime
+from bot.slack.runner import AckWaitingRunner
 from handlers import register_all
 from jobs import clock, inspect, outputs
 from jobs.base import PeriodicJob
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 def create_app(runtime: Runtime, *, verify_token: bool = True) -> App:
     """Build the Bolt app with every feature's listeners registered.
 
-    Requests are always signature-checked (Bolt's `request_verification_enabled` stays on).
+    Requests are always signature-checked (Bolt's `request_verification_enabled` stays on). Listeners run in
+    Bolt's executor as usual, but the answer is sent as soon as they acknowledge (`bot.slack.runner`).
     `verify_token` calls `auth.test` once at start so a wrong token fails fast.
     """
     settings = runtime.settings.require("slack_bot_token", "slack_signing_secret")
@@ -38,6 +40,7 @@ def create_app(runtime: Runtime, *, verify_token: bool = True) -> App:
         ssl_check_enabled=True,
         name="clubbot",
     )
+    AckWaitingRunner.replacing(app)  # the answer leaves when the listener acknowledges, not at Bolt's next 10 ms tick
     register_all(app, runtime)
     return app
 

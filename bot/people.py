@@ -23,11 +23,20 @@ from storage.models import AwaySpan, Participant, SlackUser, utcnow
 def display_name(person: Participant | None, lang: Language | str = Language.EN) -> str | None:
     """A participant's name as they registered it, in the language's preferred script when both exist.
     None for no one, and for a person whose data was erased (`forgotten_at`): an erased name is never shown."""
-    if person is None or person.forgotten_at is not None:
+    if person is None:
+        return None
+    return name_shown(person.name_en, person.name_ko, person.forgotten_at, lang)
+
+
+def name_shown(
+    name_en: str | None, name_ko: str | None, forgotten_at: datetime | None, lang: Language | str = Language.EN
+) -> str | None:
+    """`display_name` from a participant's columns (as a Core query reads them)."""
+    if forgotten_at is not None:
         return None
     if Language(str(lang)) is Language.KO:
-        return person.name_ko or person.name_en
-    return person.name_en or person.name_ko
+        return name_ko or name_en
+    return name_en or name_ko
 
 
 #: A stored locale is trusted this long before Slack is asked again.

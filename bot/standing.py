@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import ClubRole, ClubStatus, Language, LanguageOf, MembershipStatus
@@ -139,6 +143,98 @@ def resolve_standing(
     club = resolve_club(session, user_id=user_id, channel_id=channel_id, club_name=club_name)
     participant_id, role = standing_in(session, club.id, user_id)
     return club, participant_id, role
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The caller's standing in the club whose channel a command came from, read in one Core query."""
+
+    club: ClubRef
+    participant_id: int | None
+    role: ClubRole | None
+    #: The caller's name columns (for `bot.people.name_shown`): what a filing shows as its author.
+    name_en: str | None = None
+    name_ko: str | None = None
+    forgotten_at: datetime | None = None
+    #: What the subcommand asked to read in the same query (`extra` of `channel_standing`), by name.
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Prefetch:
+    """What a subcommand needs read with the caller's standing: named columns (scalar subqueries that may refer to
+    the club's columns, with bound parameters) and the parameters' values. `name` names the set of columns (the
+    query is built once for each)."""
+
+    name: str
+    columns: Mapping[str, ColumnElement[Any]]
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+_CLUB_COLUMNS = (
+    "id",
+    "name",
+    "field",
+    "channel_id",
+    "channel_name",
+    "language",
+    "timezone",
+    "status",
+    "is_private",
+    "meeting_id",
+)
+
+
+_STANDING_QUERIES: dict[str | None, Any] = {}
+
+
+def _standing_query(prefetch: Prefetch | None) -> Any:
+    query = _STANDING_QUERIES.get(prefetch.name if prefetch else None)
+    if query is not None:
+        return query
+    club = Club.__table__.c
+    extra = prefetch.columns if prefetch else {}
+    query = (
+        select(
+            *(club[name] for name in _CLUB_COLUMNS),
+            Participant.id.label("participant_id"),
+            Participant.name_en,
+            Participant.name_ko,
+            Participant.forgotten_at,
+            Membership.role,
+            *(column.label(f"extra_{name}") for name, column in extra.items()),
+        )
+        .select_from(Club)
+        .outerjoin(Participant, Participant.slack_user_id == bindparam("standing_user"))
+        .outerjoin(
+            Membership,
+            (Membership.participant_id == Participant.id)
+            & (Membership.club_id == Club.id)
+            & (Membership.status == MembershipStatus.ACTIVE),
+        )
+        .where(Club.channel_id == bindparam("standing_channel"))
+    )
+    return _STANDING_QUERIES.setdefault(prefetch.name if prefetch else None, query)
+
+
+def channel_standing(
+    connection: Connection, *, user_id: str, channel_id: str, prefetch: Prefetch | None = None
+) -> Standing | None:
+    """The club of `channel_id` with the caller's participant id, role and name, and the `prefetch` columns, in
+    one Core query (built once per prefetch); None when the channel is no club's."""
+    params = {"standing_user": user_id, "standing_channel": channel_id, **(prefetch.params if prefetch else {})}
+    row = connection.execute(_standing_query(prefetch), params).first()
+    if row is None:
+        return None
+    return Standing(
+        club=ClubRef.of(row),  # type: ignore[arg-type]  # a row with the Club model's attributes
+        participant_id=row.participant_id,
+        role=row.role,
+        name_en=row.name_en,
+        name_ko=row.name_ko,
+        forgotten_at=row.forgotten_at,
+        extra={name: getattr(row, f"extra_{name}") for name in (prefetch.columns if prefetch else {})},
+    )
 
 
 def resolve_club(session: Session, *, user_id: str, channel_id: str, club_name: str | None) -> ClubRef:

@@ -409,7 +409,7 @@ class ClubListeners:
         runtime = self.runtime
         lang = runtime.language_of(user_id)
         is_admin = runtime.settings.is_admin(user_id)
-        with runtime.db.session() as session:
+        with runtime.db.read() as session:  # reads only: no BEGIN and COMMIT round trips
             data = home_data(
                 session, user_id, is_admin=is_admin, lang=lang, now=datetime.now(UTC), tz=runtime.settings.tz
             )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from bot.access import Caller, allowed
@@ -24,9 +25,10 @@ from bot.help import command_error, refusal, try_again, user_error
 from bot.refs import ClubRef
 from bot.runtime import Runtime
 from bot.slack.blocks import Message
-from bot.standing import resolve_standing
+from bot.standing import Prefetch as StandingPrefetch
+from bot.standing import Standing, channel_standing, resolve_standing
 from bot.subcommands import SUBCOMMANDS, CommandError, ParsedCommand, parse_command
-from storage.db import database_unavailable, describe_database_error
+from storage.db import database_unavailable, describe_database_error, once_more_on_disconnect
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,10 @@ class CommandContext:
     acked: bool = field(default=False)
     #: `time.monotonic()` when the request reached the app.
     received_at: float = field(default_factory=time.monotonic)
+    #: For a club subcommand run in its club's channel: the request's one connection (autocommit, `Database.quick`)
+    #: and what was read on it with the caller's standing (the club, the caller's name, the subcommand's prefetch).
+    connection: Connection | None = None
+    standing: Standing | None = None
 
     @property
     def club_ref(self) -> ClubRef:
@@ -95,14 +101,17 @@ class CommandContext:
 
 
 Handler = Callable[[CommandContext, Any], None]
+#: What a subcommand needs read with the caller's standing, in the same query, from the parsed request.
+Prefetch = Callable[[Any], StandingPrefetch | None]
 
 
 class CommandRouter:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._handlers: dict[str, Handler] = {}
+        self._prefetch: dict[str, Prefetch] = {}
 
-    def on(self, name: str) -> Callable[[Handler], Handler]:
+    def on(self, name: str, *, prefetch: Prefetch | None = None) -> Callable[[Handler], Handler]:
         if name not in SUBCOMMANDS:
             raise KeyError(f"no subcommand {name!r} in bot.subcommands")
 
@@ -110,6 +119,8 @@ class CommandRouter:
             if name in self._handlers:
                 raise ValueError(f"two handlers for {name!r}")
             self._handlers[name] = handler
+            if prefetch is not None:
+                self._prefetch[name] = prefetch
             return handler
 
         return decorate
@@ -149,6 +160,22 @@ class CommandRouter:
     def _dispatch(self, context: CommandContext, parsed: ParsedCommand) -> None:
         spec = parsed.spec
         try:
+            if spec.club_scoped and not parsed.request.club:
+                # the usual case: in the club's channel. One connection for the request; the standing and what the
+                # subcommand needs read in one query
+                with self.runtime.db.quick() as connection:
+                    prefetch = self._prefetch.get(spec.name)
+                    wanted = prefetch(parsed.request) if prefetch else None
+                    context.standing = once_more_on_disconnect(
+                        connection,
+                        lambda: channel_standing(
+                            connection, user_id=context.user_id, channel_id=context.channel_id, prefetch=wanted
+                        ),
+                    )
+                    if context.standing is not None:
+                        context.connection = connection
+                        self._run(context, parsed)
+                        return
             if spec.club_scoped:
                 with self.runtime.db.read() as session:
                     context.club, participant_id, role = resolve_standing(
@@ -178,6 +205,22 @@ class CommandRouter:
         if not context.acked:  # a handler that forgot to answer still gets the command acknowledged
             log.error("/club %s handler did not acknowledge", spec.name)
             context.ack()
+
+    def _run(self, context: CommandContext, parsed: ParsedCommand) -> None:
+        """Authorize and run a club subcommand whose standing was read with the request's connection."""
+        standing = context.standing
+        assert standing is not None
+        context.club = standing.club
+        context.caller = Caller(
+            context.user_id,
+            is_admin=context.caller.is_admin,
+            club_role=standing.role,
+            participant_id=standing.participant_id,
+        )
+        if not allowed(parsed.spec.rule, context.caller):
+            context.reply(refusal(context.lang, parsed.spec.rule))
+            return
+        self._handlers[parsed.spec.name](context, parsed.request)
 
 
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:

@@ -27,7 +27,7 @@ from bot.runtime import Runtime
 from bot.slack.forms import FieldErrors, FormValues, metadata
 from bot.slack.modals import field_errors
 from bot.slack.types import OutcomeUnknown, SlackRefused
-from bot.standing import club_by_channel
+from bot.standing import Prefetch, club_by_channel
 from bot.subcommands import readable_text
 from bot.time import zone
 from bot.tracking import engagement
@@ -83,6 +83,11 @@ from handlers.scholarly import look_up_later
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _output_prefetch(request: OutputRequest | OutputChangeRequest) -> Prefetch | None:
+    """Read with the caller's standing for `/club output`: what filing its DOI needs to know."""
+    return tracking.output_prefetch(request.doi if isinstance(request, OutputRequest) and request.title else None)
 
 
 class TrackingListeners:
@@ -149,8 +154,14 @@ class TrackingListeners:
     def _file_text(self, ctx: CommandContext, text: str, file: Callable[..., Filed], usage: str) -> None:
         club = ctx.club_ref
         try:
-            with self.runtime.db.session() as session:
-                result = file(session, club, ctx.caller, text, now=_now())
+            result = None
+            if usage == "update" and ctx.connection is not None and ctx.standing is not None:
+                result = tracking.file_update_quick(
+                    self.runtime.db, ctx.connection, ctx.standing, ctx.caller, text, now=_now()
+                )
+            if result is None:
+                with self.runtime.db.session() as session:
+                    result = file(session, club, ctx.caller, text, now=_now())
         except FieldErrors as errors:
             raise command_error(errors, usage) from None
         ctx.ack(answers.filed(ctx.lang, result, club.channel_id))
@@ -193,8 +204,22 @@ class TrackingListeners:
         )
         now = _now()
         try:
-            with self.runtime.db.session() as session:
-                result = tracking.file_output(session, club, ctx.caller, draft, now=now, today=self.today(club, now))
+            result = None
+            if ctx.connection is not None and ctx.standing is not None:
+                result = tracking.file_output_quick(
+                    self.runtime.db,
+                    ctx.connection,
+                    ctx.standing,
+                    ctx.caller,
+                    draft,
+                    now=now,
+                    today=self.today(club, now),
+                )
+            if result is None:
+                with self.runtime.db.session() as session:
+                    result = tracking.file_output(
+                        session, club, ctx.caller, draft, now=now, today=self.today(club, now)
+                    )
         except FieldErrors as errors:
             raise command_error(errors, "output") from None
         ctx.ack(answers.filed(ctx.lang, result, club.channel_id))
@@ -419,12 +444,14 @@ class TrackingListeners:
     # --- events ---------------------------------------------------------------------------------------------
 
     def message_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        with self.runtime.db.session() as session:
-            engagement.record_message(session, body.get("event_id"), event, default_tz=self.default_tz)
+        db = self.runtime.db
+        with db.quick() as connection:
+            engagement.record_message_quick(db, connection, body.get("event_id"), event, default_tz=self.default_tz)
 
     def reaction_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        with self.runtime.db.session() as session:
-            engagement.record_reaction(session, body.get("event_id"), event, default_tz=self.default_tz)
+        db = self.runtime.db
+        with db.quick() as connection:
+            engagement.record_reaction_quick(db, connection, body.get("event_id"), event, default_tz=self.default_tz)
 
 
 #: Events API subscriptions these listeners need (message events for engagement counts).
@@ -439,7 +466,7 @@ for form in (UPDATE_FORM, PLAN_FORM, MEETING_FORM, OUTPUT_FORM):
 def register(app: App, router: CommandRouter, runtime: Runtime) -> None:
     listeners = TrackingListeners(runtime)
     router.on("update")(listeners.update)
-    router.on("output")(listeners.output)
+    router.on("output", prefetch=_output_prefetch)(listeners.output)
     router.on("meeting")(listeners.meeting)
     router.on("plan")(listeners.plan)
     router.on("status")(listeners.status)

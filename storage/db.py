@@ -7,10 +7,11 @@ URLs as platforms give them (`postgres://...`) are normalised to SQLAlchemy's ps
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import select
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -18,10 +19,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -87,10 +90,27 @@ def _sqlite_savepoint(connection: Connection, _name: str | None) -> None:
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """On checkout, without a round trip: a connection the server closed (a restart, `pg_terminate_backend`) has
+    its goodbye waiting in the socket, which an idle connection never has. The pool replaces such a connection
+    (DisconnectionError) instead of handing it to a request. A connection lost silently (a network cut) is found by
+    its first statement instead (`once_more_on_disconnect`)."""
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError) as error:
+        raise DisconnectionError("connection already closed") from error
+    except Exception as error:  # psycopg raises its own OperationalError for a closed connection
+        raise DisconnectionError(str(error)) from error
+    if readable:
+        raise DisconnectionError("the server closed the connection")
+
+
 def make_engine(url: str, *, pool_size: int = 10, lock_timeout: float = LOCK_TIMEOUT) -> Engine:
     """Create the process's engine. SQLite: foreign keys, WAL, savepoints inside the unit of work's transaction,
-    `lock_timeout` seconds of waiting for the write lock. PostgreSQL: pre-ping pooling, so connections the server
-    dropped (a restart, `pg_terminate_backend`) are replaced before use instead of failing a request."""
+    `lock_timeout` seconds of waiting for the write lock. PostgreSQL: no pre-ping (it would cost a round trip on
+    every checkout, on the request path too): a connection the server closed is seen on checkout without asking the
+    server (`_closed_by_server`), connections are recycled after 30 minutes, and the first statement to meet a
+    dead connection anyway invalidates the whole pool (the request path retries it: `once_more_on_disconnect`)."""
     normalized = normalize_database_url(url)
     parsed = make_url(normalized)
     if parsed.get_backend_name() == "sqlite":
@@ -104,14 +124,16 @@ def make_engine(url: str, *, pool_size: int = 10, lock_timeout: float = LOCK_TIM
         event.listen(engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, lock_timeout))
         event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
-    return create_engine(
+    engine = create_engine(
         normalized,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_recycle=1800,
         connect_args={"connect_timeout": 5, "application_name": "clubbot"},
     )
+    event.listen(engine, "checkout", _closed_by_server)
+    return engine
 
 
 class Database:
@@ -119,11 +141,36 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 10, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.url = normalize_database_url(url)
+        self.lock_timeout = lock_timeout
         self.engine = make_engine(self.url, pool_size=pool_size, lock_timeout=lock_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # `read()`: lookups that write nothing run without a transaction; on PostgreSQL that saves the BEGIN and
         # COMMIT round trips a unit of work costs (the connection's autocommit is a client-side flag).
         self._reads = sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+
+        # `quick()`: the request path's Core statements, each its own transaction unless the caller begins one.
+        self._quick = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def quick(self) -> Iterator[Connection]:
+        """A connection in autocommit mode for the request path's Core statements: a read costs one round trip, and
+        so does a write made as one statement (on PostgreSQL, several INSERTs chained in a CTE are one statement and
+        one transaction). Several statements that must commit together go inside `transaction(connection)`."""
+        with self._quick.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def transaction(self, connection: Connection) -> Iterator[Connection]:
+        """An explicit transaction on a `quick()` connection: committed when the block ends, rolled back on error.
+        On SQLite it is `BEGIN IMMEDIATE` (the write lock is taken at once, waited for up to the lock timeout)."""
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if self.is_sqlite else "BEGIN")
+        try:
+            yield connection
+        except BaseException:
+            if not connection.invalidated:
+                connection.exec_driver_sql("ROLLBACK")
+            raise
+        connection.exec_driver_sql("COMMIT")
 
     @property
     def is_sqlite(self) -> bool:
@@ -165,6 +212,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def once_more_on_disconnect(connection: Connection, work: Callable[[], T]) -> T:
+    """Run `work` on `connection`, and once more when it failed because the connection was lost (the server
+    restarted since the connection was last used; without pre-ping that is found by the first statement). Only for
+    work that has written nothing when it fails: a read, or a write made as one statement in autocommit mode on a
+    connection that was already dead (nothing reached the server)."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.info("database connection lost (%s); trying once more on a new one", describe_database_error(error))
+        connection.rollback()
+        # the new DBAPI connection the retry runs on does not inherit the isolation level set when `connection` was
+        # checked out: without this, a `quick()` connection would no longer be in autocommit mode
+        isolation = connection.get_execution_options().get("isolation_level")
+        if isolation is not None:
+            connection.execution_options(isolation_level=isolation)
+        return work()
 
 
 # --- schema versions (Alembic) -------------------------------------------------------------

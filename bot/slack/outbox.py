@@ -47,12 +47,9 @@ def enqueue(
         existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
         if existing is not None:
             return existing
-    payload: dict[str, Any] = message.as_post()
-    if pin:
-        payload["pin"] = True
-    if thread_ts:
-        payload["thread_ts"] = thread_ts
-    row = OutboxMessage(kind=kind, channel=channel, payload=payload, ref=ref, dedupe_key=dedupe_key)
+    row = OutboxMessage(
+        **post_columns(channel, message, kind=kind, ref=ref, pin=pin, thread_ts=thread_ts), dedupe_key=dedupe_key
+    )
     if at is not None:
         row.next_attempt_at = at
     session.add(row)
@@ -104,6 +101,23 @@ def enqueue_thread(
         session.flush()
         previous = row
     return head
+def post_columns(
+    channel: str,
+    message: Message,
+    *,
+    kind: str = KIND_MESSAGE,
+    ref: str | None = None,
+    pin: bool = False,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """The columns of an outbox row for a post, for `enqueue` and for the request path's Core INSERTs (written in
+    the transaction of the record it announces all the same)."""
+    payload: dict[str, Any] = message.as_post()
+    if pin:
+        payload["pin"] = True
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    return {"kind": kind, "channel": channel, "payload": payload, "ref": ref}
 
 
 def enqueue_dm(

@@ -6,8 +6,9 @@ non-ASCII digits): it names why a request is not Slack's, or returns None. Bolt 
 this check is what lets nothing unsigned reach a parser.
 
 `SeenSignatures.first_sight` records an accepted signature in the database (so every worker sees it) with one
-`INSERT ... ON CONFLICT DO NOTHING`; False means the same signed body was already accepted within Slack's
-five-minute window: a replay. Rows older than the window are pruned at most once a minute per process.
+`INSERT ... ON CONFLICT DO NOTHING` in autocommit mode (one round trip on PostgreSQL); False means the same
+signed body was already accepted within Slack's five-minute window: a replay. Rows older than the window are
+pruned at most once a minute per process.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.db import Database
+from storage.db import Database, once_more_on_disconnect
 from storage.models import SeenSignature
 
 log = logging.getLogger(__name__)
@@ -72,16 +73,26 @@ class SeenSignatures:
             .on_conflict_do_nothing(index_elements=["signature"])
             .returning(SeenSignature.signature)  # a row back when inserted (rowcount is not reliable on psycopg)
         )
-        with self.db.engine.begin() as connection:
+        attempts = 0
+
+        def insert_once() -> bool:
+            nonlocal attempts
+            attempts += 1
+            inserted = connection.execute(statement).scalar() is not None
+            # a second attempt after a lost connection: the first may have been recorded before the loss
+            return inserted or attempts > 1
+
+        # One statement in autocommit mode: on PostgreSQL one round trip (no BEGIN, no COMMIT, no pre-ping).
+        with self.db.quick() as connection:
             if self.db.is_sqlite:  # a locked file must not eat the time the request itself needs to answer
-                kept = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
                 connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WAIT_MS}")
                 try:
-                    inserted = connection.execute(statement).scalar() is not None
+                    inserted = insert_once()
                 finally:
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(kept or 0)}")
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(self.db.lock_timeout * 1000)}")
             else:
-                inserted = connection.execute(statement).scalar() is not None
+                inserted = once_more_on_disconnect(connection, insert_once)
+            connection.commit()  # autocommit: already committed, and no round trip
         self._prune_if_due(time.time() if now is None else now)
         return inserted
 

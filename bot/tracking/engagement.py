@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,7 +46,8 @@ from bot.slack.events import first_delivery
 from bot.standing import club_by_channel
 from bot.time import zone
 from bot.tracking.types import EngagementFigures, Level, weeks_in
-from storage.models import ActivityDay, Membership, Participant
+from storage.db import Database, once_more_on_disconnect
+from storage.models import ActivityDay, Club, Membership, Participant, SlackEvent, utcnow
 
 #: Message subtypes that are a person posting. Everything else (bot_message, message_changed,
 #: message_deleted, channel_join, channel_topic, ...) is not counted.
@@ -106,15 +107,19 @@ def classify_reaction(event: Mapping[str, Any]) -> tuple[str, Activity] | None:
     return str(channel), Activity(user_id=user, at=at, reactions=1)
 
 
-def _add(session: Session, club_id: int, day: date, activity: Activity) -> None:
-    """Add the counts to the (club, person, day) row atomically, creating it if needed."""
-    table = ActivityDay.__table__
-    counts = {
+def _counts(activity: Activity) -> dict[str, int]:
+    return {
         "messages": activity.messages,
         "replies": activity.replies,
         "files": activity.files,
         "reactions": activity.reactions,
     }
+
+
+def _add(session: Session, club_id: int, day: date, activity: Activity) -> None:
+    """Add the counts to the (club, person, day) row atomically, creating it if needed."""
+    table = ActivityDay.__table__
+    counts = _counts(activity)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(ActivityDay).values(club_id=club_id, slack_user_id=activity.user_id, day=day, **counts)
     statement = statement.on_conflict_do_update(
@@ -122,6 +127,64 @@ def _add(session: Session, club_id: int, day: date, activity: Activity) -> None:
         set_={name: table.c[name] + statement.excluded[name] for name in counts},
     )
     session.execute(statement)
+
+
+def _record_quick(
+    db: Database, connection: Connection, event_id: str | None, channel: object, activity: Activity, default_tz: str
+) -> bool:
+    """`_record` in Core statements on a `Database.quick()` connection, for the request path: the club's ID and
+    time zone (one read), then the delivery's record and the count together. On PostgreSQL that is one statement
+    (the count's INSERT takes its row from the delivery's `INSERT ... ON CONFLICT DO NOTHING RETURNING`: a
+    redelivery counts nothing); on SQLite two statements in one transaction."""
+    if not isinstance(channel, str):
+        return False
+    club = select(Club.id, Club.timezone).where(Club.channel_id == channel)
+    found = once_more_on_disconnect(connection, lambda: connection.execute(club).first())
+    if found is None:
+        return False
+    day = activity.at.astimezone(zone(found.timezone, default_tz)).date()
+    counts = _counts(activity)
+    table = ActivityDay.__table__
+    insert = sqlite_insert if db.is_sqlite else pg_insert
+    row = {"club_id": found.id, "slack_user_id": activity.user_id, "day": day, **counts}
+    if db.is_sqlite:
+        with db.transaction(connection):
+            if event_id:
+                seen = (
+                    insert(SlackEvent)
+                    .values(event_id=event_id, received_at=utcnow())
+                    .on_conflict_do_nothing(index_elements=["event_id"])
+                    .returning(SlackEvent.event_id)
+                )
+                if connection.execute(seen).scalar() is None:
+                    return False
+            upsert = insert(ActivityDay).values(row)
+            connection.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["club_id", "slack_user_id", "day"],
+                    set_={name: table.c[name] + upsert.excluded[name] for name in counts},
+                )
+            )
+        return True
+    if not event_id:
+        upsert = insert(ActivityDay).values(row)
+    else:
+        delivery = (
+            insert(SlackEvent)
+            .values(event_id=event_id, received_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(SlackEvent.event_id)
+            .cte("delivery")
+        )
+        source = select(*(literal(value, table.c[name].type).label(name) for name, value in row.items()))
+        upsert = insert(ActivityDay).from_select(list(row), source.select_from(delivery), include_defaults=False)
+    statement = upsert.on_conflict_do_update(
+        index_elements=["club_id", "slack_user_id", "day"],
+        set_={name: table.c[name] + upsert.excluded[name] for name in counts},
+    ).returning(table.c.id)
+    counted = connection.execute(statement).first() is not None
+    connection.commit()  # autocommit: already committed, and no round trip; anything else: committed here
+    return counted
 
 
 def _record(session: Session, event_id: str | None, channel: object, activity: Activity, default_tz: str) -> bool:
@@ -150,6 +213,27 @@ def record_reaction(session: Session, event_id: str | None, event: Mapping[str, 
         return False
     channel, activity = found
     return _record(session, event_id, channel, activity, default_tz)
+
+
+def record_message_quick(
+    db: Database, connection: Connection, event_id: str | None, event: Mapping[str, Any], *, default_tz: str
+) -> bool:
+    """`record_message` on the request path (`Database.quick()` connection, Core statements)."""
+    activity = classify_message(event)
+    if activity is None:
+        return False
+    return _record_quick(db, connection, event_id, event.get("channel"), activity, default_tz)
+
+
+def record_reaction_quick(
+    db: Database, connection: Connection, event_id: str | None, event: Mapping[str, Any], *, default_tz: str
+) -> bool:
+    """`record_reaction` on the request path (`Database.quick()` connection, Core statements)."""
+    found = classify_reaction(event)
+    if found is None:
+        return False
+    channel, activity = found
+    return _record_quick(db, connection, event_id, channel, activity, default_tz)
 
 
 # --- figures ---------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from bot.tracking.service.figures import count_items, items_filed, items_in_quar
 from bot.tracking.service.filing import file_meeting, file_output, file_plan, file_update
 from bot.tracking.service.items import club_ref, item_of
 from bot.tracking.service.permissions import standing
+from bot.tracking.service.quick import file_output_quick, file_update_quick, output_prefetch
 from bot.tracking.types import (
     AnyItem,
     ClubItems,
@@ -71,13 +72,16 @@ __all__ = [
     "editable_statuses",
     "file_meeting",
     "file_output",
+    "file_output_quick",
     "file_plan",
     "file_update",
+    "file_update_quick",
     "item_for_edit",
     "item_of",
     "items_filed",
     "items_in_quarter",
     "meeting_problems",
+    "output_prefetch",
     "output_problems",
     "output_tallies",
     "quarter_figures",
