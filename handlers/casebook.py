@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot import time
 from bot.access import Rule, register_form
 from bot.casebook import service, views
 from bot.casebook.parse import (
@@ -28,7 +29,6 @@ from bot.slack.modals import field_errors
 from handlers.answers import tell
 from handlers.modals import open_modal
 from handlers.router import CommandContext, CommandRouter
-from storage.models import utcnow
 
 # Who may submit this feature's forms (checked by handlers.forms before any listener runs).
 register_form(INTERVIEW_CALLBACK, Rule.ADMIN, club_scoped=True)
@@ -51,38 +51,38 @@ class CasebookListeners:
                 ctx.club_ref,
                 user_id=ctx.user_id,
                 language_of=self.runtime.language_of,
-                now=utcnow(),
+                now=time.now(),
             )
         self.runtime.outbox.poke()
         ctx.ack(views.pick_answer(ctx.lang, result))
 
     def unpick(self, ctx: CommandContext, request: UnpickRequest) -> None:
         with self.runtime.db.session() as session:
-            result = service.unpick(session, self.runtime.settings, ctx.club_ref, user_id=ctx.user_id, now=utcnow())
+            result = service.unpick(session, self.runtime.settings, ctx.club_ref, user_id=ctx.user_id, now=time.now())
         ctx.ack(views.unpick_answer(ctx.lang, result))
 
     def list(self, ctx: CommandContext, request: ListRequest) -> None:
         with self.runtime.db.read() as session:
-            listing = service.listing(session, self.runtime.settings, year=request.year, now=utcnow())
+            listing = service.listing(session, self.runtime.settings, year=request.year, now=time.now())
         ctx.ack(views.listing_message(ctx.lang, listing))
 
     def interview(self, ctx: CommandContext, request: InterviewRequest) -> None:
         with self.runtime.db.read() as session:
-            form = service.interview_form(session, self.runtime.settings, ctx.club_ref, now=utcnow())
+            form = service.interview_form(session, self.runtime.settings, ctx.club_ref, now=time.now())
         ctx.ack()
         if not open_modal(self.runtime, ctx.trigger_id, views.interview_modal(ctx.lang, form)):
             ctx.respond(**user_error(ctx.lang, UserError("error.modal_expired")).as_ack())
 
     def foreword(self, ctx: CommandContext, request: ForewordRequest) -> None:
         with self.runtime.db.read() as session:
-            form = service.foreword_form(session, self.runtime.settings, now=utcnow())
+            form = service.foreword_form(session, self.runtime.settings, now=time.now())
         ctx.ack()
         if not open_modal(self.runtime, ctx.trigger_id, views.foreword_modal(ctx.lang, form)):
             ctx.respond(**user_error(ctx.lang, UserError("error.modal_expired")).as_ack())
 
     def brief(self, ctx: CommandContext, request: BriefRequest) -> None:
         with self.runtime.db.read() as session:
-            brief = service.club_brief(session, self.runtime.settings, ctx.club_ref, lang=ctx.lang, now=utcnow())
+            brief = service.club_brief(session, self.runtime.settings, ctx.club_ref, lang=ctx.lang, now=time.now())
         ctx.ack(views.brief_message(ctx.lang, brief))
 
     # --- the consent DM's buttons ------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ class CasebookListeners:
             if not value.isdigit() or choice is None:
                 raise UserError("cases.error.consent_not_yours")
             with self.runtime.db.session() as session:
-                ask, changed = service.answer_consent(session, int(value), user_id, choice, lang=lang, now=utcnow())
+                ask, changed = service.answer_consent(session, int(value), user_id, choice, lang=lang, now=time.now())
         except UserError as error:
             tell(self.runtime, channel, user_id, user_error(lang, error))
             return
@@ -124,7 +124,7 @@ class CasebookListeners:
                     interviewee_user_id=form.user("interviewee"),
                     user_id=user_id,
                     language_of=self.runtime.language_of,
-                    now=utcnow(),
+                    now=time.now(),
                 )
         except FieldErrors as errors:
             ack(**field_errors(lang, errors.errors))
@@ -144,7 +144,7 @@ class CasebookListeners:
         try:
             with self.runtime.db.session() as session:
                 service.save_foreword(
-                    session, year, {"ko": form.text("ko"), "en": form.text("en")}, user_id=user_id, now=utcnow()
+                    session, year, {"ko": form.text("ko"), "en": form.text("en")}, user_id=user_id, now=time.now()
                 )
         except FieldErrors as errors:
             ack(**field_errors(lang, errors.errors))

@@ -4,13 +4,13 @@ modals, membership events, and the App Home."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from sqlalchemy.exc import DBAPIError
 
+from bot import time
 from bot.access import Rule, register_form
 from bot.clubs import membership, views
 from bot.clubs.home import home_data, mark_orcid_nudged
@@ -411,7 +411,7 @@ class ClubListeners:
         is_admin = runtime.settings.is_admin(user_id)
         with runtime.db.read() as session:  # reads only: no BEGIN and COMMIT round trips
             data = home_data(
-                session, user_id, is_admin=is_admin, lang=lang, now=datetime.now(UTC), tz=runtime.settings.tz
+                session, user_id, is_admin=is_admin, lang=lang, now=time.now(), tz=runtime.settings.tz
             )
         home = views.home(
             lang,
@@ -426,7 +426,7 @@ class ClubListeners:
         runtime.slack.publish_home(user_id, home)
         if data.orcid_nudge:  # shown: not again
             with runtime.db.session() as session:
-                mark_orcid_nudged(session, user_id, datetime.now(UTC))
+                mark_orcid_nudged(session, user_id, time.now())
 
     def home_new_club(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()

@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot import time
 from bot.access import Caller, Rule, register_form
 from bot.digests import service, sharing, views
 from bot.digests.parse import (
@@ -34,7 +35,6 @@ from bot.slack.modals import field_errors, modal
 from bot.time import zone
 from handlers.modals import open_modal_loading
 from handlers.router import CommandContext, CommandRouter
-from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class DigestListeners:
         with ctx.runtime.db.session() as session:
             feeds = service.club_feeds(session, club.id)
         tz = zone(club.timezone, ctx.runtime.settings.timezone)
-        ctx.ack(views.feed_list(ctx.lang, club.name, feeds, tz, utcnow()))
+        ctx.ack(views.feed_list(ctx.lang, club.name, feeds, tz, time.now()))
 
     def add_feed(self, ctx: CommandContext, request: AddFeedRequest) -> None:
         ctx.ack(views.feed_checking(ctx.lang, request.url))  # reading the feed may take a while
@@ -65,7 +65,7 @@ class DigestListeners:
             request.url,
             keywords=request.keywords,
             actor=ctx.user_id,
-            now=utcnow(),
+            now=time.now(),
             allow_private=ctx.runtime.settings.allow_private_feeds,
         )
         ctx.reply(views.feed_added(ctx.lang, request.url, result))
@@ -122,12 +122,12 @@ class DigestListeners:
         except UserError as error:
             ack(response_action="update", view=_notice_view(lang, user_error(lang, error)))
             return
-        ack(response_action="update", view=views.settings_saved_modal(lang, schedule, utcnow()))
+        ack(response_action="update", view=views.settings_saved_modal(lang, schedule, time.now()))
 
     def digest_now(self, ctx: CommandContext, request: DigestNowRequest) -> None:
         club = ctx.club_ref
         ctx.ack(views.preview_preparing(ctx.lang, club.name))
-        now = utcnow()
+        now = time.now()
         preview = service.preview_digest(
             ctx.runtime.db,
             club.id,
@@ -142,7 +142,13 @@ class DigestListeners:
         settings = ctx.runtime.settings
         with ctx.runtime.db.session() as session:
             shared = sharing.share_link(
-                session, ctx.club_ref.id, ctx.user_id, request.url, request.note, utcnow(), default_tz=settings.timezone
+                session,
+                ctx.club_ref.id,
+                ctx.user_id,
+                request.url,
+                request.note,
+                time.now(),
+                default_tz=settings.timezone,
             )
         ctx.ack(views.share_queued(ctx.lang, shared))  # told once it is saved
         if shared.created:

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot import time
 from bot.access import Rule, register_form
 from bot.errors import UserError
 from bot.i18n import t
@@ -19,7 +20,6 @@ from bot.slack.forms import FieldErrors, FormValues, metadata
 from bot.slack.modals import field_errors
 from handlers.modals import open_modal_loading
 from handlers.router import CommandContext, CommandRouter
-from storage.models import utcnow
 
 # Who may submit this feature's forms (checked by handlers.forms before any listener runs).
 register_form(NARRATIVE_CALLBACK, Rule.LEADER, club_scoped=True)
@@ -35,7 +35,7 @@ class ReportListeners:
 
     def report(self, ctx: CommandContext, request: ReportRequest) -> None:
         settings = self.runtime.settings
-        now = utcnow()
+        now = time.now()
         with self.runtime.db.session() as session:  # quick: who may have which report (a refusal comes at once)
             target = service.resolve_target(
                 session, user_id=ctx.user_id, channel_id=ctx.channel_id, club_name=request.club,
@@ -55,7 +55,7 @@ class ReportListeners:
 
     def report_status(self, ctx: CommandContext, request: ReportStatusRequest) -> None:
         tz = self.runtime.settings.tz
-        quarter = request.quarter or default_narrative_quarter(utcnow(), tz)
+        quarter = request.quarter or default_narrative_quarter(time.now(), tz)
         with self.runtime.db.session() as session:
             rows = narrative.narrative_status(session, str(quarter), ctx.lang)
         ctx.ack(views.narrative_status(ctx.lang, str(quarter), rows, tz))
@@ -102,7 +102,7 @@ class ReportListeners:
                     {name: form.text(name) for name in NARRATIVE_FIELDS},
                     user_id=user_id,
                     is_admin=self.runtime.settings.is_admin(user_id),
-                    now=utcnow(),
+                    now=time.now(),
                 )
         except FieldErrors as errors:
             ack(**field_errors(lang, errors.errors))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot import time
 from bot.errors import UserError
 from bot.help import user_error
 from bot.runtime import Runtime
@@ -53,7 +53,7 @@ class ScholarlyListeners:
                     user_id,
                     confirm=confirm,
                     is_admin=self.runtime.settings.is_admin(user_id),
-                    now=datetime.now(UTC),
+                    now=time.now(),
                     language_of=self.runtime.language_of,
                 )
         except UserError as error:
@@ -85,7 +85,7 @@ class ScholarlyListeners:
         with self._typing_lock:
             if _later(stamp, self._typing.get(view["id"])):
                 self._typing[view["id"]] = stamp
-        answer = lookup.for_form(self.runtime.db, self.runtime.settings, raw, now=datetime.now(UTC))
+        answer = lookup.for_form(self.runtime.db, self.runtime.settings, raw, now=time.now())
         with self._typing_lock:
             if self._typing.get(view["id"]) != stamp:
                 return  # typed on meanwhile: the later keystroke's answer fills the form (with this hash)
@@ -121,7 +121,7 @@ def look_up_later(runtime: Runtime, output_id: int) -> threading.Thread:
 
     def work() -> None:
         try:
-            outcome = lookup.fill_output(runtime.db, runtime.settings, output_id, now=datetime.now(UTC))
+            outcome = lookup.fill_output(runtime.db, runtime.settings, output_id, now=time.now())
         except Exception:
             log.exception("looking up the DOI of output %s failed", output_id)
             return

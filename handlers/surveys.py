@@ -6,11 +6,11 @@ Who may answer is checked by the service (the invited attendees), not by the for
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot import time
 from bot.access import Rule, register_form
 from bot.errors import UserError
 from bot.i18n import t
@@ -28,10 +28,6 @@ from handlers.modals import open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SurveyListeners:
     """The survey listeners, sharing the runtime."""
 
@@ -47,7 +43,7 @@ class SurveyListeners:
                     club,
                     closes_on=request.closes_on,
                     created_by=ctx.user_id,
-                    now=_now(),
+                    now=time.now(),
                     default_tz=self.runtime.settings.timezone,
                     language_of=self.runtime.language_of,
                 )
@@ -69,7 +65,7 @@ class SurveyListeners:
 
         def build() -> dict[str, Any]:
             with self.runtime.db.session() as session:
-                form = surveys.survey_form(session, survey_id, user_id, now=_now())
+                form = surveys.survey_form(session, survey_id, user_id, now=time.now())
             return views.survey_form(lang, form.survey, form.answer)
 
         title = t(lang, "tracking.survey.form_title")
@@ -84,8 +80,8 @@ class SurveyListeners:
         try:
             answer = read_survey_form(FormValues.of_view(view))
             with self.runtime.db.session() as session:
-                replaced = surveys.answer_survey(session, survey_id, user_id, answer, now=_now())
-                form = surveys.survey_form(session, survey_id, user_id, now=_now())
+                replaced = surveys.answer_survey(session, survey_id, user_id, answer, now=time.now())
+                form = surveys.survey_form(session, survey_id, user_id, now=time.now())
         except FieldErrors as errors:
             ack(field_errors(lang, errors.errors))
             return

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackClientError
 
+from bot import time
 from bot.access import Caller, Rule, register_form
 from bot.domain import Language, Quarter
 from bot.errors import UserError
@@ -79,10 +80,6 @@ from handlers.answers import command_error, refusal_view, refusals_shown, tell
 from handlers.modals import open_modal, open_modal_loading
 from handlers.router import CommandContext, CommandRouter
 from handlers.scholarly import look_up_later
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _output_prefetch(request: OutputRequest | OutputChangeRequest) -> Prefetch | None:
@@ -157,11 +154,11 @@ class TrackingListeners:
             result = None
             if usage == "update" and ctx.connection is not None and ctx.standing is not None:
                 result = tracking.file_update_quick(
-                    self.runtime.db, ctx.connection, ctx.standing, ctx.caller, text, now=_now()
+                    self.runtime.db, ctx.connection, ctx.standing, ctx.caller, text, now=time.now()
                 )
             if result is None:
                 with self.runtime.db.session() as session:
-                    result = file(session, club, ctx.caller, text, now=_now())
+                    result = file(session, club, ctx.caller, text, now=time.now())
         except FieldErrors as errors:
             raise command_error(errors, usage) from None
         ctx.ack(answers.filed(ctx.lang, result, club.channel_id))
@@ -174,7 +171,7 @@ class TrackingListeners:
         club = ctx.club_ref
         assert request.format is not None and request.summary is not None
         draft = MeetingDraft(request.held_on, request.format, request.attendees, request.summary)
-        now = _now()
+        now = time.now()
         try:
             with self.runtime.db.session() as session:
                 result = tracking.file_meeting(session, club, ctx.caller, draft, now=now, today=self.today(club, now))
@@ -202,7 +199,7 @@ class TrackingListeners:
             people=self._named(request.people),
             note=request.note,
         )
-        now = _now()
+        now = time.now()
         try:
             result = None
             if ctx.connection is not None and ctx.standing is not None:
@@ -230,7 +227,7 @@ class TrackingListeners:
     def _change_output(self, ctx: CommandContext, request: OutputChangeRequest) -> None:
         club = ctx.club_ref
         change = OutputChange(status=request.status, occurred_on=request.on, doi=request.doi, url=request.url)
-        now = _now()
+        now = time.now()
         try:
             with self.runtime.db.session() as session:
                 item, changed = tracking.change_output(
@@ -243,7 +240,7 @@ class TrackingListeners:
 
     def status(self, ctx: CommandContext, request: StatusRequest) -> None:
         club = ctx.club_ref
-        now = _now()
+        now = time.now()
         quarter = request.quarter or Quarter.of_instant(now, zone(club.timezone, self.default_tz))
         with self.runtime.db.session() as session:
             figures = tracking.quarter_figures(session, club, quarter, now=now, default_tz=self.default_tz)
@@ -252,7 +249,7 @@ class TrackingListeners:
     def list(self, ctx: CommandContext, request: ListRequest) -> None:
         club = ctx.club_ref
         tz = zone(club.timezone, self.default_tz)
-        quarter = request.quarter or Quarter.of_instant(_now(), tz)
+        quarter = request.quarter or Quarter.of_instant(time.now(), tz)
         with self.runtime.db.session() as session:
             items = tracking.items_filed(
                 session,
@@ -280,7 +277,7 @@ class TrackingListeners:
         club = ctx.club_ref
         with self.runtime.db.session() as session:
             item = tracking.delete_item(
-                session, club, ctx.caller, request.item, now=_now(), tz=zone(club.timezone, self.default_tz)
+                session, club, ctx.caller, request.item, now=time.now(), tz=zone(club.timezone, self.default_tz)
             )
         ctx.ack(answers.deleted(ctx.lang, item.ref))
         self.runtime.outbox.poke()
@@ -296,7 +293,7 @@ class TrackingListeners:
         view = body["view"]
         meta = metadata(view)
         lang = self.lang(user_id)
-        now = _now()
+        now = time.now()
         try:
             with self.runtime.db.session() as session:
                 club = tracking.club_ref(session, int(meta.get("club") or 0))
@@ -433,7 +430,11 @@ class TrackingListeners:
         try:
             with self.runtime.db.session() as session:
                 _club, item, newly = tracking.confirm_output(
-                    session, int(action["value"]), user_id, is_admin=self.runtime.settings.is_admin(user_id), now=_now()
+                    session,
+                    int(action["value"]),
+                    user_id,
+                    is_admin=self.runtime.settings.is_admin(user_id),
+                    now=time.now(),
                 )
         except UserError as error:
             tell(self.runtime, channel, user_id, user_error(lang, error))

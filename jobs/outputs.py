@@ -22,6 +22,7 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session
 
+from bot import time
 from bot.periods import Due, latest_interval, latest_weekly
 from bot.runtime import Runtime
 from bot.scholarly import lookup, rosters, suggestions
@@ -30,7 +31,6 @@ from bot.scholarly.errors import ScholarlyError
 from bot.scholarly.types import DiscoveryRun
 from jobs import runs
 from jobs.base import PeriodicJob
-from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def due(runtime: Runtime, now: datetime) -> list[Due]:
 
 
 def for_period(runtime: Runtime, period: str) -> list[Due]:
-    return [Due(period, "", utcnow())]
+    return [Due(period, "", time.now())]
 
 
 def club_scope(club_id: int) -> str:
@@ -107,13 +107,13 @@ def lookups_due(runtime: Runtime, now: datetime) -> list[Due]:
 
 
 def lookups_for_period(runtime: Runtime, period: str) -> list[Due]:
-    return [Due(period, "", utcnow())]
+    return [Due(period, "", time.now())]
 
 
 def retry_lookups(runtime: Runtime, due: Due, session: Session) -> None:
     """Each lookup in its own transactions (Crossref is never asked inside the run's); the run's transaction
     only marks it done. A lookup that fails again stays owed for the next hour's run."""
-    retried = lookup.retry_owed(runtime.db, runtime.settings, now=utcnow())
+    retried = lookup.retry_owed(runtime.db, runtime.settings, now=time.now())
     if retried.filled or retried.unknown:
         runtime.outbox.poke()
     log.info("%s %s: %s", LOOKUPS_NAME, due.period, retried)
@@ -134,7 +134,7 @@ def discover_by_hand(runtime: Runtime, club_id: int | None, *, dry_run: bool, ou
     """`clubbot outputs discover`: this week's run now, through the same once-per-period claim as the clock
     (program-wide, or one club's own run with `club_id`). `dry_run`: ask OpenAlex and print what would be
     suggested, storing nothing and claiming nothing. The exit status: 0 done or skipped, 1 failed."""
-    period, _slot = latest_weekly(utcnow(), runtime.settings.tz, weekday=WEEKDAY, hour=HOUR)
+    period, _slot = latest_weekly(time.now(), runtime.settings.tz, weekday=WEEKDAY, hour=HOUR)
     scope = club_scope(club_id) if club_id is not None else ""
     if dry_run:
         try:
