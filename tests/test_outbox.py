@@ -103,7 +103,7 @@ def test_a_post_slack_keeps_refusing_is_given_up_listed_and_reported_to_the_secr
     assert dead.last_error == "not_in_channel"
     dispatcher.dispatch_due()  # sends the alert
     alerts = [m.text for m in slack.standin.messages(slack.secretariat)]
-    assert any(f"메시지 {row_id}" in text and "not_in_channel" in text for text in alerts)
+    assert any(f"{row_id}번 메시지" in text and "not_in_channel" in text for text in alerts)
     # the operator can give it another round
     assert outbox.retry_dead(slack.db, row_id)
     assert [r.status for r in outbox.undelivered(slack.db) if r.id == row_id] == ["pending"]

@@ -156,7 +156,7 @@ def test_a_post_slack_finds_too_long_is_given_up_at_once_and_logged_once(slack, 
     about_it = [r for r in dispatcher_log.records if f"outbox {row_id}:" in r.getMessage()]
     assert len(about_it) == 1 and about_it[0].levelno == logging.ERROR
     dispatch_a_few_times(slack)  # the secretariat's alert (deliver_all refuses a dead row)
-    [alert] = [m for m in secretariat_texts(slack) if f"메시지 {row_id}를" in m]
+    [alert] = [m for m in secretariat_texts(slack) if f"{row_id}번 메시지를" in m]
     assert "msg_too_long" in alert
 
 
@@ -201,4 +201,4 @@ def test_a_file_upload_slack_refuses_as_invalid_arguments_is_given_up_and_the_se
     assert len(slack.standin.calls_to("files.completeUploadExternal")) == 1
     assert not [f for f in slack.standin.files(slack.secretariat) if f.completed]
     dispatch_a_few_times(slack)  # the secretariat's alert (deliver_all refuses a dead row)
-    assert [m for m in secretariat_texts(slack) if f"메시지 {row_id}를" in m and "invalid_arguments" in m]
+    assert [m for m in secretariat_texts(slack) if f"{row_id}번 메시지를" in m and "invalid_arguments" in m]
