@@ -190,23 +190,31 @@ def request_report(
 
 def quarterly_program_report(session: Session, settings: Settings, quarter: Quarter, *, now: datetime) -> StoredReport:
     """Build and store the program report of a finished quarter; post it to the secretariat channel."""
-    target = ReportTarget(Period.of_quarter(quarter), PROGRAM, None, True)
-    report = record_report(session, build_for(session, target, settings, now=now), now)
-    if settings.secretariat_channel:
-        lang = settings.language
-        files = uploads(report, kinds=("docx",), langs=("ko", "en")) + uploads(report, kinds=("xlsx",), langs=(lang,))
-        files += [f for f in uploads(report, kinds=("png",), langs=(lang,)) if "-scores-" in f.filename]
-        enqueue_delivery(
-            session,
-            report,
-            channel=settings.secretariat_channel,
-            dm=False,
-            summary=views.report_summary(report, Language(lang)),
-            files=files,
-            key=f"report:{quarter}:program",
-        )
-    else:
-        log.warning("CLUBBOT_SECRETARIAT_CHANNEL is not set: the %s report is stored but not posted", quarter)
+    return _program_report(session, settings, Period.of_quarter(quarter), now=now, chart="-scores-", key=str(quarter))
+
+
+def _program_report(
+    session: Session, settings: Settings, period: Period, *, now: datetime, chart: str, key: str
+) -> StoredReport:
+    """Build and store a program report; post it to the secretariat channel once (deduplicated by `key`): the
+    summary, both documents, the workbook and the one chart whose file name holds `chart`."""
+    built = build_for(session, ReportTarget(period, PROGRAM, None, True), settings, now=now)
+    report = record_report(session, built, now)
+    if not settings.secretariat_channel:
+        log.warning("CLUBBOT_SECRETARIAT_CHANNEL is not set: the %s report is stored but not posted", key)
+        return report
+    lang = settings.language
+    files = uploads(report, kinds=("docx",), langs=("ko", "en")) + uploads(report, kinds=("xlsx",), langs=(lang,))
+    files += [f for f in uploads(report, kinds=("png",), langs=(lang,)) if chart in f.filename]
+    enqueue_delivery(
+        session,
+        report,
+        channel=settings.secretariat_channel,
+        dm=False,
+        summary=views.report_summary(report, Language(lang)),
+        files=files,
+        key=f"report:{key}:program",
+    )
     return report
 
 
@@ -260,21 +268,4 @@ def quarterly_club_report(
 def annual_program_report(session: Session, settings: Settings, year: int, *, now: datetime) -> StoredReport:
     """Build and store the annual program report of a finished year; post it to the secretariat channel (the
     summary, both documents, the workbook and the indicators' chart), once (deduplicated by the year)."""
-    target = ReportTarget(Period.of_year(year), PROGRAM, None, True)
-    report = record_report(session, build_for(session, target, settings, now=now), now)
-    if settings.secretariat_channel:
-        lang = settings.language
-        files = uploads(report, kinds=("docx",), langs=("ko", "en")) + uploads(report, kinds=("xlsx",), langs=(lang,))
-        files += [f for f in uploads(report, kinds=("png",), langs=(lang,)) if "-indicators-" in f.filename]
-        enqueue_delivery(
-            session,
-            report,
-            channel=settings.secretariat_channel,
-            dm=False,
-            summary=views.report_summary(report, Language(lang)),
-            files=files,
-            key=f"report:{year}:program",
-        )
-    else:
-        log.warning("CLUBBOT_SECRETARIAT_CHANNEL is not set: the %s annual report is stored but not posted", year)
-    return report
+    return _program_report(session, settings, Period.of_year(year), now=now, chart="-indicators-", key=str(year))
