@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -283,6 +284,7 @@ def test_console_shows_local_times_and_fast_forwards_to_who_gets_what_when(tmp_p
 
 
 KOREAN_STORY = """\
+:clock {evening}
 /club casebook pick "Quantum Hardware Club"
 :as seoyeon
 /club status
@@ -292,7 +294,7 @@ KOREAN_STORY = """\
 :submit date=2026-02-30
 :submit
 :clock +2x
-:clock +4d
+:clock +1d
 :dm
 :click casebook_consent_agree
 :as secretariat
@@ -304,14 +306,26 @@ KOREAN_STORY = """\
 """
 
 
+def _quiet_evening() -> datetime:
+    """21:00 in Seoul on a coming weekday whose next day is a working day in Korea: outside both leaders' working
+    hours (07:00 or 08:00 in New York), so the casebook's consent DMs wait, and both go within the next day."""
+    from bot.hours import holiday_rule
+
+    seoul = ZoneInfo("Asia/Seoul")
+    is_holiday = holiday_rule(seoul)
+    day = datetime.now(seoul).date() + timedelta(days=1)
+    while day.weekday() > 3 or is_holiday(day + timedelta(days=1)):  # Monday to Thursday, then a working day
+        day += timedelta(days=1)
+    return datetime.combine(day, datetime.min.time().replace(hour=21), tzinfo=seoul)
+
+
 def test_a_korean_leaders_story_reads_korean_throughout(tmp_path):
     """Seoyeon (a leader whose Slack is in Korean) and the secretariat read the console's own texts in Korean as
     well as the bot's: the help, the output form filled from its DOI, a date Slack would not send, the clock, the
     casebook's consent DM and its button, the casebook list, the foreword form and the December brief."""
-    seoul = ZoneInfo("Asia/Seoul")
-    days = {datetime.now(seoul).date()}
-    result = run_console(tmp_path, KOREAN_STORY, "--demo")
-    days.add(datetime.now(seoul).date())
+    evening = _quiet_evening()
+    day = evening.date()  # /club status is dated by the console's clock, moved to that evening first
+    result = run_console(tmp_path, KOREAN_STORY.format(evening=f"{evening:%Y-%m-%d %H:%M}"), "--demo")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in out + result.stderr
@@ -320,7 +334,7 @@ def test_a_korean_leaders_story_reads_korean_throughout(tmp_path):
     assert "이제 @seoyeon(으)로 입력합니다." in out
     status = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> /club status")
     assert "== Quantum Hardware Club " in status and " 현황 ==" in status
-    assert any(f"{day.year}. {day.month}. {day.day}. 기준" in status for day in days)  # Seoul's day, not UTC's
+    assert f"{day.year}. {day.month}. {day.day}. 기준" in status  # Seoul's day (the clock's), not UTC's
     console_help = _after(out, "[seoyeon in #xlab-quantum-hardware-club]> :help")
     assert "콘솔 명령어:" in console_help and ":submit 이름=값 ..     입력 창을 채워 제출합니다" in console_help
     assert "Console commands" not in console_help
@@ -338,12 +352,14 @@ def test_a_korean_leaders_story_reads_korean_throughout(tmp_path):
     assert "*o1*(으)로 저장하고" in _after(out, "> :submit\n")
 
     assert "(시계를 옮길 수 없습니다: '+2x': +3h, +2d, +30m, +1d6h처럼 쓰세요)" in out
-    moved = _after(out, "> :clock +4d")
+    picked = _after(out, '> /club casebook pick "Quantum Hardware Club"')
+    assert "@clubbot → @seoyeon (DM)" not in picked  # 21:00 in Seoul: the consent request waits for the morning
+    moved = _after(out, "> :clock +1d")
     assert "시계를 " in moved and "(으)로 옮깁니다…" in moved and "Asia/Seoul ──" in moved
     asked = moved[moved.index("@clubbot → @seoyeon (DM)") :]
     assert "게재해도 될까요?" in asked and "[네, 이름과 함께 실어 주세요] (casebook_consent_agree" in asked
     assert "(활동 소식, 리더 서술, 인터뷰)" in asked
-    assert "그사이 메시지 2개가 나갔습니다." in moved  # the two leaders' consent requests
+    assert re.search(r"그사이 메시지 \d+개가 나갔습니다\.", moved)  # the consent requests (and what else was due)
     agreed = _after(out, "[seoyeon in @clubbot]> :click casebook_consent_agree")
     assert "(메시지 수정)" in agreed and "응답: 이름과 글을 실어도 됩니다." in agreed
 

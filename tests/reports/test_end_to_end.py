@@ -40,10 +40,15 @@ def dm_files(world, user):
     return [f.title for f in world.standin.files(world.standin.dm_channel(user)) if f.completed]
 
 
-def top_view(world, user):
-    assert world.standin.wait_for(
-        lambda: bool(world.standin.views(user)) and world.standin.views(user)[-1].callback_id != "loading"
-    )
+def top_view(world, user, *, replacing=None):
+    """The modal on top of the person's screen once it is not the loading view (nor `replacing`, the modal that
+    was on top before a click whose new modal opens after the click's acknowledgment)."""
+
+    def ready():
+        views = world.standin.views(user)
+        return bool(views) and views[-1].callback_id != "loading" and views[-1].id != replacing
+
+    assert world.standin.wait_for(ready), "no form opened"
     return world.standin.views(user)[-1]
 
 
@@ -150,7 +155,8 @@ def test_leaders_are_asked_once_reminded_unless_answered_and_can_write_and_edit_
         {"highlights": {"highlights": "Two joint papers submitted"}, "support": {"support": "Travel grants"}},
     )
     assert answer.status == 200
-    assert "narrative is saved" in view_text(top_view(slack, leader))
+    saved = top_view(slack, leader)
+    assert "narrative is saved" in view_text(saved)
 
     # a member may not write it, whatever the button says
     member = quantum.members[0]
@@ -169,7 +175,7 @@ def test_leaders_are_asked_once_reminded_unless_answered_and_can_write_and_edit_
 
     # the leader edits; an empty highlight is refused on the field
     slack.standin.click(leader, action_id="reports_narrative_open", channel_id=slack.standin.dm_channel(leader))
-    form = top_view(slack, leader)
+    form = top_view(slack, leader, replacing=saved.id)
     assert initial(form, "highlights") == "Two joint papers submitted"
     slack.standin.submit_view(leader, form.id, {"highlights": {"highlights": "Two joint papers, one accepted"}})
     with slack.db.session() as session:
