@@ -16,6 +16,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine, event, insert
+from sqlalchemy.exc import DBAPIError
 
 from storage.db import normalize_database_url
 
@@ -35,7 +36,10 @@ def _engine() -> Any:
         event.listen(engine, "connect", pragmas)
     else:
         engine = create_engine(url, pool_size=10, max_overflow=10)
-    METADATA.create_all(engine)
+    try:
+        METADATA.create_all(engine)
+    except DBAPIError:  # the other worker created it at the same moment (PostgreSQL's catalog refuses the second)
+        METADATA.create_all(engine)
     return engine
 
 

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
+from bot.net import ssl_context
 from bot.settings import Settings
 from bot.slack.methods import METHODS, POST_INTERVAL_PER_CHANNEL, TIER_PER_MINUTE
 
@@ -108,4 +109,5 @@ def make_client(
         timeout=timeout,
         retry_handlers=handlers,
         pacer=pacer,
+        ssl=ssl_context(),  # one TLS context for the process (urllib would build one for every call to Slack)
     )

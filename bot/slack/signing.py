@@ -9,6 +9,12 @@ this check is what lets nothing unsigned reach a parser.
 `INSERT ... ON CONFLICT DO NOTHING` in autocommit mode (one round trip on PostgreSQL); False means the same
 signed body was already accepted within Slack's five-minute window: a replay. Rows older than the window are
 pruned at most once a minute per process.
+
+On PostgreSQL that INSERT commits without waiting for the WAL flush (`synchronous_commit` off for its own
+transaction, set by the statement itself): a request's answer must not wait for two flushes when its filing
+needs one. Nothing is weakened by it: WAL is written in order, so the flush of anything the request then commits
+durably (a filing, a click's change) carries the signature's row with it; only the record of a request that
+changed nothing can be lost in a crash, and that request is harmless to see again.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ import logging
 import threading
 import time
 
-from sqlalchemy import delete
+from sqlalchemy import Integer, String, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from storage.db import Database, once_more_on_disconnect
 from storage.models import SeenSignature
@@ -55,6 +62,18 @@ def refusal(secret: str, body: bytes, timestamp: str | None, signature: str | No
     return None
 
 
+def _record(is_sqlite: bool, signature: str, request_ts: int) -> ReturningInsert[tuple[str]]:
+    """The one statement that records a signature and returns it when it was not there (rowcount is not reliable
+    on psycopg); on PostgreSQL without waiting for its flush (see the module's docstring)."""
+    if is_sqlite:
+        statement = sqlite_insert(SeenSignature).values(signature=signature, request_ts=request_ts)
+        return statement.on_conflict_do_nothing(index_elements=["signature"]).returning(SeenSignature.signature)
+    no_flush_wait = select(func.set_config("synchronous_commit", "off", True).label("set")).subquery()
+    rows = select(literal(signature, String), literal(request_ts, Integer)).select_from(no_flush_wait)
+    pg_statement = postgresql_insert(SeenSignature).from_select(["signature", "request_ts"], rows)
+    return pg_statement.on_conflict_do_nothing(index_elements=["signature"]).returning(SeenSignature.signature)
+
+
 class SeenSignatures:
     """The signatures of requests accepted lately, shared by every worker through the database."""
 
@@ -65,14 +84,7 @@ class SeenSignatures:
 
     def first_sight(self, signature: str, request_ts: int, *, now: float | None = None) -> bool:
         """Record `signature`; False when it was already recorded (the same signed request seen again)."""
-        values = {"signature": signature[:80], "request_ts": request_ts}
-        insert = sqlite_insert if self.db.is_sqlite else postgresql_insert
-        statement = (
-            insert(SeenSignature)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["signature"])
-            .returning(SeenSignature.signature)  # a row back when inserted (rowcount is not reliable on psycopg)
-        )
+        statement = _record(self.db.is_sqlite, signature[:80], request_ts)
         attempts = 0
 
         def insert_once() -> bool:
