@@ -173,8 +173,13 @@ class SocketModeHub:
         pending.done.set()
 
     def disconnect(self, reason: str = "refresh_requested") -> None:
-        """Ask every connected app to reconnect (Slack's ``disconnect`` message), then close the sockets."""
-        for ws in self._snapshot():
+        """Ask every connected app to reconnect (Slack's ``disconnect`` message), then close the sockets. A
+        connection asked to go gets no more envelopes from that moment, as Slack sends none on it (its close
+        handshake may end only after the app's new connection was greeted; until then, only the new one is used)."""
+        with self._lock:
+            leaving, self._connections = list(self._connections), []
+            self._lock.notify_all()
+        for ws in leaving:
             with contextlib.suppress(ConnectionClosed):
                 ws.send(json.dumps({"type": "disconnect", "reason": reason, "debug_info": {"host": "standin"}}))
             ws.close()
