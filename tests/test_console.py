@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain import Quarter
+from bot.hours import holiday_rule
 from bot.reports.timing import NARRATIVE_STEPS, narrative_step_time
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -309,8 +310,6 @@ KOREAN_STORY = """\
 def _quiet_evening() -> datetime:
     """21:00 in Seoul on a coming weekday whose next day is a working day in Korea: outside both leaders' working
     hours (07:00 or 08:00 in New York), so the casebook's consent DMs wait, and both go within the next day."""
-    from bot.hours import holiday_rule
-
     seoul = ZoneInfo("Asia/Seoul")
     is_holiday = holiday_rule(seoul)
     day = datetime.now(seoul).date() + timedelta(days=1)

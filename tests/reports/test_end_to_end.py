@@ -20,6 +20,7 @@ from tests.factories import make_club, participant
 from tests.reports.data import seoul
 from tests.support import deliver_all as deliver
 from tests.support import seen_by_user
+from tests.tracking.support import top_view
 
 REQUEST_AT = seoul(2026, 12, 18, 10, 5)  # two weeks before the end of 2026Q4
 REMINDER_AT = seoul(2026, 12, 25, 10, 5)  # one week before
@@ -38,18 +39,6 @@ def dm_texts(world, user):
 
 def dm_files(world, user):
     return [f.title for f in world.standin.files(world.standin.dm_channel(user)) if f.completed]
-
-
-def top_view(world, user, *, replacing=None):
-    """The modal on top of the person's screen once it is not the loading view (nor `replacing`, the modal that
-    was on top before a click whose new modal opens after the click's acknowledgment)."""
-
-    def ready():
-        views = world.standin.views(user)
-        return bool(views) and views[-1].callback_id != "loading" and views[-1].id != replacing
-
-    assert world.standin.wait_for(ready), "no form opened"
-    return world.standin.views(user)[-1]
 
 
 def initial(view, block_id):

@@ -41,12 +41,13 @@ def dm_texts(world, user_id: str) -> list[str]:
     return [render_message(m.text, m.blocks, world.names()) for m in dms(world, user_id)]
 
 
-def top_view(world, user_id: str, *, timeout: float = 5.0) -> Any:
-    """The modal on top of the person's screen once it is not the loading view any more."""
+def top_view(world, user_id: str, *, timeout: float = 5.0, replacing: str | None = None) -> Any:
+    """The modal on top of the person's screen once it is not the loading view any more (nor `replacing`: the
+    modal that was on top before a click whose new modal opens only after the click's acknowledgment)."""
 
     def ready() -> bool:
         views = world.standin.views(user_id)
-        return bool(views) and views[-1].callback_id != "loading"
+        return bool(views) and views[-1].callback_id != "loading" and views[-1].id != replacing
 
     assert world.standin.wait_for(ready, timeout=timeout), "no form opened"
     return world.standin.views(user_id)[-1]
